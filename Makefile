@@ -1,0 +1,71 @@
+# gtriage - goroutine dump triage.
+#   make                 build ./gtriage
+#   make check           unit tests (cmocka) and end-to-end tests over samples/
+#   make SANITIZE=address,undefined check   the same under ASan+UBSan
+#   make bench           throughput and peak RSS on a 1,000,000-goroutine dump
+#   make samples         regenerate samples/ (needs Go 1.26 and Debian's Go 1.19)
+
+CC       ?= cc
+PKGS      = libpcre2-8 jansson zlib libcurl
+VERSION   = 0.1.0
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
+            -Iinclude $(shell pkg-config --cflags $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS))
+PREFIX   ?= /usr/local
+
+ifneq ($(SANITIZE),)
+B         = build/san
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+else
+B         = build/rel
+endif
+
+LIBSRC    = $(filter-out src/main.c,$(wildcard src/*.c))
+LIBOBJ    = $(LIBSRC:src/%.c=$(B)/%.o) $(B)/builtin_rules.o
+UNITS     = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
+RULES     = $(sort $(wildcard patterns/*.rules))
+
+all: gtriage
+
+gtriage: $(B)/gtriage
+	@if [ -z "$(SANITIZE)" ]; then cp $(B)/gtriage gtriage; fi
+
+$(B)/gtriage: $(B)/main.o $(LIBOBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(B)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/builtin_rules.c: $(RULES) scripts/embed-rules.sh | $(B)
+	sh scripts/embed-rules.sh $(RULES) > $@.tmp && mv $@.tmp $@
+
+$(B)/builtin_rules.o: $(B)/builtin_rules.c include/builtin_rules.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/test_%: tests/unit/test_%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+
+$(B):
+	mkdir -p $@
+
+check: $(B)/gtriage $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
+	GTRIAGE=$(B)/gtriage sh tests/e2e/run.sh
+
+bench: gtriage
+	sh tests/bench.sh
+
+samples:
+	bash samples/gen/regen.sh
+
+install: gtriage
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 gtriage $(DESTDIR)$(PREFIX)/bin/gtriage
+	install -m 644 gtriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/gtriage.1
+
+clean:
+	rm -rf build gtriage
+
+.PHONY: all gtriage check bench samples install clean

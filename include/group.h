@@ -1,0 +1,135 @@
+/*
+ * group.h - buckets goroutines with identical stacks (uthash), one table per
+ * dump, classifies each distinct stack once and flags probable leaks.
+ *
+ * A group_set is a parse_sink consumer: pass group_sink() to parse_new().
+ * All strings in groups and dumps are owned by the set; group_set_free()
+ * releases everything.
+ */
+#ifndef GT_GROUP_H
+#define GT_GROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "category.h"
+#include "common.h"
+#include "parse.h"
+#include "rules.h"
+
+typedef enum group_by {
+	GROUP_BY_LINE, /* function and file:line of every frame (default) */
+	GROUP_BY_FUNC, /* function names only: survives line shifts */
+} group_by;
+
+/* Thresholds for flagging (all settable from the command line). */
+typedef struct group_opts {
+	group_by by;
+	uint64_t min_count;   /* a blocked group this large is a leak (default 100) */
+	double min_share;     /* ... or one holding this share of all goroutines */
+	uint64_t share_floor; /* ... when it has at least this many (default 10) */
+	int min_minutes;      /* blocked this long is a leak (default 10) */
+	uint64_t pool_max;    /* a small idle pool: at most this many (default 8) */
+	size_t max_ids;       /* ids kept per group (default: all, 0 = all) */
+} group_opts;
+
+void group_opts_default(group_opts *o);
+
+/* Why a group is flagged. */
+enum {
+	GROUP_R_NIL_CHAN = 1u << 0,   /* blocked on a nil channel: forever */
+	GROUP_R_SELECT_FOREVER = 1u << 1, /* select {} */
+	GROUP_R_LEAKED = 1u << 2,     /* the runtime marked it (leaked) */
+	GROUP_R_DEADLOCK = 1u << 3,   /* the process died of a deadlock */
+	GROUP_R_COUNT = 1u << 4,      /* count >= min_count */
+	GROUP_R_SHARE = 1u << 5,      /* share >= min_share */
+	GROUP_R_MINUTES = 1u << 6,    /* blocked >= min_minutes */
+	GROUP_R_DIAGNOSIS = 1u << 7,  /* a diagnosis with leak_at <= count */
+	GROUP_R_GROWING = 1u << 8,    /* grows across snapshots (trend/diff) */
+};
+
+typedef struct group_frame {
+	char *func;
+	char *file; /* NULL when the dump had no file line */
+	unsigned line;
+} group_frame;
+
+typedef struct group {
+	category cat;
+	char *state;        /* wait reason as printed, "" for debug=1 */
+	uint64_t count;
+	int min_minutes;    /* -1: no goroutine printed minutes */
+	int max_minutes;
+	uint64_t nlocked;   /* goroutines locked to a thread */
+	uint64_t nleaked;   /* goroutines marked (leaked) */
+	uint64_t ntruncated;
+	unsigned flags;     /* union of PARSE_G_* seen */
+	uint64_t *ids;      /* goroutine ids, in input order (debug=1: none) */
+	size_t nids;
+	size_t ids_cap;
+	group_frame *frames; /* innermost first */
+	size_t nframes;
+	group_frame created_by; /* func NULL when absent */
+	char *labels;       /* NULL when absent */
+	char fingerprint[17]; /* 16 hex digits: category + normalised stack */
+	unsigned reasons;   /* GROUP_R_* */
+	const rules_diag **diags;
+	size_t ndiags;
+	int healthy;        /* a healthy diagnosis matched */
+
+	/* private: next group whose stack hashed the same */
+	struct group *chain;
+} group;
+
+typedef struct group_dump {
+	parse_kind kind;
+	char *title;        /* panic/fatal/signal line or NULL */
+	parse_prefix prefix;
+	uint64_t lineno;
+	uint64_t declared_total;
+	int truncated;
+	uint64_t total;     /* goroutines in this dump */
+	uint64_t by_cat[CAT__COUNT];
+	uint64_t leaked_goroutines; /* in flagged groups */
+	size_t nflagged;
+	group **groups;     /* ordered by suspicion after group_set_finish() */
+	size_t ngroups;
+
+	/* private: stack hash -> groups */
+	struct group_bucket *table;
+} group_dump;
+
+typedef struct group_set {
+	group_opts opts;
+	const rules *rules; /* not owned */
+	group_dump **dumps; /* in input order */
+	size_t ndumps;
+	parse_stats stats;  /* copied by group_set_finish() */
+} group_set;
+
+/* rules must outlive the set. */
+group_set *group_set_new(const rules *r, const group_opts *o);
+void group_set_free(group_set *s);
+
+/* A sink that feeds the set; valid while the set lives. */
+parse_sink group_sink(group_set *s);
+
+/* After the parse: records stats, flags and orders every dump's groups. */
+void group_set_finish(group_set *s, const parse_stats *st);
+
+/* The dump the top-level figures describe: the last one, or NULL. */
+const group_dump *group_set_last(const group_set *s);
+
+static inline int group_is_leak(const group *g) { return g->reasons != 0; }
+
+/* One-line human text for each reason bit set in g->reasons, e.g.
+ * "412 goroutines (>= 100)". Writes into buf; returns buf. */
+const char *group_reason_text(const group *g, unsigned reason,
+			      const group_dump *d, const group_opts *o,
+			      char *buf, size_t len);
+
+/* Frames worth showing: not runtime, internal or the standard library.
+ * Returns 1 if f is a user frame. */
+int group_frame_is_user(const group_frame *f);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * parse.h - push-style parser for text goroutine dumps.
+ *
+ * Feed it bytes in chunks of any size (a file read, a pipe, a libcurl write
+ * callback); it finds dumps inside arbitrary log text, strips log-pipeline
+ * prefixes, and calls the sink once per goroutine (or per debug=1 record)
+ * and once at the start and end of every dump.
+ *
+ * Everything handed to the sink is a view into parser-owned memory that is
+ * valid only for the duration of the callback: copy what you keep.
+ * Memory use is bounded by the longest line and the deepest stack, never by
+ * the input size.
+ */
+#ifndef GT_PARSE_H
+#define GT_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* Longest line kept; longer lines are skipped as noise (counted). */
+#define PARSE_MAX_LINE (1u << 20)
+
+typedef enum parse_kind {
+	PARSE_KIND_TRACEBACK, /* bare goroutine blocks: pprof debug=2, runtime.Stack */
+	PARSE_KIND_DEBUG1,    /* pprof debug=1, already aggregated */
+	PARSE_KIND_PANIC,     /* "panic: ..." */
+	PARSE_KIND_FATAL,     /* "fatal error: ..." (not a deadlock) */
+	PARSE_KIND_DEADLOCK,  /* "fatal error: all goroutines are asleep - deadlock!" */
+	PARSE_KIND_SIGNAL,    /* "SIGQUIT: quit", "SIGABRT: abort", ... */
+	PARSE_KIND_TEST_TIMEOUT, /* "panic: test timed out after ..." */
+	PARSE_KIND__COUNT
+} parse_kind;
+
+const char *parse_kind_name(parse_kind k); /* "debug=2", "panic", ... */
+
+typedef enum parse_prefix {
+	PARSE_PREFIX_NONE,
+	PARSE_PREFIX_CRI,     /* kubectl logs / containerd: "<RFC3339> stderr F " */
+	PARSE_PREFIX_DOCKER_TS, /* docker logs -t: "<RFC3339> " */
+	PARSE_PREFIX_JOURNALD, /* "Nov 20 10:00:00 host app[123]: " */
+	PARSE_PREFIX_DOCKER_JSON, /* {"log":"...","stream":...} */
+	PARSE_PREFIX_LITERAL, /* any other prefix repeated byte for byte */
+	PARSE_PREFIX__COUNT
+} parse_prefix;
+
+const char *parse_prefix_name(parse_prefix p);
+
+typedef struct parse_frame {
+	const char *func; /* "main.(*Pool).worker", arguments stripped */
+	size_t func_len;
+	const char *file; /* "/src/app/pool.go"; NULL/0 if the line was missing */
+	size_t file_len;
+	unsigned line;    /* 0 if unknown */
+} parse_frame;
+
+/* Flags of a goroutine, from its header. */
+enum {
+	PARSE_G_LOCKED = 1u << 0,    /* ", locked to thread" */
+	PARSE_G_LEAKED = 1u << 1,    /* "(leaked)" or state "leaked" */
+	PARSE_G_DURABLE = 1u << 2,   /* "(durable)" / "(synctest)" */
+	PARSE_G_SYNCTEST = 1u << 3,  /* ", synctest bubble N" / "synctest group" */
+	PARSE_G_TRUNCATED = 1u << 4, /* input ended inside this goroutine */
+	PARSE_G_NOSTACK = 1u << 5,   /* "stack unavailable" */
+	PARSE_G_ELIDED = 1u << 6,    /* "...N frames elided..." seen */
+	PARSE_G_RECORD = 1u << 7,    /* a debug=1 record: count > 1 possible, no id */
+};
+
+typedef struct parse_goroutine {
+	uint64_t id;          /* goroutine id; 0 for debug=1 records */
+	uint64_t count;       /* 1, or the record count for debug=1 */
+	const char *state;    /* wait reason / status, without "(leaked)",
+				 minutes and the rest: "chan receive" */
+	size_t state_len;     /* 0 for debug=1 (no state printed) */
+	int minutes;          /* -1 when not printed (< 1 minute) */
+	unsigned flags;       /* PARSE_G_* */
+	const parse_frame *frames; /* innermost first */
+	size_t nframes;
+	const parse_frame *created_by; /* NULL when absent */
+	uint64_t created_in;  /* parent goroutine id, 0 when not printed */
+	const char *labels;   /* "{...}" after the bracket or debug=1
+				 "# labels:" text; NULL when absent */
+	size_t labels_len;
+	uint64_t lineno;      /* input line of the header */
+} parse_goroutine;
+
+typedef struct parse_dump {
+	parse_kind kind;
+	const char *title;    /* panic / fatal / signal line, or NULL */
+	size_t title_len;
+	parse_prefix prefix;
+	uint64_t lineno;      /* input line where the dump starts */
+	uint64_t declared_total; /* debug=1 "total N", else 0 */
+	int truncated;        /* on dump_end: the input ended inside the dump */
+	uint64_t ancestors;   /* "[originating from goroutine N]" blocks skipped */
+} parse_dump;
+
+typedef struct parse_sink {
+	void *ud;
+	int (*dump_begin)(void *ud, const parse_dump *d, gt_err *e);
+	int (*goroutine)(void *ud, const parse_goroutine *g, gt_err *e);
+	int (*dump_end)(void *ud, const parse_dump *d, gt_err *e);
+} parse_sink;
+
+typedef struct parse_stats {
+	uint64_t bytes;
+	uint64_t lines;
+	uint64_t dumps;
+	uint64_t goroutines;   /* goroutines + debug=1 record counts */
+	uint64_t race_reports; /* "WARNING: DATA RACE" blocks */
+	uint64_t long_lines;   /* lines over PARSE_MAX_LINE, skipped */
+	uint64_t nul_bytes;    /* NUL bytes seen (binary input) */
+	uint64_t ctrl_bytes;   /* other non-text bytes */
+} parse_stats;
+
+typedef struct parse_ctx parse_ctx;
+
+/* The sink is copied; sink callbacks returning GT_ERR stop the parse. */
+parse_ctx *parse_new(const parse_sink *sink);
+void parse_free(parse_ctx *p);
+
+int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e);
+/* End of input: flushes the last line and the open dump. */
+int parse_finish(parse_ctx *p, gt_err *e);
+
+const parse_stats *parse_get_stats(const parse_ctx *p);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * report.h - renders the report model (a finished group_set) in one format.
+ * One output module per format (report_text.c, report_json.c,
+ * report_markdown.c), all fed by the same model; report.c dispatches and
+ * holds what the formats share.
+ */
+#ifndef GT_REPORT_H
+#define GT_REPORT_H
+
+#include <stdio.h>
+
+#include "common.h"
+#include "group.h"
+
+typedef enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+	REPORT_MARKDOWN,
+	REPORT__COUNT
+} report_format;
+
+/* "text", "json", "markdown" (also "md"); -1 if unknown. */
+int report_format_parse(const char *name, report_format *out);
+
+typedef struct report_opts {
+	report_format format;
+	const char *source;  /* input name shown in the report: a path, "-" */
+	size_t top;          /* groups shown in text/markdown; 0 = all flagged
+				and the 10 largest others */
+	int verbose;         /* -v: every frame, every group */
+	int color;           /* ANSI colour (text only) */
+} report_opts;
+
+/* JSON schema version written as "schema". */
+#define REPORT_JSON_SCHEMA 1
+
+/* Writes the report for set s to out. Returns GT_ERR with a message on a
+ * write error (e.g. a closed pipe). */
+int report_write(FILE *out, const group_set *s, const report_opts *o,
+		 gt_err *e);
+
+int report_text(FILE *out, const group_set *s, const report_opts *o);
+int report_json(FILE *out, const group_set *s, const report_opts *o);
+int report_markdown(FILE *out, const group_set *s, const report_opts *o);
+
+#endif

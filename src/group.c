@@ -1,0 +1,595 @@
+/*
+ * group.c - buckets goroutines with identical stacks and flags probable
+ * leaks.
+ *
+ * The table is keyed by a fast 64-bit hash of the stack computed straight
+ * from the parser's views; a hit is confirmed field by field, so the hot
+ * path neither allocates nor copies. A new stack is copied once, classified
+ * once by the rules, and diagnosed once when its dump is finished.
+ */
+#include "group.h"
+
+#include "uthash.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DIAGS 8
+
+void group_opts_default(group_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->by = GROUP_BY_LINE;
+	o->min_count = 100;
+	o->min_share = 0.2;
+	o->share_floor = 10;
+	o->min_minutes = 10;
+	o->pool_max = 8;
+	o->max_ids = 0;
+}
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* Word at a time: the table hash runs once per goroutine over its whole
+ * stack, so it must be much faster than the parse. */
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
+{
+	uint64_t w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = mix(h, w);
+		s += 8, n -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return mix(h, w ^ ((uint64_t)n << 56));
+}
+
+/* FNV-1a for fingerprints: portable and stable across runs and machines. */
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+	while (n--) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t stack_hash(const parse_goroutine *g, group_by by)
+{
+	uint64_t h = hash_bytes(0x51ed27, g->state, g->state_len);
+	size_t i;
+
+	if (g->labels_len)
+		h = hash_bytes(h, g->labels, g->labels_len);
+	for (i = 0; i < g->nframes; i++) {
+		const parse_frame *f = &g->frames[i];
+
+		h = hash_bytes(h, f->func, f->func_len);
+		if (by == GROUP_BY_LINE)
+			h = mix(hash_bytes(h, f->file, f->file_len), f->line);
+	}
+	if (g->created_by)
+		h = hash_bytes(h, g->created_by->func, g->created_by->func_len);
+	return mix(h, g->nframes);
+}
+
+static int streq(const char *a, const char *b, size_t blen)
+{
+	if (a == NULL)
+		return blen == 0;
+	return strlen(a) == blen && memcmp(a, b, blen) == 0;
+}
+
+static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
+{
+	size_t i;
+
+	if (gr->nframes != g->nframes || !streq(gr->state, g->state, g->state_len) ||
+	    !streq(gr->labels, g->labels, g->labels_len))
+		return 0;
+	for (i = 0; i < g->nframes; i++) {
+		const group_frame *a = &gr->frames[i];
+		const parse_frame *b = &g->frames[i];
+
+		if (!streq(a->func, b->func, b->func_len))
+			return 0;
+		if (by == GROUP_BY_LINE &&
+		    (a->line != b->line || !streq(a->file, b->file, b->file_len)))
+			return 0;
+	}
+	if ((gr->created_by.func == NULL) != (g->created_by == NULL))
+		return 0;
+	return g->created_by == NULL ||
+	       streq(gr->created_by.func, g->created_by->func,
+		     g->created_by->func_len);
+}
+
+/* ---- the set -------------------------------------------------------------- */
+
+/* Groups with the same table hash but different stacks hang off the first
+ * one's collision list, so the uthash key stays 8 bytes. */
+typedef struct group_bucket {
+	uint64_t hash;
+	group *first;
+	UT_hash_handle hh;
+} bucket;
+
+group_set *group_set_new(const rules *r, const group_opts *o)
+{
+	group_set *s = gt_calloc(1, sizeof *s);
+
+	s->rules = r;
+	if (o)
+		s->opts = *o;
+	else
+		group_opts_default(&s->opts);
+	return s;
+}
+
+static void frame_free(group_frame *f)
+{
+	free(f->func);
+	free(f->file);
+}
+
+static void group_free(group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nframes; i++)
+		frame_free(&g->frames[i]);
+	free(g->frames);
+	frame_free(&g->created_by);
+	free(g->state);
+	free(g->labels);
+	free(g->ids);
+	free(g->diags);
+	free(g);
+}
+
+static void dump_free(group_dump *d)
+{
+	bucket *b, *tmp;
+	size_t i;
+
+	HASH_ITER(hh, d->table, b, tmp)
+	{
+		HASH_DEL(d->table, b);
+		free(b);
+	}
+	for (i = 0; i < d->ngroups; i++)
+		group_free(d->groups[i]);
+	free(d->groups);
+	free(d->title);
+	free(d);
+}
+
+void group_set_free(group_set *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->ndumps; i++)
+		dump_free(s->dumps[i]);
+	free(s->dumps);
+	free(s);
+}
+
+const group_dump *group_set_last(const group_set *s)
+{
+	return s->ndumps ? s->dumps[s->ndumps - 1] : NULL;
+}
+
+/* ---- sink callbacks ------------------------------------------------------ */
+
+static group_dump *current(group_set *s)
+{
+	return s->ndumps ? s->dumps[s->ndumps - 1] : NULL;
+}
+
+static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
+{
+	group_set *s = ud;
+	group_dump *d = gt_calloc(1, sizeof *d);
+
+	(void)e;
+	d->kind = pd->kind;
+	d->title = pd->title ? gt_strndup(pd->title, pd->title_len) : NULL;
+	d->prefix = pd->prefix;
+	d->lineno = pd->lineno;
+	d->declared_total = pd->declared_total;
+	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
+	s->dumps[s->ndumps++] = d;
+	return GT_OK;
+}
+
+static int on_dump_end(void *ud, const parse_dump *pd, gt_err *e)
+{
+	group_dump *d = current(ud);
+
+	(void)e;
+	if (d) {
+		d->truncated = pd->truncated;
+		if (pd->declared_total)
+			d->declared_total = pd->declared_total;
+	}
+	return GT_OK;
+}
+
+static void copy_frame(group_frame *dst, const parse_frame *f)
+{
+	dst->func = gt_strndup(f->func, f->func_len);
+	dst->file = f->file ? gt_strndup(f->file, f->file_len) : NULL;
+	dst->line = f->line;
+}
+
+static rules_frame *subject_frames(const group *g, rules_frame *buf)
+{
+	size_t i;
+
+	for (i = 0; i < g->nframes; i++) {
+		buf[i].func = g->frames[i].func;
+		buf[i].func_len = strlen(g->frames[i].func);
+		buf[i].file = g->frames[i].file;
+		buf[i].file_len = g->frames[i].file ? strlen(g->frames[i].file) : 0;
+		buf[i].line = g->frames[i].line;
+	}
+	return buf;
+}
+
+static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
+		       rules_frame *created)
+{
+	memset(sub, 0, sizeof *sub);
+	sub->state = g->state;
+	sub->state_len = strlen(g->state);
+	sub->flags = g->flags;
+	sub->frames = subject_frames(g, frames);
+	sub->nframes = g->nframes;
+	if (g->created_by.func) {
+		created->func = g->created_by.func;
+		created->func_len = strlen(g->created_by.func);
+		created->file = g->created_by.file;
+		created->file_len = created->file ? strlen(created->file) : 0;
+		created->line = g->created_by.line;
+		sub->created_by = created;
+	}
+	sub->id = g->nids ? g->ids[0] : 0;
+	sub->count = g->count;
+	sub->max_minutes = g->max_minutes;
+}
+
+static void fingerprint(group *g, group_by by)
+{
+	const char *cat = category_name(g->cat);
+	uint64_t h = fnv(0xcbf29ce484222325ull, cat, strlen(cat));
+	size_t i;
+	char num[16];
+
+	for (i = 0; i < g->nframes; i++) {
+		h = fnv(h, "\n", 1);
+		h = fnv(h, g->frames[i].func, strlen(g->frames[i].func));
+		if (by == GROUP_BY_LINE && g->frames[i].file) {
+			int n = snprintf(num, sizeof num, ":%u", g->frames[i].line);
+
+			h = fnv(h, g->frames[i].file, strlen(g->frames[i].file));
+			h = fnv(h, num, (size_t)n);
+		}
+	}
+	if (g->created_by.func) {
+		h = fnv(h, "\ncreated by ", 12);
+		h = fnv(h, g->created_by.func, strlen(g->created_by.func));
+	}
+	snprintf(g->fingerprint, sizeof g->fingerprint, "%016llx",
+		 (unsigned long long)h);
+}
+
+static group *group_create(group_set *s, group_dump *d,
+			   const parse_goroutine *pg)
+{
+	group *g = gt_calloc(1, sizeof *g);
+	rules_frame stackbuf[64], *frames = stackbuf, created;
+	rules_subject sub;
+	size_t i;
+
+	g->state = gt_strndup(pg->state, pg->state_len);
+	g->labels = pg->labels_len ? gt_strndup(pg->labels, pg->labels_len) : NULL;
+	g->frames = gt_calloc(pg->nframes ? pg->nframes : 1, sizeof *g->frames);
+	g->nframes = pg->nframes;
+	for (i = 0; i < pg->nframes; i++)
+		copy_frame(&g->frames[i], &pg->frames[i]);
+	if (pg->created_by)
+		copy_frame(&g->created_by, pg->created_by);
+	g->min_minutes = g->max_minutes = -1;
+	g->flags = pg->flags;
+	if (g->nframes > 64)
+		frames = gt_malloc(g->nframes * sizeof *frames);
+	subject_of(g, &sub, frames, &created);
+	sub.id = pg->id;
+	g->cat = s->rules ? rules_categorize(s->rules, &sub) : CAT_UNKNOWN;
+	if (frames != stackbuf)
+		free(frames);
+	fingerprint(g, s->opts.by);
+	d->groups = gt_realloc(d->groups, (d->ngroups + 1) * sizeof *d->groups);
+	d->groups[d->ngroups++] = g;
+	return g;
+}
+
+static void add_id(group *g, uint64_t id, size_t max)
+{
+	if (max && g->nids >= max)
+		return;
+	if (g->nids == g->ids_cap) {
+		g->ids_cap = g->ids_cap ? g->ids_cap * 2 : 4;
+		g->ids = gt_realloc(g->ids, g->ids_cap * sizeof *g->ids);
+	}
+	g->ids[g->nids++] = id;
+}
+
+static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
+{
+	group_set *s = ud;
+	group_dump *d = current(s);
+	bucket *b;
+	uint64_t h;
+	group *g;
+
+	(void)e;
+	if (d == NULL)
+		return GT_OK;
+	h = stack_hash(pg, s->opts.by);
+	HASH_FIND(hh, d->table, &h, sizeof h, b);
+	if (b == NULL) {
+		b = gt_calloc(1, sizeof *b);
+		b->hash = h;
+		HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
+	}
+	for (g = b->first; g && !same_stack(g, pg, s->opts.by); g = g->chain)
+		;
+	if (g == NULL) {
+		g = group_create(s, d, pg);
+		g->chain = b->first;
+		b->first = g;
+	}
+	g->count += pg->count;
+	g->flags |= pg->flags;
+	d->total += pg->count;
+	if (pg->flags & PARSE_G_LOCKED)
+		g->nlocked += pg->count;
+	if (pg->flags & PARSE_G_LEAKED)
+		g->nleaked += pg->count;
+	if (pg->flags & PARSE_G_TRUNCATED)
+		g->ntruncated += pg->count;
+	if (pg->minutes >= 0 || g->max_minutes >= 0) {
+		int m = pg->minutes < 0 ? 0 : pg->minutes;
+
+		if (g->max_minutes < 0) /* earlier goroutines printed none */
+			g->min_minutes = g->count > pg->count ? 0 : m;
+		else if (m < g->min_minutes)
+			g->min_minutes = m;
+		if (m > g->max_minutes)
+			g->max_minutes = m;
+	}
+	if (!(pg->flags & PARSE_G_RECORD))
+		add_id(g, pg->id, s->opts.max_ids);
+	return GT_OK;
+}
+
+parse_sink group_sink(group_set *s)
+{
+	parse_sink k = {s, on_dump_begin, on_goroutine, on_dump_end};
+
+	return k;
+}
+
+/* ---- flagging ------------------------------------------------------------ */
+
+/* Categories where a small group blocked for long is usually an idle pool
+ * or server loop rather than a leak. */
+static int idle_shape(category c)
+{
+	return c == CAT_CHAN_RECEIVE || c == CAT_SELECT || c == CAT_COND ||
+	       c == CAT_IO_WAIT || c == CAT_SLEEP || c == CAT_SYSCALL ||
+	       c == CAT_WAITGROUP;
+}
+
+#define PERMANENT (GROUP_R_NIL_CHAN | GROUP_R_SELECT_FOREVER | GROUP_R_LEAKED | \
+		   GROUP_R_DEADLOCK)
+
+static void diagnose(const group_set *s, const group_dump *d, group *g)
+{
+	const group_opts *o = &s->opts;
+	const rules_diag *found[MAX_DIAGS];
+	rules_frame stackbuf[64], *frames = stackbuf, created;
+	rules_subject sub;
+	size_t i, n = 0;
+	unsigned r = 0;
+
+	if (g->nframes > 64)
+		frames = gt_malloc(g->nframes * sizeof *frames);
+	subject_of(g, &sub, frames, &created);
+	if (s->rules)
+		n = rules_diagnose(s->rules, &sub, g->cat, found, MAX_DIAGS);
+	if (frames != stackbuf)
+		free(frames);
+	if (n > MAX_DIAGS)
+		n = MAX_DIAGS;
+	g->diags = n ? gt_malloc(n * sizeof *g->diags) : NULL;
+	g->ndiags = n;
+	for (i = 0; i < n; i++) {
+		g->diags[i] = found[i];
+		if (found[i]->healthy)
+			g->healthy = 1;
+		if (found[i]->leak_at && g->count >= found[i]->leak_at)
+			r |= GROUP_R_DIAGNOSIS;
+	}
+
+	if (g->cat == CAT_NIL_CHAN)
+		r |= GROUP_R_NIL_CHAN;
+	if (g->cat == CAT_SELECT_FOREVER)
+		r |= GROUP_R_SELECT_FOREVER;
+	if (g->nleaked)
+		r |= GROUP_R_LEAKED;
+	if (d->kind == PARSE_KIND_DEADLOCK && category_is_blocked(g->cat))
+		r |= GROUP_R_DEADLOCK;
+	if (category_is_blocked(g->cat)) {
+		if (g->count >= o->min_count)
+			r |= GROUP_R_COUNT;
+		if (g->count >= o->share_floor && d->total &&
+		    (double)g->count / (double)d->total >= o->min_share)
+			r |= GROUP_R_SHARE;
+		if (o->min_minutes > 0 && g->max_minutes >= o->min_minutes &&
+		    !(idle_shape(g->cat) && g->count <= o->pool_max))
+			r |= GROUP_R_MINUTES;
+	}
+	/* a known-healthy shape stays unflagged while small; what the runtime
+	 * itself says (leaked, deadlock) always stands */
+	if (g->healthy && g->count <= o->pool_max)
+		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK;
+	g->reasons = r;
+}
+
+static int is_permanent(const group *g)
+{
+	return (g->reasons & PERMANENT) != 0;
+}
+
+static int by_suspicion(const void *pa, const void *pb)
+{
+	const group *a = *(group *const *)pa, *b = *(group *const *)pb;
+
+	if (group_is_leak(a) != group_is_leak(b))
+		return group_is_leak(a) ? -1 : 1;
+	if (is_permanent(a) != is_permanent(b))
+		return is_permanent(a) ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->max_minutes != b->max_minutes)
+		return a->max_minutes > b->max_minutes ? -1 : 1;
+	if (a->cat != b->cat)
+		return a->cat < b->cat ? -1 : 1;
+	return strcmp(a->fingerprint, b->fingerprint);
+}
+
+void group_set_finish(group_set *s, const parse_stats *st)
+{
+	size_t i, j;
+
+	if (st)
+		s->stats = *st;
+	for (i = 0; i < s->ndumps; i++) {
+		group_dump *d = s->dumps[i];
+
+		d->nflagged = 0;
+		d->leaked_goroutines = 0;
+		memset(d->by_cat, 0, sizeof d->by_cat);
+		for (j = 0; j < d->ngroups; j++) {
+			group *g = d->groups[j];
+
+			free(g->diags);
+			g->diags = NULL;
+			g->healthy = 0;
+			diagnose(s, d, g);
+			d->by_cat[g->cat] += g->count;
+			if (group_is_leak(g)) {
+				d->nflagged++;
+				d->leaked_goroutines += g->count;
+			}
+		}
+		if (d->ngroups > 1)
+			qsort(d->groups, d->ngroups, sizeof *d->groups,
+			      by_suspicion);
+	}
+}
+
+const char *group_reason_text(const group *g, unsigned reason,
+			      const group_dump *d, const group_opts *o,
+			      char *buf, size_t len)
+{
+	unsigned long long n = (unsigned long long)g->count;
+	size_t i;
+
+	switch (reason) {
+	case GROUP_R_NIL_CHAN:
+		snprintf(buf, len, "blocked on a nil channel: can never proceed");
+		break;
+	case GROUP_R_SELECT_FOREVER:
+		snprintf(buf, len, "select {} with no cases: blocks forever");
+		break;
+	case GROUP_R_LEAKED:
+		snprintf(buf, len, "%llu marked (leaked) by the runtime",
+			 (unsigned long long)g->nleaked);
+		break;
+	case GROUP_R_DEADLOCK:
+		snprintf(buf, len,
+			 "part of a fatal deadlock: all goroutines were asleep");
+		break;
+	case GROUP_R_COUNT:
+		snprintf(buf, len, "%llu goroutines (>= %llu)", n,
+			 (unsigned long long)o->min_count);
+		break;
+	case GROUP_R_SHARE:
+		snprintf(buf, len, "%.0f%% of all goroutines (>= %.0f%%)",
+			 d && d->total ? 100.0 * (double)g->count / (double)d->total
+				       : 0.0,
+			 100.0 * o->min_share);
+		break;
+	case GROUP_R_MINUTES:
+		snprintf(buf, len, "blocked up to %d minutes (>= %d)",
+			 g->max_minutes, o->min_minutes);
+		break;
+	case GROUP_R_DIAGNOSIS:
+		for (i = 0; i < g->ndiags; i++)
+			if (g->diags[i]->leak_at && g->count >= g->diags[i]->leak_at)
+				break;
+		if (i < g->ndiags)
+			snprintf(buf, len, "%s: %llu goroutines (>= %llu)",
+				 g->diags[i]->name, n,
+				 (unsigned long long)g->diags[i]->leak_at);
+		else
+			snprintf(buf, len, "matched a leak diagnosis");
+		break;
+	case GROUP_R_GROWING:
+		snprintf(buf, len, "grows from snapshot to snapshot");
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+/* Top-level packages of the standard library (and cmd): frames in them are
+ * trimmed from the short report. */
+static const char *const stdpkgs[] = {
+	"archive", "bufio", "bytes", "cmp", "compress", "container", "context",
+	"crypto", "database", "debug", "embed", "encoding", "errors", "expvar",
+	"flag", "fmt", "go", "hash", "html", "image", "index", "internal",
+	"io", "iter", "log", "maps", "math", "mime", "net", "os", "path",
+	"plugin", "reflect", "regexp", "runtime", "slices", "sort", "strconv",
+	"strings", "structs", "sync", "syscall", "testing", "text", "time",
+	"unicode", "unique", "unsafe", "vendor", "weak", "panic", "cmd"};
+
+int group_frame_is_user(const group_frame *f)
+{
+	const char *s = f->func;
+	size_t n = strcspn(s, "./[(");
+	size_t i;
+
+	if (n == 4 && memcmp(s, "main", 4) == 0)
+		return 1;
+	for (i = 0; i < sizeof stdpkgs / sizeof stdpkgs[0]; i++)
+		if (strlen(stdpkgs[i]) == n && memcmp(s, stdpkgs[i], n) == 0)
+			return 0;
+	return 1;
+}

@@ -1,0 +1,175 @@
+/*
+ * input.c - feeds the parser from files, stdin or pushed buffers, inflating
+ * gzip (detected by magic bytes, multi-member streams included).
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (1u << 20)
+
+struct input_stream {
+	parse_ctx *p;
+	int sniffed;      /* the first bytes have been looked at */
+	unsigned char head[2];
+	size_t nhead;
+	int gzip;
+	int z_open;
+	int z_done;       /* the last member ended cleanly */
+	z_stream z;
+	unsigned char *out;
+};
+
+input_stream *input_new(parse_ctx *p)
+{
+	input_stream *s = gt_calloc(1, sizeof *s);
+
+	s->p = p;
+	return s;
+}
+
+void input_free(input_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->z_open)
+		inflateEnd(&s->z);
+	free(s->out);
+	free(s);
+}
+
+int input_is_gzip(const input_stream *s)
+{
+	return s->gzip;
+}
+
+static int inflate_feed(input_stream *s, const unsigned char *buf, size_t len,
+			gt_err *e)
+{
+	s->z.next_in = (unsigned char *)buf;
+	s->z.avail_in = (uInt)len;
+	while (s->z.avail_in > 0) {
+		int zr;
+
+		if (s->z_done) {
+			/* another gzip member follows (cat a.gz b.gz) */
+			if (inflateReset(&s->z) != Z_OK)
+				return gt_errf(e, "gzip: cannot reset stream");
+			s->z_done = 0;
+		}
+		s->z.next_out = s->out;
+		s->z.avail_out = CHUNK;
+		zr = inflate(&s->z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+			return gt_errf(e, "gzip: %s",
+				       s->z.msg ? s->z.msg : "corrupt data");
+		if (parse_feed(s->p, (const char *)s->out, CHUNK - s->z.avail_out,
+			       e) != GT_OK)
+			return GT_ERR;
+		if (zr == Z_STREAM_END)
+			s->z_done = 1;
+		else if (zr == Z_BUF_ERROR && s->z.avail_in == 0)
+			break;
+	}
+	return GT_OK;
+}
+
+static int start(input_stream *s, gt_err *e)
+{
+	s->sniffed = 1;
+	if (s->nhead == 2 && s->head[0] == 0x1f && s->head[1] == 0x8b) {
+		s->gzip = 1;
+		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
+			return gt_errf(e, "gzip: cannot initialise zlib");
+		s->z_open = 1;
+		s->out = gt_malloc(CHUNK);
+		return inflate_feed(s, s->head, 2, e);
+	}
+	return parse_feed(s->p, (const char *)s->head, s->nhead, e);
+}
+
+int input_feed(input_stream *s, const void *buf, size_t len, gt_err *e)
+{
+	const unsigned char *b = buf;
+
+	if (!s->sniffed) {
+		while (len > 0 && s->nhead < 2) {
+			s->head[s->nhead++] = *b++;
+			len--;
+		}
+		if (s->nhead < 2)
+			return GT_OK;
+		if (start(s, e) != GT_OK)
+			return GT_ERR;
+	}
+	if (len == 0)
+		return GT_OK;
+	if (s->gzip)
+		return inflate_feed(s, b, len, e);
+	return parse_feed(s->p, (const char *)b, len, e);
+}
+
+int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
+{
+	if (gzip_cut)
+		*gzip_cut = 0;
+	if (!s->sniffed && s->nhead > 0 && start(s, e) != GT_OK)
+		return GT_ERR;
+	if (s->gzip && !s->z_done && gzip_cut)
+		*gzip_cut = 1;
+	return parse_finish(s->p, e);
+}
+
+int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e)
+{
+	int fd = 0, rc = GT_ERR;
+	int is_stdin = strcmp(path, "-") == 0;
+	const char *name = is_stdin ? "<stdin>" : path;
+	input_stream *s = input_new(p);
+	char *buf = gt_malloc(CHUNK);
+
+	if (!is_stdin && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		gt_errf(e, "%s: %s", name, strerror(errno));
+		goto out;
+	}
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	for (;;) {
+		ssize_t n = read(fd, buf, CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			gt_errf(e, "%s: %s", name, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (input_feed(s, buf, (size_t)n, e) != GT_OK)
+			goto prefix;
+	}
+	if (input_finish(s, gzip_cut, e) != GT_OK)
+		goto prefix;
+	rc = GT_OK;
+	goto out;
+prefix: {
+	/* name the input in messages from the layers below */
+	char tmp[sizeof e->msg];
+
+	memcpy(tmp, e->msg, sizeof tmp);
+	gt_errf(e, "%s: %s", name, tmp);
+}
+out:
+	if (!is_stdin && fd >= 0)
+		close(fd);
+	free(buf);
+	input_free(s);
+	return rc;
+}

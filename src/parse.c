@@ -1,0 +1,1126 @@
+/*
+ * parse.c - push-style goroutine dump parser.
+ *
+ * Input arrives in chunks; complete lines are handled in place (pointer and
+ * length into the caller's buffer) and only a trailing partial line is
+ * copied. The goroutine being read is kept in a small scratch arena that is
+ * reused, so nothing is allocated per line or per goroutine once the arena
+ * has grown to the deepest stack.
+ *
+ * Lines go through three layers: line assembly (chunks -> lines), log prefix
+ * removal (kubectl/CRI, timestamps, journald, docker json-file), and the
+ * dump grammar (tracebacks and debug=1 records).
+ */
+#define _GNU_SOURCE /* memmem */
+#include "parse.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+/* Lines a panic or signal header may span before its first goroutine. */
+#define PENDING_MAX_LINES 200
+/* The first bytes are checked for binary content. */
+#define SNIFF_BYTES 65536
+/* A literal log prefix longer than this is not believed to be one. */
+#define LITERAL_PREFIX_MAX 128
+
+enum { WF_NONE, WF_FRAME, WF_CREATED };
+
+enum mode {
+	M_NOISE,   /* outside any dump */
+	M_PENDING, /* saw a panic/fatal/signal header, waiting for goroutines */
+	M_TRACE,   /* inside a traceback dump */
+	M_DEBUG1,  /* inside a debug=1 profile */
+};
+
+/* Where a goroutine's parts live in the scratch arena. */
+typedef struct fslot {
+	size_t func_off, func_len;
+	size_t file_off, file_len;
+	unsigned line;
+} fslot;
+
+/* Known log-pipeline prefixes, tried in order on a line that has dump text
+ * after position 0. Each must match exactly the bytes before the dump text. */
+static const struct {
+	parse_prefix kind;
+	const char *re;
+} prefix_res[] = {
+	{PARSE_PREFIX_CRI,
+	 "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)"
+	 " (stdout|stderr) ([FP]) "},
+	{PARSE_PREFIX_DOCKER_TS,
+	 "\\d{4}[-/]\\d\\d[-/]\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?"
+	 "(?:Z|[+-]\\d\\d:?\\d\\d)? "},
+	{PARSE_PREFIX_JOURNALD,
+	 "[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^\\s:\\[]+(?:\\[\\d+\\])?: "},
+};
+#define NPREFIX (sizeof prefix_res / sizeof prefix_res[0])
+
+struct parse_ctx {
+	parse_sink sink;
+	parse_stats st;
+
+	/* line assembly */
+	char *carry;
+	size_t carry_len, carry_cap;
+	int skipping; /* inside an over-long line */
+	uint64_t lineno;
+	size_t sniffed;
+
+	/* prefixes */
+	pcre2_code *pre[NPREFIX];
+	pcre2_match_data *md;
+	char *join; /* CRI partial ("P") lines joined until the final "F" */
+	size_t join_len, join_cap;
+	char *jsonbuf; /* docker json-file "log" values */
+	size_t jsonbuf_cap;
+
+	/* dump state */
+	enum mode mode;
+	parse_dump dump;
+	char *title;
+	size_t title_cap;
+	parse_prefix pfx; /* prefix of the open dump or pending header */
+	char lit[LITERAL_PREFIX_MAX];
+	size_t lit_len;
+	char stream[8]; /* CRI/docker-json stream of the dump */
+	parse_kind pending_kind;
+	unsigned pending_lines;
+	int race_skip;
+	int seen_g1;
+	uint64_t dump_goroutines;
+
+	/* goroutine under construction */
+	int in_g;
+	int in_ancestor;
+	int want_file; /* WF_*: what the next tab-indented line belongs to */
+	parse_goroutine g;
+	char *arena;
+	size_t arena_len, arena_cap;
+	fslot *slots;
+	size_t nslots, slots_cap;
+	int has_created;
+	fslot created;
+	size_t state_off, labels_off;
+	parse_frame *frames;
+	size_t frames_cap;
+	parse_frame created_frame;
+};
+
+const char *parse_kind_name(parse_kind k)
+{
+	static const char *const n[PARSE_KIND__COUNT] = {
+		"debug=2", "debug=1", "panic", "fatal error", "deadlock",
+		"signal", "test timeout"};
+	return (unsigned)k < PARSE_KIND__COUNT ? n[k] : "?";
+}
+
+const char *parse_prefix_name(parse_prefix p)
+{
+	static const char *const n[PARSE_PREFIX__COUNT] = {
+		"none", "kubectl/CRI", "timestamp", "journald",
+		"docker json-file", "literal"};
+	return (unsigned)p < PARSE_PREFIX__COUNT ? n[p] : "?";
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int starts(const char *s, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && memcmp(s, lit, l) == 0;
+}
+
+static uint64_t parse_u64(const char *s, size_t n, size_t *used)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9' && i < 20)
+		v = v * 10 + (uint64_t)(s[i++] - '0');
+	*used = i;
+	return v;
+}
+
+static void grow(void *pp, size_t *cap, size_t need, size_t elem)
+{
+	void **p = pp;
+	size_t c = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return;
+	while (c < need)
+		c *= 2;
+	*p = gt_realloc(*p, c * elem);
+	*cap = c;
+}
+
+static size_t arena_put(parse_ctx *p, const char *s, size_t n)
+{
+	size_t off = p->arena_len;
+
+	grow(&p->arena, &p->arena_cap, p->arena_len + n + 1, 1);
+	memcpy(p->arena + off, s, n);
+	p->arena[off + n] = '\0';
+	p->arena_len += n + 1;
+	return off;
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+parse_ctx *parse_new(const parse_sink *sink)
+{
+	parse_ctx *p = gt_calloc(1, sizeof *p);
+	size_t i;
+
+	p->sink = *sink;
+	for (i = 0; i < NPREFIX; i++) {
+		int ec;
+		PCRE2_SIZE off;
+
+		p->pre[i] = pcre2_compile((PCRE2_SPTR)prefix_res[i].re,
+					  PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
+					  &ec, &off, NULL);
+		if (p->pre[i] == NULL)
+			abort(); /* a constant pattern: a bug, not input */
+		pcre2_jit_compile(p->pre[i], PCRE2_JIT_COMPLETE);
+	}
+	p->md = pcre2_match_data_create(8, NULL);
+	return p;
+}
+
+void parse_free(parse_ctx *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < NPREFIX; i++)
+		pcre2_code_free(p->pre[i]);
+	pcre2_match_data_free(p->md);
+	free(p->carry);
+	free(p->join);
+	free(p->jsonbuf);
+	free(p->title);
+	free(p->arena);
+	free(p->slots);
+	free(p->frames);
+	free(p);
+}
+
+const parse_stats *parse_get_stats(const parse_ctx *p)
+{
+	return &p->st;
+}
+
+/* ---- goroutines and dumps -------------------------------------------- */
+
+static void g_reset(parse_ctx *p)
+{
+	p->in_g = 0;
+	p->want_file = 0;
+	p->arena_len = 0;
+	p->nslots = 0;
+	p->has_created = 0;
+	memset(&p->g, 0, sizeof p->g);
+	p->g.minutes = -1;
+}
+
+static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
+{
+	p->dump.kind = kind;
+	p->dump.prefix = p->pfx;
+	p->dump.title = p->dump.title_len ? p->title : NULL;
+	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->lineno;
+	p->dump.truncated = 0;
+	p->dump.ancestors = 0;
+	p->dump_goroutines = 0;
+	p->seen_g1 = 0;
+	p->mode = kind == PARSE_KIND_DEBUG1 ? M_DEBUG1 : M_TRACE;
+	p->st.dumps++;
+	g_reset(p);
+	if (p->sink.dump_begin)
+		return p->sink.dump_begin(p->sink.ud, &p->dump, e);
+	return GT_OK;
+}
+
+static int g_emit(parse_ctx *p, gt_err *e);
+
+static int dump_end(parse_ctx *p, gt_err *e)
+{
+	int rc = GT_OK;
+
+	if (p->mode == M_TRACE || p->mode == M_DEBUG1) {
+		if (g_emit(p, e) != GT_OK)
+			return GT_ERR;
+		if (p->sink.dump_end)
+			rc = p->sink.dump_end(p->sink.ud, &p->dump, e);
+	}
+	p->mode = M_NOISE;
+	memset(&p->dump, 0, sizeof p->dump);
+	p->pfx = PARSE_PREFIX_NONE;
+	p->lit_len = 0;
+	p->join_len = 0;
+	g_reset(p);
+	return rc;
+}
+
+/* Ends the dump on a line that is not dump text but still carries the
+ * dump's log prefix: the same log may hold another dump later. */
+static int end_keep_prefix(parse_ctx *p, gt_err *e)
+{
+	parse_prefix pfx = p->pfx;
+	char lit[LITERAL_PREFIX_MAX];
+	size_t lit_len = p->lit_len;
+
+	memcpy(lit, p->lit, lit_len);
+	if (dump_end(p, e) != GT_OK)
+		return GT_ERR;
+	p->pfx = pfx;
+	memcpy(p->lit, lit, lit_len);
+	p->lit_len = lit_len;
+	return GT_OK;
+}
+
+/* The goroutine that printed the dump is the first of a new debug=2 or
+ * runtime.Stack dump: when one shows up mid-dump, two dumps were
+ * concatenated. */
+static int is_dump_writer(parse_ctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nslots && i < 8; i++) {
+		const char *f = p->arena + p->slots[i].func_off;
+
+		if (strcmp(f, "runtime/pprof.writeGoroutineStacks") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int g_emit(parse_ctx *p, gt_err *e)
+{
+	size_t i;
+	int rc;
+
+	if (!p->in_g)
+		return GT_OK;
+	if (p->mode == M_TRACE && p->dump_goroutines > 0 && is_dump_writer(p)) {
+		/* keep the goroutine across the dump boundary */
+		parse_dump keep = p->dump;
+		size_t alen = p->arena_len, ns = p->nslots;
+		parse_goroutine g = p->g;
+		int hc = p->has_created;
+		fslot cr = p->created;
+
+		if (p->sink.dump_end &&
+		    p->sink.dump_end(p->sink.ud, &p->dump, e) != GT_OK)
+			return GT_ERR;
+		p->dump = keep;
+		p->dump.title = NULL;
+		p->dump.title_len = 0;
+		p->dump.lineno = g.lineno;
+		if (dump_begin(p, PARSE_KIND_TRACEBACK, e) != GT_OK)
+			return GT_ERR;
+		p->in_g = 1;
+		p->arena_len = alen;
+		p->nslots = ns;
+		p->g = g;
+		p->has_created = hc;
+		p->created = cr;
+	}
+	grow(&p->frames, &p->frames_cap, p->nslots + 1, sizeof *p->frames);
+	for (i = 0; i < p->nslots; i++) {
+		const fslot *s = &p->slots[i];
+		parse_frame *f = &p->frames[i];
+
+		f->func = p->arena + s->func_off;
+		f->func_len = s->func_len;
+		f->file = s->file_len ? p->arena + s->file_off : NULL;
+		f->file_len = s->file_len;
+		f->line = s->line;
+	}
+	p->g.frames = p->frames;
+	p->g.nframes = p->nslots;
+	p->g.state = p->g.state_len ? p->arena + p->state_off : "";
+	if (p->g.labels_len)
+		p->g.labels = p->arena + p->labels_off;
+	if (p->has_created) {
+		p->created_frame.func = p->arena + p->created.func_off;
+		p->created_frame.func_len = p->created.func_len;
+		p->created_frame.file =
+			p->created.file_len ? p->arena + p->created.file_off : NULL;
+		p->created_frame.file_len = p->created.file_len;
+		p->created_frame.line = p->created.line;
+		p->g.created_by = &p->created_frame;
+	}
+	p->dump_goroutines++;
+	p->st.goroutines += p->g.count;
+	rc = p->sink.goroutine ? p->sink.goroutine(p->sink.ud, &p->g, e) : GT_OK;
+	g_reset(p);
+	return rc;
+}
+
+/* ---- traceback lines --------------------------------------------------- */
+
+/* Parses "goroutine N [state...]:" (with the optional gp=/m= fields and
+ * label braces) into p->g. Returns 1 if the line is a header. The caller
+ * has checked the "goroutine " prefix. */
+static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
+{
+	size_t used, i, close, st_end, st_len;
+	const char *br, *st;
+	uint64_t id;
+	int minutes = -1;
+	unsigned flags = 0;
+
+	s += 10, n -= 10; /* "goroutine " */
+	id = parse_u64(s, n, &used);
+	if (used == 0 || used == n || (s[used] != ' '))
+		return 0;
+	br = memchr(s + used, '[', n - used);
+	if (br == NULL)
+		return 0;
+	i = (size_t)(br - s) + 1;
+	st = s + i;
+	{
+		const char *c = memchr(st, ']', n - i);
+
+		if (c == NULL)
+			return 0;
+		close = (size_t)(c - s);
+	}
+	/* after "]": ":" or " {labels}:" and nothing else */
+	{
+		const char *t = s + close + 1;
+		size_t tl = n - close - 1;
+
+		if (tl == 0 || t[tl - 1] != ':')
+			return 0;
+		if (tl > 1 && !(t[0] == ' ' && t[1] == '{' && tl >= 4 &&
+				t[tl - 2] == '}'))
+			return 0;
+		if (!commit)
+			return 1;
+		if (tl > 1) {
+			p->labels_off = arena_put(p, t + 1, tl - 2);
+			p->g.labels_len = tl - 2;
+		}
+	}
+	/* bracket: state [(leaked)] [(scan)] [(durable)] [, N minutes]
+	 * [, locked to thread] [, synctest bubble N] */
+	st_len = close - i;
+	st_end = st_len;
+	{
+		const char *comma = memchr(st, ',', st_len);
+		size_t k;
+
+		if (comma)
+			st_end = (size_t)(comma - st);
+		for (k = st_end; k < st_len;) {
+			const char *part = st + k + 2;
+			const char *next;
+			size_t plen;
+
+			if (k + 2 > st_len)
+				break;
+			next = memchr(part, ',', st_len - k - 2);
+			plen = next ? (size_t)(next - part) : st_len - k - 2;
+			if (plen > 8 && memcmp(part + plen - 8, " minutes", 8) == 0) {
+				size_t u;
+
+				minutes = (int)parse_u64(part, plen, &u);
+			} else if (starts(part, plen, "locked to thread")) {
+				flags |= PARSE_G_LOCKED;
+			} else if (starts(part, plen, "synctest")) {
+				flags |= PARSE_G_SYNCTEST;
+			}
+			k = (size_t)(part - st) + plen;
+		}
+	}
+	/* strip the parenthesised markers that are not part of the reason
+	 * ("chan receive (nil chan)" and "select (no cases)" keep theirs) */
+	for (;;) {
+		static const struct {
+			const char *m;
+			unsigned f;
+		} marks[] = {{" (leaked)", PARSE_G_LEAKED},
+			     {" (scan)", 0},
+			     {" (durable)", PARSE_G_DURABLE},
+			     {" (synctest)", PARSE_G_DURABLE}};
+		size_t k, hit = 0;
+
+		for (k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+			size_t ml = strlen(marks[k].m);
+
+			if (st_end >= ml &&
+			    memcmp(st + st_end - ml, marks[k].m, ml) == 0) {
+				st_end -= ml;
+				flags |= marks[k].f;
+				hit = 1;
+			}
+		}
+		if (!hit)
+			break;
+	}
+	if (st_end == 6 && memcmp(st, "leaked", 6) == 0)
+		flags |= PARSE_G_LEAKED;
+	p->g.id = id;
+	p->g.count = 1;
+	p->g.minutes = minutes;
+	p->g.flags |= flags;
+	p->state_off = arena_put(p, st, st_end);
+	p->g.state_len = st_end;
+	p->g.lineno = p->lineno;
+	p->in_g = 1;
+	return 1;
+}
+
+/* A function line: strip the trailing argument list "(...)". */
+static void add_func(parse_ctx *p, const char *s, size_t n)
+{
+	fslot *f;
+
+	if (n > 0 && s[n - 1] == ')') {
+		size_t i = n - 1;
+		int depth = 0;
+
+		for (;;) {
+			if (s[i] == ')')
+				depth++;
+			else if (s[i] == '(' && --depth == 0)
+				break;
+			if (i == 0)
+				break;
+			i--;
+		}
+		if (depth == 0 && i > 0)
+			n = i;
+	}
+	grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
+	f = &p->slots[p->nslots++];
+	f->func_off = arena_put(p, s, n);
+	f->func_len = n;
+	f->file_off = 0;
+	f->file_len = 0;
+	f->line = 0;
+	p->want_file = WF_FRAME;
+}
+
+/* "\t/src/app/pool.go:88 +0x7a" (or " fp=0x.. sp=0x.. pc=0x.."). */
+static void set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
+{
+	const char *end = memmem(s, n, " +0x", 4);
+	size_t len, i, used;
+
+	if (end == NULL)
+		end = memmem(s, n, " fp=", 4);
+	len = end ? (size_t)(end - s) : n;
+	for (i = len; i > 0 && s[i - 1] != ':'; i--)
+		;
+	if (i > 0 && i < len) {
+		f->line = (unsigned)parse_u64(s + i, len - i, &used);
+		if (used == len - i) {
+			f->file_off = arena_put(p, s, i - 1);
+			f->file_len = i - 1;
+			return;
+		}
+	}
+	f->line = 0;
+	f->file_off = arena_put(p, s, len);
+	f->file_len = len;
+}
+
+static int is_register_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 8 && ((s[i] >= 'a' && s[i] <= 'z') ||
+				  (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	if (i == 0 || i == n || s[i] != ' ')
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return starts(s + i, n - i, "0x");
+}
+
+/* "panic: ...", "fatal error: ...", "SIGQUIT: quit": the first line of a
+ * crash. Returns 1 and sets *kind. */
+static int title_line(const char *s, size_t n, parse_kind *kind)
+{
+	size_t i;
+
+	if (starts(s, n, "panic: ")) {
+		*kind = starts(s, n, "panic: test timed out after ")
+				? PARSE_KIND_TEST_TIMEOUT
+				: PARSE_KIND_PANIC;
+		return 1;
+	}
+	if (starts(s, n, "fatal error: ")) {
+		*kind = memmem(s, n, "all goroutines are asleep", 25)
+				? PARSE_KIND_DEADLOCK
+				: PARSE_KIND_FATAL;
+		return 1;
+	}
+	if (starts(s, n, "SIG")) {
+		for (i = 3; i < n && s[i] >= 'A' && s[i] <= 'Z'; i++)
+			;
+		if (i > 4 && i + 1 < n && s[i] == ':' && s[i + 1] == ' ') {
+			*kind = PARSE_KIND_SIGNAL;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int is_profile_line(const char *s, size_t n)
+{
+	return starts(s, n, "goroutine profile: total ");
+}
+
+static int is_header_line(parse_ctx *p, const char *s, size_t n)
+{
+	return starts(s, n, "goroutine ") && parse_header(p, s, n, 0);
+}
+
+/* One line of traceback text. Returns 1 if it belongs to the dump. */
+static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		      int *rc)
+{
+	*rc = GT_OK;
+	if (n == 0) { /* goroutines are separated by blank lines */
+		p->in_ancestor = 0;
+		*rc = g_emit(p, e);
+		return 1;
+	}
+	if (s[0] == '\t') {
+		if (p->in_ancestor || !p->in_g)
+			return 1;
+		if (p->want_file == WF_FRAME)
+			set_file(p, &p->slots[p->nslots - 1], s + 1, n - 1);
+		else if (p->want_file == WF_CREATED)
+			set_file(p, &p->created, s + 1, n - 1);
+		p->want_file = WF_NONE;
+		return 1;
+	}
+	if (starts(s, n, "goroutine ")) {
+		size_t used;
+		uint64_t id;
+
+		if (!parse_header(p, s, n, 0))
+			return 0;
+		p->in_ancestor = 0;
+		if ((*rc = g_emit(p, e)) != GT_OK)
+			return 1;
+		id = parse_u64(s + 10, n - 10, &used);
+		if (id == 1 && p->seen_g1) {
+			/* goroutine 1 again: the next dump of the same program */
+			if ((*rc = end_keep_prefix(p, e)) != GT_OK)
+				return 1;
+			if ((*rc = dump_begin(p, PARSE_KIND_TRACEBACK, e)) != GT_OK)
+				return 1;
+		}
+		if (id == 1)
+			p->seen_g1 = 1;
+		parse_header(p, s, n, 1);
+		return 1;
+	}
+	if (s[0] == '[' && starts(s, n, "[originating from goroutine ")) {
+		*rc = g_emit(p, e);
+		p->in_ancestor = 1;
+		p->dump.ancestors++;
+		return 1;
+	}
+	if (p->in_ancestor)
+		return 1;
+	if (starts(s, n, "created by ")) {
+		const char *in = memmem(s, n, " in goroutine ", 14);
+		size_t fl = in ? (size_t)(in - s) - 11 : n - 11;
+		size_t used;
+
+		if (!p->in_g)
+			return 1;
+		p->has_created = 1;
+		p->created.func_off = arena_put(p, s + 11, fl);
+		p->created.func_len = fl;
+		p->created.file_len = 0;
+		p->created.line = 0;
+		if (in)
+			p->g.created_in = parse_u64(
+				in + 14, n - (size_t)(in - s) - 14, &used);
+		p->want_file = WF_CREATED;
+		return 1;
+	}
+	if (s[0] == '.' && starts(s, n, "...") && memmem(s, n, "elided", 6)) {
+		p->g.flags |= PARSE_G_ELIDED;
+		p->want_file = WF_NONE;
+		return 1;
+	}
+	if (starts(s, n, "goroutine running on other thread")) {
+		p->g.flags |= PARSE_G_NOSTACK;
+		return 1;
+	}
+	/* crash output: registers, "PC=..." and the like between goroutines */
+	if (is_register_line(s, n) || starts(s, n, "PC=") ||
+	    starts(s, n, "signal arrived during") || starts(s, n, "-----")) {
+		*rc = g_emit(p, e);
+		return 1;
+	}
+	if (p->in_g && !p->has_created && s[n - 1] == ')' && s[0] != ' ') {
+		add_func(p, s, n);
+		return 1;
+	}
+	return 0;
+}
+
+/* One line of a debug=1 profile. Returns 1 if it belongs to the dump. */
+static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		       int *rc)
+{
+	size_t used;
+	uint64_t count;
+
+	*rc = GT_OK;
+	if (n == 0) {
+		*rc = g_emit(p, e);
+		return 1;
+	}
+	if (s[0] == '#') {
+		if (!p->in_g)
+			return 1;
+		if (starts(s, n, "# labels: ")) {
+			p->labels_off = arena_put(p, s + 10, n - 10);
+			p->g.labels_len = n - 10;
+			return 1;
+		}
+		if (starts(s, n, "#\t")) {
+			/* "#\t0x4a1b3c\tmain.leak.func1+0x3c\t/src/app/main.go:12" */
+			const char *f = memchr(s + 2, '\t', n - 2), *file, *plus;
+			size_t fl;
+
+			if (f == NULL)
+				return 1;
+			f++;
+			file = memchr(f, '\t', n - (size_t)(f - s));
+			fl = file ? (size_t)(file - f) : n - (size_t)(f - s);
+			plus = fl ? memrchr(f, '+', fl) : NULL;
+			add_func(p, f, plus ? (size_t)(plus - f) : fl);
+			if (file)
+				set_file(p, &p->slots[p->nslots - 1], file + 1,
+					 n - (size_t)(file + 1 - s));
+			p->want_file = WF_NONE;
+		}
+		return 1;
+	}
+	count = parse_u64(s, n, &used);
+	if (used > 0 && starts(s + used, n - used, " @")) {
+		if ((*rc = g_emit(p, e)) != GT_OK)
+			return 1;
+		p->in_g = 1;
+		p->g.count = count;
+		p->g.flags = PARSE_G_RECORD;
+		p->g.lineno = p->lineno;
+		return 1;
+	}
+	return 0;
+}
+
+/* A line with the log prefix removed. */
+static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
+{
+	parse_kind kind;
+	int rc;
+
+	if (p->race_skip) {
+		if (starts(s, n, "==================")) {
+			p->race_skip = 0;
+			return GT_OK;
+		}
+		if (!is_header_line(p, s, n) && !title_line(s, n, &kind))
+			return GT_OK;
+		p->race_skip = 0;
+	}
+	if (starts(s, n, "WARNING: DATA RACE")) {
+		p->st.race_reports++;
+		p->race_skip = 1;
+		return g_emit(p, e);
+	}
+	switch (p->mode) {
+	case M_TRACE:
+		if (trace_line(p, s, n, e, &rc))
+			return rc;
+		if (end_keep_prefix(p, e) != GT_OK)
+			return GT_ERR;
+		break;
+	case M_DEBUG1:
+		if (debug1_line(p, s, n, e, &rc))
+			return rc;
+		if (end_keep_prefix(p, e) != GT_OK)
+			return GT_ERR;
+		break;
+	case M_PENDING:
+		if (is_header_line(p, s, n)) {
+			p->dump.title_len = strlen(p->title);
+			if (dump_begin(p, p->pending_kind, e) != GT_OK)
+				return GT_ERR;
+			trace_line(p, s, n, e, &rc);
+			return rc;
+		}
+		if (title_line(s, n, &kind) && kind == PARSE_KIND_DEADLOCK)
+			p->pending_kind = kind;
+		if (++p->pending_lines > PENDING_MAX_LINES)
+			p->mode = M_NOISE;
+		return GT_OK;
+	case M_NOISE:
+		break;
+	}
+	/* outside a dump: does one start here? */
+	if (n >= 10 && s[0] == 'g' && is_profile_line(s, n)) {
+		size_t used;
+
+		p->dump.declared_total = parse_u64(s + 25, n - 25, &used);
+		return dump_begin(p, PARSE_KIND_DEBUG1, e);
+	}
+	if (n >= 10 && s[0] == 'g' && is_header_line(p, s, n)) {
+		if (dump_begin(p, PARSE_KIND_TRACEBACK, e) != GT_OK)
+			return GT_ERR;
+		trace_line(p, s, n, e, &rc);
+		return rc;
+	}
+	if (title_line(s, n, &kind)) {
+		grow(&p->title, &p->title_cap, n + 1, 1);
+		memcpy(p->title, s, n);
+		p->title[n] = '\0';
+		p->pending_kind = kind;
+		p->pending_lines = 0;
+		p->dump.lineno = p->lineno;
+		p->mode = M_PENDING;
+		return GT_OK;
+	}
+	p->pfx = PARSE_PREFIX_NONE;
+	return GT_OK;
+}
+
+/* Does s (prefix removed) start a dump? */
+static int starts_dump(parse_ctx *p, const char *s, size_t n)
+{
+	parse_kind k;
+
+	return is_header_line(p, s, n) || is_profile_line(s, n) ||
+	       title_line(s, n, &k);
+}
+
+/* Appends to the join buffer (CRI "P" records, docker partial lines). */
+static void join_put(parse_ctx *p, const char *s, size_t n)
+{
+	if (p->join_len + n > PARSE_MAX_LINE)
+		return; /* an absurd line: keep its start only */
+	grow(&p->join, &p->join_cap, p->join_len + n, 1);
+	memcpy(p->join + p->join_len, s, n);
+	p->join_len += n;
+}
+
+enum { PFX_NO, PFX_YES, PFX_SKIP };
+
+/* Decodes a docker json-file line into p->jsonbuf. */
+static int docker_json(parse_ctx *p, const char *s, size_t n, const char **c,
+		       size_t *cn, const char **stream)
+{
+	json_t *root, *log, *st;
+	json_error_t je;
+	size_t len;
+
+	root = json_loadb(s, n, 0, &je);
+	if (root == NULL)
+		return 0;
+	log = json_object_get(root, "log");
+	st = json_object_get(root, "stream");
+	if (!json_is_string(log)) {
+		json_decref(root);
+		return 0;
+	}
+	len = json_string_length(log);
+	grow(&p->jsonbuf, &p->jsonbuf_cap, len + 1, 1);
+	memcpy(p->jsonbuf, json_string_value(log), len);
+	*c = p->jsonbuf;
+	*cn = len;
+	*stream = json_is_string(st) && strcmp(json_string_value(st), "stdout") == 0
+			  ? "stdout"
+			  : "stderr";
+	json_decref(root);
+	return 1;
+}
+
+/* Removes the open dump's prefix from a line. PFX_SKIP: the line belongs to
+ * another stream or is the first part of a split line. */
+static int strip_prefix(parse_ctx *p, const char *s, size_t n, const char **c,
+			size_t *cn)
+{
+	const char *stream = NULL;
+	int partial = 0;
+
+	switch (p->pfx) {
+	case PARSE_PREFIX_NONE:
+		*c = s, *cn = n;
+		return PFX_YES;
+	case PARSE_PREFIX_LITERAL:
+		if (n < p->lit_len || memcmp(s, p->lit, p->lit_len) != 0)
+			return PFX_NO;
+		*c = s + p->lit_len, *cn = n - p->lit_len;
+		return PFX_YES;
+	case PARSE_PREFIX_DOCKER_JSON:
+		if (s[0] != '{' || !docker_json(p, s, n, c, cn, &stream))
+			return PFX_NO;
+		if (*cn > 0 && (*c)[*cn - 1] == '\n')
+			(*cn)--;
+		else
+			partial = 1;
+		break;
+	default: {
+		size_t i;
+		int r;
+
+		for (i = 0; i < NPREFIX && prefix_res[i].kind != p->pfx; i++)
+			;
+		r = pcre2_match(p->pre[i], (PCRE2_SPTR)s, n, 0, 0, p->md, NULL);
+		if (r < 0)
+			return PFX_NO;
+		{
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+
+			*c = s + ov[1], *cn = n - ov[1];
+			if (p->pfx == PARSE_PREFIX_CRI) {
+				stream = s[ov[2]] == 'o' ? "stdout" : "stderr";
+				partial = s[ov[4]] == 'P';
+			}
+		}
+		break;
+	}
+	}
+	if (stream && p->stream[0] && strcmp(stream, p->stream) != 0)
+		return PFX_SKIP;
+	if (stream)
+		snprintf(p->stream, sizeof p->stream, "%s", stream);
+	if (partial) {
+		join_put(p, *c, *cn);
+		return PFX_SKIP;
+	}
+	if (p->join_len) {
+		join_put(p, *c, *cn);
+		*c = p->join, *cn = p->join_len;
+		p->join_len = 0;
+	}
+	return PFX_YES;
+}
+
+/* Looks for dump text after a log prefix on a line outside any dump; sets
+ * p->pfx and returns the offset of the dump text, or -1. */
+static long find_prefix(parse_ctx *p, const char *s, size_t n)
+{
+	static const char *const marks[] = {"goroutine ", "panic: ",
+					    "fatal error: ", "SIG"};
+	size_t m, i;
+
+	for (m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+		const char *hit = memmem(s, n, marks[m], strlen(marks[m]));
+		size_t k;
+
+		if (hit == NULL || hit == s)
+			continue;
+		k = (size_t)(hit - s);
+		if (!starts_dump(p, hit, n - k))
+			continue;
+		for (i = 0; i < NPREFIX; i++) {
+			int r = pcre2_match(p->pre[i], (PCRE2_SPTR)s, k, 0, 0,
+					    p->md, NULL);
+
+			if (r >= 0 && pcre2_get_ovector_pointer(p->md)[1] == k) {
+				p->pfx = prefix_res[i].kind;
+				return (long)k;
+			}
+		}
+		/* an unknown prefix repeated verbatim: only for goroutine
+		 * text, and never inside quotes (a "stack" field of a log) */
+		if (m == 0 && k <= LITERAL_PREFIX_MAX && !memchr(s, '"', k) &&
+		    !memchr(s, '\\', k)) {
+			memcpy(p->lit, s, k);
+			p->lit_len = k;
+			p->pfx = PARSE_PREFIX_LITERAL;
+			return (long)k;
+		}
+	}
+	return -1;
+}
+
+static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
+{
+	const char *c;
+	size_t cn;
+
+	p->lineno++;
+	p->st.lines++;
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	if (p->mode != M_NOISE && p->pfx != PARSE_PREFIX_NONE) {
+		switch (strip_prefix(p, s, n, &c, &cn)) {
+		case PFX_SKIP:
+			return GT_OK;
+		case PFX_YES:
+			if (cn > 0 && c[cn - 1] == '\r')
+				cn--;
+			return content_line(p, c, cn, e);
+		default:
+			/* the prefix stopped: the dump is over */
+			if (dump_end(p, e) != GT_OK)
+				return GT_ERR;
+		}
+	}
+	if (p->mode != M_NOISE || n == 0)
+		return content_line(p, s, n, e);
+	if (p->race_skip && n >= 18 &&
+	    memcmp(s + n - 18, "==================", 18) == 0) {
+		p->race_skip = 0;
+		return GT_OK;
+	}
+	if (s[0] == '{' && memmem(s, n < 16 ? n : 16, "\"log\"", 5)) {
+		const char *stream;
+
+		if (!docker_json(p, s, n, &c, &cn, &stream))
+			return GT_OK;
+		if (cn > 0 && c[cn - 1] == '\n')
+			cn--;
+		if (cn > 0 && c[cn - 1] == '\r')
+			cn--;
+		if (memmem(c, cn, "WARNING: DATA RACE", 18))
+			return content_line(p, "WARNING: DATA RACE", 18, e);
+		if (!starts_dump(p, c, cn))
+			return GT_OK;
+		p->pfx = PARSE_PREFIX_DOCKER_JSON;
+		snprintf(p->stream, sizeof p->stream, "%s", stream);
+		return content_line(p, c, cn, e);
+	}
+	if (starts_dump(p, s, n))
+		return content_line(p, s, n, e);
+	{
+		const char *race = memmem(s, n, "WARNING: DATA RACE", 18);
+		long k;
+
+		if (race)
+			return content_line(p, race, n - (size_t)(race - s), e);
+		p->stream[0] = '\0';
+		k = find_prefix(p, s, n);
+		if (k < 0)
+			return GT_OK;
+		if (p->pfx == PARSE_PREFIX_CRI)
+			strip_prefix(p, s, n, &c, &cn); /* records the stream */
+		return content_line(p, s + k, n - (size_t)k, e);
+	}
+}
+
+/* ---- line assembly ---------------------------------------------------- */
+
+static void sniff(parse_ctx *p, const char *buf, size_t len)
+{
+	size_t i, n = SNIFF_BYTES - p->sniffed;
+
+	if (n > len)
+		n = len;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)buf[i];
+
+		if (ch == 0)
+			p->st.nul_bytes++;
+		else if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' &&
+			 ch != '\f' && ch != '\v' && ch != 0x1b)
+			p->st.ctrl_bytes++;
+	}
+	p->sniffed += n;
+}
+
+int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
+{
+	if (p->sniffed < SNIFF_BYTES)
+		sniff(p, buf, len);
+	p->st.bytes += len;
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t take = nl ? (size_t)(nl - buf) : len;
+
+		if (p->skipping) {
+			if (nl == NULL)
+				return GT_OK;
+			p->skipping = 0;
+		} else if (p->carry_len == 0 && nl) {
+			if (raw_line(p, buf, take, e) != GT_OK)
+				return GT_ERR;
+		} else if (p->carry_len + take > PARSE_MAX_LINE) {
+			p->st.long_lines++;
+			p->lineno++;
+			p->carry_len = 0;
+			if (nl == NULL) {
+				p->skipping = 1;
+				return GT_OK;
+			}
+		} else {
+			grow(&p->carry, &p->carry_cap, p->carry_len + take, 1);
+			memcpy(p->carry + p->carry_len, buf, take);
+			p->carry_len += take;
+			if (nl == NULL)
+				return GT_OK;
+			if (raw_line(p, p->carry, p->carry_len, e) != GT_OK)
+				return GT_ERR;
+			p->carry_len = 0;
+		}
+		buf += take + 1;
+		len -= take + 1;
+	}
+	return GT_OK;
+}
+
+/* A final line without its newline is complete only if it is a whole
+ * file:line line; anything else was cut off. */
+static int looks_complete(const char *s, size_t n)
+{
+	const char *plus = memmem(s, n, " +0x", 4);
+
+	return n > 1 && s[0] == '\t' && plus && (size_t)(plus - s) + 4 < n;
+}
+
+int parse_finish(parse_ctx *p, gt_err *e)
+{
+	int cut = 0;
+
+	if (p->carry_len > 0) {
+		if (p->mode == M_TRACE && !looks_complete(p->carry, p->carry_len))
+			cut = 1;
+		else if (raw_line(p, p->carry, p->carry_len, e) != GT_OK)
+			return GT_ERR;
+		p->carry_len = 0;
+	}
+	if (p->skipping && p->mode != M_NOISE)
+		cut = 1;
+	if (p->mode == M_TRACE && p->in_g &&
+	    (p->want_file != WF_NONE ||
+	     (p->nslots == 0 && !(p->g.flags & PARSE_G_NOSTACK))))
+		cut = 1;
+	if (p->mode == M_TRACE || p->mode == M_DEBUG1) {
+		if (cut) {
+			p->dump.truncated = 1;
+			if (p->in_g)
+				p->g.flags |= PARSE_G_TRUNCATED;
+		}
+		if (g_emit(p, e) != GT_OK)
+			return GT_ERR;
+		if (dump_end(p, e) != GT_OK)
+			return GT_ERR;
+	}
+	p->mode = M_NOISE;
+	return GT_OK;
+}
