@@ -94,6 +94,8 @@ typedef struct parse_dump {
 	uint64_t declared_total; /* debug=1 "total N", else 0 */
 	int truncated;        /* on dump_end: the input ended inside the dump */
 	uint64_t ancestors;   /* "[originating from goroutine N]" blocks skipped */
+	double time;          /* seconds since the epoch from the log prefix of
+				 the dump's first line (CRI, docker), else 0 */
 } parse_dump;
 
 typedef struct parse_sink {

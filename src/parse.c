@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -52,12 +53,12 @@ static const struct {
 } prefix_res[] = {
 	{PARSE_PREFIX_CRI,
 	 "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)"
-	 " (stdout|stderr) ([FP]) "},
+	 " (stdout|stderr) ([FP])(?: |$)"},
 	{PARSE_PREFIX_DOCKER_TS,
 	 "\\d{4}[-/]\\d\\d[-/]\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?"
-	 "(?:Z|[+-]\\d\\d:?\\d\\d)? "},
+	 "(?:Z|[+-]\\d\\d:?\\d\\d)?(?: |$)"},
 	{PARSE_PREFIX_JOURNALD,
-	 "[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^\\s:\\[]+(?:\\[\\d+\\])?: "},
+	 "[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^\\s:\\[]+(?:\\[\\d+\\])?:(?: |$)"},
 };
 #define NPREFIX (sizeof prefix_res / sizeof prefix_res[0])
 
@@ -86,6 +87,8 @@ struct parse_ctx {
 	char *title;
 	size_t title_cap;
 	parse_prefix pfx; /* prefix of the open dump or pending header */
+	double pfx_time;  /* timestamp of the line that started it */
+	double json_time; /* "time" of the last docker json-file line */
 	char lit[LITERAL_PREFIX_MAX];
 	size_t lit_len;
 	char stream[8]; /* CRI/docker-json stream of the dump */
@@ -172,6 +175,35 @@ static size_t arena_put(parse_ctx *p, const char *s, size_t n)
 	return off;
 }
 
+/* "2026-11-20T10:00:00.123456789Z" (or +hh:mm, or a space for the T) to
+ * seconds since the epoch; 0 if s does not start with one. */
+static double parse_time(const char *s, size_t n)
+{
+	struct tm tm;
+	double frac = 0, scale = 0.1;
+	size_t i = 19;
+	long off = 0;
+
+	if (n < 19 || (s[4] != '-' && s[4] != '/') || s[13] != ':' ||
+	    s[16] != ':')
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	if (i < n && (s[i] == '.' || s[i] == ',')) {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
+			frac += (s[i] - '0') * scale;
+	}
+	if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':')
+		off = (s[i] == '-' ? -1 : 1) *
+		      (atol(s + i + 1) * 3600 + atol(s + i + 4) * 60);
+	return (double)(timegm(&tm) - off) + frac;
+}
+
 /* ---- life cycle ------------------------------------------------------- */
 
 parse_ctx *parse_new(const parse_sink *sink)
@@ -236,6 +268,7 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 {
 	p->dump.kind = kind;
 	p->dump.prefix = p->pfx;
+	p->dump.time = p->pfx == PARSE_PREFIX_NONE ? 0 : p->pfx_time;
 	p->dump.title = p->dump.title_len ? p->title : NULL;
 	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->lineno;
 	p->dump.truncated = 0;
@@ -842,6 +875,14 @@ static int docker_json(parse_ctx *p, const char *s, size_t n, const char **c,
 		return 0;
 	log = json_object_get(root, "log");
 	st = json_object_get(root, "stream");
+	{
+		json_t *t = json_object_get(root, "time");
+
+		p->json_time = json_is_string(t)
+				       ? parse_time(json_string_value(t),
+						    json_string_length(t))
+				       : 0;
+	}
 	if (!json_is_string(log)) {
 		json_decref(root);
 		return 0;
@@ -897,7 +938,7 @@ static int strip_prefix(parse_ctx *p, const char *s, size_t n, const char **c,
 
 			*c = s + ov[1], *cn = n - ov[1];
 			if (p->pfx == PARSE_PREFIX_CRI) {
-				stream = s[ov[2]] == 'o' ? "stdout" : "stderr";
+				stream = s[ov[2] + 3] == 'o' ? "stdout" : "stderr";
 				partial = s[ov[4]] == 'P';
 			}
 		}
@@ -943,6 +984,7 @@ static long find_prefix(parse_ctx *p, const char *s, size_t n)
 
 			if (r >= 0 && pcre2_get_ovector_pointer(p->md)[1] == k) {
 				p->pfx = prefix_res[i].kind;
+				p->pfx_time = parse_time(s, k);
 				return (long)k;
 			}
 		}
@@ -1003,6 +1045,7 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		if (!starts_dump(p, c, cn))
 			return GT_OK;
 		p->pfx = PARSE_PREFIX_DOCKER_JSON;
+		p->pfx_time = p->json_time;
 		snprintf(p->stream, sizeof p->stream, "%s", stream);
 		return content_line(p, c, cn, e);
 	}

@@ -1,0 +1,79 @@
+/*
+ * tool.h - the command-line tools. main.c picks one by its first argument
+ * (triage is the default); each turns its own argv into a configuration,
+ * runs its pipeline, prints, and returns the exit status. The tools and
+ * main.c are the only code that prints.
+ */
+#ifndef GT_TOOL_H
+#define GT_TOOL_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fetch.h"
+#include "group.h"
+#include "report.h"
+#include "rules.h"
+
+/* Exit status, like diff(1). */
+enum { EXIT_CLEAN = 0, EXIT_LEAK = 1, EXIT_TROUBLE = 2 };
+
+/* Options every tool shares: rules, thresholds, output, fetching. */
+typedef struct tool_config {
+	report_opts report;
+	group_opts group;
+	fetch_opts fetch;
+	const char **rule_paths;
+	size_t nrule_paths;
+	const char *out_path; /* -o: written atomically */
+	const char *color;    /* auto, always, never */
+} tool_config;
+
+/* getopt_long options shared by the tools, and their short letters. */
+#define TOOL_SHORTOPTS "f:n:vo:H:u:k"
+extern const struct option tool_longopts[];
+extern const char tool_common_help[];
+
+void tool_config_init(tool_config *c, int argc);
+void tool_config_free(tool_config *c);
+
+/* Handles one shared option; returns 0 if taken, 1 if not a shared option,
+ * -1 on a bad value (message printed). */
+int tool_option(tool_config *c, int ch, const char *arg);
+
+/* Merges two option tables (the tool's own first) into buf. */
+void tool_options_merge(const struct option *own, struct option *buf,
+			size_t cap);
+
+/* Resolves --color against the terminal and NO_COLOR. */
+void tool_config_finish(tool_config *c);
+
+/* Rules: the user's (--rules, $GTRIAGE_RULES) first, then the built-in. */
+rules *tool_rules(const tool_config *c, gt_err *e);
+
+/* Reads one input (a path, "-" for stdin, or an http(s) URL) into s, as
+ * one or more dumps. *cut is set when the input ended early (a connection
+ * or gzip stream cut mid-dump). */
+int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
+	      gt_err *e);
+
+/* Writes s with c->report to stdout or atomically to c->out_path. */
+int tool_write_report(const tool_config *c, const group_set *s, gt_err *e);
+
+/* Writes a file atomically: a temporary file next to path, renamed over it.
+ * fn writes the content to the FILE. */
+int tool_write_atomic(const char *path,
+		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+		      gt_err *e);
+
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The subcommands. argv[0] is the subcommand's name. */
+int tool_triage_main(int argc, char **argv);
+int tool_diff_main(int argc, char **argv);
+int tool_trend_main(int argc, char **argv);
+int tool_snap_main(int argc, char **argv);
+int tool_watch_main(int argc, char **argv);
+
+#endif

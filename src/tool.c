@@ -1,0 +1,380 @@
+/*
+ * tool.c - what the command-line tools share: common options, rule
+ * loading, reading inputs (files, stdin, URLs) and atomic report writing.
+ */
+#define _GNU_SOURCE
+#include "tool.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin_rules.h"
+#include "input.h"
+
+enum {
+	OPT_GROUP_BY = 256,
+	OPT_MIN_COUNT,
+	OPT_MIN_SHARE,
+	OPT_SHARE_FLOOR,
+	OPT_MIN_MINUTES,
+	OPT_POOL_MAX,
+	OPT_RULES,
+	OPT_COLOR,
+	OPT_CACERT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_TIMEOUT,
+	OPT_MAX_REDIRS,
+};
+
+const struct option tool_longopts[] = {
+	{"format", required_argument, NULL, 'f'},
+	{"top", required_argument, NULL, 'n'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"output", required_argument, NULL, 'o'},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"colour", required_argument, NULL, OPT_COLOR},
+	{"group-by", required_argument, NULL, OPT_GROUP_BY},
+	{"min-count", required_argument, NULL, OPT_MIN_COUNT},
+	{"min-share", required_argument, NULL, OPT_MIN_SHARE},
+	{"share-floor", required_argument, NULL, OPT_SHARE_FLOOR},
+	{"min-minutes", required_argument, NULL, OPT_MIN_MINUTES},
+	{"pool-max", required_argument, NULL, OPT_POOL_MAX},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"header", required_argument, NULL, 'H'},
+	{"user", required_argument, NULL, 'u'},
+	{"insecure", no_argument, NULL, 'k'},
+	{"cacert", required_argument, NULL, OPT_CACERT},
+	{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+	{"max-time", required_argument, NULL, OPT_TIMEOUT},
+	{"max-redirs", required_argument, NULL, OPT_MAX_REDIRS},
+	{NULL, 0, NULL, 0}};
+
+const char tool_common_help[] =
+	"Output:\n"
+	"  -f, --format FMT      text (default), json, markdown or prom\n"
+	"  -n, --top N           show at most N groups (default: all flagged\n"
+	"                        and the 10 largest others)\n"
+	"  -v, --verbose         every group, every frame, goroutine ids\n"
+	"  -o, --output FILE     write the report to FILE (replaced atomically)\n"
+	"      --color WHEN      auto (default), always or never; NO_COLOR is honoured\n"
+	"Grouping and flagging:\n"
+	"      --group-by LEVEL  line (default: function and file:line) or func\n"
+	"      --min-count N     flag blocked groups of at least N goroutines (100)\n"
+	"      --min-share F     ... or holding at least this share of all (0.2)\n"
+	"      --share-floor N   ... when they have at least N goroutines (10)\n"
+	"      --min-minutes N   flag groups blocked at least N minutes (10)\n"
+	"      --pool-max N      small idle pools up to N goroutines are not\n"
+	"                        flagged for their age alone (8)\n"
+	"      --rules PATH      add a *.rules file or directory, tried before the\n"
+	"                        built-in rules (repeatable; also $GTRIAGE_RULES,\n"
+	"                        colon separated)\n"
+	"Fetching (inputs that are http:// or https:// URLs):\n"
+	"  -H, --header 'N: V'   send a request header (repeatable)\n"
+	"  -u, --user USER:PASS  basic authentication\n"
+	"  -k, --insecure        do not verify the TLS certificate\n"
+	"      --cacert FILE     CA certificates to verify the server with\n"
+	"      --connect-timeout S  seconds to connect (10)\n"
+	"      --max-time S      seconds for the whole transfer (60)\n"
+	"      --max-redirs N    redirects followed (5)\n"
+	"  Proxies come from http_proxy, https_proxy and no_proxy.\n";
+
+void tool_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gtriage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void tool_config_init(tool_config *c, int argc)
+{
+	memset(c, 0, sizeof *c);
+	group_opts_default(&c->group);
+	fetch_opts_default(&c->fetch);
+	c->report.format = REPORT_TEXT;
+	c->color = "auto";
+	c->rule_paths = gt_calloc((size_t)argc + 1, sizeof *c->rule_paths);
+	c->fetch.headers = gt_calloc((size_t)argc + 1, sizeof *c->fetch.headers);
+}
+
+void tool_config_free(tool_config *c)
+{
+	free(c->rule_paths);
+	free(c->fetch.headers);
+}
+
+static int num(const char *opt, const char *s, double lo, double hi,
+	       double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || v < lo || v > hi) {
+		tool_warn("%s: '%s' is not a number from %g to %g", opt, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int tool_option(tool_config *c, int ch, const char *arg)
+{
+	double v;
+
+	switch (ch) {
+	case 'f':
+		if (report_format_parse(arg, &c->report.format) != 0) {
+			tool_warn("unknown format '%s' (text, json, markdown, prom)",
+				  arg);
+			return -1;
+		}
+		return 0;
+	case 'n':
+		if (num("--top", arg, 0, 1e9, &v))
+			return -1;
+		c->report.top = (size_t)v;
+		return 0;
+	case 'v':
+		c->report.verbose = 1;
+		return 0;
+	case 'o':
+		c->out_path = arg;
+		return 0;
+	case 'H':
+		if (strchr(arg, ':') == NULL) {
+			tool_warn("--header: '%s' is not 'Name: value'", arg);
+			return -1;
+		}
+		c->fetch.headers[c->fetch.nheaders++] = arg;
+		return 0;
+	case 'u':
+		c->fetch.userpwd = arg;
+		return 0;
+	case 'k':
+		c->fetch.insecure = 1;
+		return 0;
+	case OPT_CACERT:
+		c->fetch.cacert = arg;
+		return 0;
+	case OPT_CONNECT_TIMEOUT:
+		if (num("--connect-timeout", arg, 1, 86400, &v))
+			return -1;
+		c->fetch.connect_timeout = (long)v;
+		return 0;
+	case OPT_TIMEOUT:
+		if (num("--max-time", arg, 1, 86400, &v))
+			return -1;
+		c->fetch.timeout = (long)v;
+		return 0;
+	case OPT_MAX_REDIRS:
+		if (num("--max-redirs", arg, 0, 100, &v))
+			return -1;
+		c->fetch.max_redirs = (long)v;
+		return 0;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") && strcmp(arg, "always") &&
+		    strcmp(arg, "never")) {
+			tool_warn("--color: '%s' is not auto, always or never", arg);
+			return -1;
+		}
+		c->color = arg;
+		return 0;
+	case OPT_GROUP_BY:
+		if (strcmp(arg, "line") == 0)
+			c->group.by = GROUP_BY_LINE;
+		else if (strcmp(arg, "func") == 0 || strcmp(arg, "function") == 0)
+			c->group.by = GROUP_BY_FUNC;
+		else {
+			tool_warn("--group-by: '%s' is not line or func", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_MIN_COUNT:
+		if (num("--min-count", arg, 1, 1e15, &v))
+			return -1;
+		c->group.min_count = (uint64_t)v;
+		return 0;
+	case OPT_MIN_SHARE:
+		if (num("--min-share", arg, 0, 1, &v))
+			return -1;
+		c->group.min_share = v;
+		return 0;
+	case OPT_SHARE_FLOOR:
+		if (num("--share-floor", arg, 1, 1e15, &v))
+			return -1;
+		c->group.share_floor = (uint64_t)v;
+		return 0;
+	case OPT_MIN_MINUTES:
+		if (num("--min-minutes", arg, 0, 1e9, &v))
+			return -1;
+		c->group.min_minutes = (int)v;
+		return 0;
+	case OPT_POOL_MAX:
+		if (num("--pool-max", arg, 0, 1e15, &v))
+			return -1;
+		c->group.pool_max = (uint64_t)v;
+		return 0;
+	case OPT_RULES:
+		c->rule_paths[c->nrule_paths++] = arg;
+		return 0;
+	}
+	return 1;
+}
+
+void tool_options_merge(const struct option *own, struct option *buf,
+			size_t cap)
+{
+	size_t n = 0, i;
+
+	for (i = 0; own && own[i].name && n + 1 < cap; i++)
+		buf[n++] = own[i];
+	for (i = 0; tool_longopts[i].name && n + 1 < cap; i++)
+		buf[n++] = tool_longopts[i];
+	memset(&buf[n], 0, sizeof buf[n]);
+}
+
+void tool_config_finish(tool_config *c)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (strcmp(c->color, "always") == 0)
+		c->report.color = 1;
+	else if (strcmp(c->color, "auto") == 0)
+		c->report.color = c->out_path == NULL && isatty(STDOUT_FILENO) &&
+				  !(nc && *nc);
+	else
+		c->report.color = 0;
+	if (nc && *nc && strcmp(c->color, "always") != 0)
+		c->report.color = 0;
+}
+
+rules *tool_rules(const tool_config *c, gt_err *e)
+{
+	rules *r = rules_new();
+	const char *env = getenv("GTRIAGE_RULES");
+	size_t i;
+
+	for (i = 0; i < c->nrule_paths; i++)
+		if (rules_add_path(r, c->rule_paths[i], e) != GT_OK)
+			goto fail;
+	if (env && *env) {
+		char *copy = gt_strndup(env, strlen(env)), *save = NULL, *tok;
+		int rc = GT_OK;
+
+		for (tok = strtok_r(copy, ":", &save); tok && rc == GT_OK;
+		     tok = strtok_r(NULL, ":", &save))
+			rc = rules_add_path(r, tok, e);
+		free(copy);
+		if (rc != GT_OK)
+			goto fail;
+	}
+	for (i = 0; i < builtin_rules_count; i++)
+		if (rules_add_text(r, builtin_rules[i].name, builtin_rules[i].text,
+				   builtin_rules[i].len, e) != GT_OK)
+			goto fail;
+	return r;
+fail:
+	rules_free(r);
+	return NULL;
+}
+
+int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
+	      gt_err *e)
+{
+	parse_sink sink = group_sink(s);
+	parse_ctx *p = parse_new(&sink);
+	int rc;
+
+	*cut = 0;
+	if (fetch_is_url(input))
+		rc = fetch_read(input, &c->fetch, p, cut, e);
+	else
+		rc = input_read_path(input, p, cut, e);
+	if (rc == GT_OK) {
+		/* several inputs add up: the set's stats cover them all */
+		const parse_stats *st = parse_get_stats(p);
+
+		s->stats.bytes += st->bytes;
+		s->stats.lines += st->lines;
+		s->stats.dumps += st->dumps;
+		s->stats.goroutines += st->goroutines;
+		s->stats.race_reports += st->race_reports;
+		s->stats.long_lines += st->long_lines;
+		s->stats.nul_bytes += st->nul_bytes;
+		s->stats.ctrl_bytes += st->ctrl_bytes;
+	}
+	parse_free(p);
+	return rc;
+}
+
+int tool_write_atomic(const char *path,
+		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+		      gt_err *e)
+{
+	char tmp[4096];
+	FILE *f;
+	int fd;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+		return gt_errf(e, "%s: path too long", path);
+	if ((fd = mkstemp(tmp)) < 0)
+		return gt_errf(e, "%s: %s", tmp, strerror(errno));
+	if ((f = fdopen(fd, "w")) == NULL) {
+		gt_errf(e, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return GT_ERR;
+	}
+	if (fn(f, ud, e) != GT_OK) {
+		fclose(f);
+		unlink(tmp);
+		return GT_ERR;
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		gt_errf(e, "%s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		return GT_ERR;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		gt_errf(e, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return GT_ERR;
+	}
+	return GT_OK;
+}
+
+struct report_job {
+	const group_set *s;
+	const report_opts *o;
+};
+
+static int write_job(FILE *f, void *ud, gt_err *e)
+{
+	struct report_job *j = ud;
+
+	return report_write(f, j->s, j->o, e);
+}
+
+int tool_write_report(const tool_config *c, const group_set *s, gt_err *e)
+{
+	struct report_job j = {s, &c->report};
+
+	if (c->out_path && strcmp(c->out_path, "-") != 0)
+		return tool_write_atomic(c->out_path, write_job, &j, e);
+	if (report_write(stdout, s, &c->report, e) != GT_OK)
+		return GT_ERR;
+	if (fflush(stdout) != 0)
+		return gt_errf(e, "stdout: %s", strerror(errno));
+	return GT_OK;
+}
