@@ -11,7 +11,7 @@ VERSION   = 0.1.0
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
             -Iinclude $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
 PREFIX   ?= /usr/local
 
 ifneq ($(SANITIZE),)

@@ -30,7 +30,7 @@ typedef struct group_opts {
 	uint64_t share_floor; /* ... when it has at least this many (default 10) */
 	int min_minutes;      /* blocked this long is a leak (default 10) */
 	uint64_t pool_max;    /* a small idle pool: at most this many (default 8) */
-	size_t max_ids;       /* ids kept per group (default: all, 0 = all) */
+	size_t max_ids;       /* ids kept per group (default 10000, 0 = all) */
 } group_opts;
 
 void group_opts_default(group_opts *o);
@@ -88,6 +88,8 @@ typedef struct group_dump {
 	uint64_t lineno;
 	uint64_t declared_total;
 	int truncated;
+	double time;        /* seconds since the epoch from the dump's log
+			       prefix (parse_dump.time), 0 when unknown */
 	uint64_t total;     /* goroutines in this dump */
 	uint64_t by_cat[CAT__COUNT];
 	uint64_t leaked_goroutines; /* in flagged groups */

@@ -26,7 +26,7 @@ void group_opts_default(group_opts *o)
 	o->share_floor = 10;
 	o->min_minutes = 10;
 	o->pool_max = 8;
-	o->max_ids = 0;
+	o->max_ids = 10000; /* keeps memory bounded by the number of stacks */
 }
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -38,20 +38,26 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-/* Word at a time: the table hash runs once per goroutine over its whole
- * stack, so it must be much faster than the parse. */
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
+/* The table hash runs once per goroutine, so it looks at a few words of
+ * each string (length, head, tail) rather than every byte: a collision only
+ * costs a field-by-field compare on the chain, never a wrong group. */
+static uint64_t hash_str(uint64_t h, const char *s, size_t n)
 {
-	uint64_t w;
+	uint64_t head = 0, tail = 0;
 
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = mix(h, w);
-		s += 8, n -= 8;
+	if (n >= 8) {
+		memcpy(&head, s, 8);
+		memcpy(&tail, s + n - 8, 8);
+		if (n > 16) {
+			uint64_t mid;
+
+			memcpy(&mid, s + n / 2 - 4, 8);
+			tail ^= mid * 0xff51afd7ed558ccdull;
+		}
+	} else {
+		memcpy(&head, s, n);
 	}
-	w = 0;
-	memcpy(&w, s, n);
-	return mix(h, w ^ ((uint64_t)n << 56));
+	return mix(mix(h ^ n, head), tail);
 }
 
 /* FNV-1a for fingerprints: portable and stable across runs and machines. */
@@ -66,29 +72,32 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
 
 static uint64_t stack_hash(const parse_goroutine *g, group_by by)
 {
-	uint64_t h = hash_bytes(0x51ed27, g->state, g->state_len);
+	uint64_t h = hash_str(0x51ed27, g->state, g->state_len);
 	size_t i;
 
 	if (g->labels_len)
-		h = hash_bytes(h, g->labels, g->labels_len);
+		h = hash_str(h, g->labels, g->labels_len);
 	for (i = 0; i < g->nframes; i++) {
 		const parse_frame *f = &g->frames[i];
 
-		h = hash_bytes(h, f->func, f->func_len);
+		h = hash_str(h, f->func, f->func_len);
 		if (by == GROUP_BY_LINE)
-			h = mix(hash_bytes(h, f->file, f->file_len), f->line);
+			h = mix(hash_str(h, f->file, f->file_len), f->line);
 	}
 	if (g->created_by)
-		h = hash_bytes(h, g->created_by->func, g->created_by->func_len);
+		h = hash_str(h, g->created_by->func, g->created_by->func_len);
 	return mix(h, g->nframes);
 }
 
+/* a (NUL-terminated, owned) equals the view b; strncmp stops at a's end, so
+ * a shorter a is never read past. */
 static int streq(const char *a, const char *b, size_t blen)
 {
 	if (a == NULL)
 		return blen == 0;
-	return strlen(a) == blen && memcmp(a, b, blen) == 0;
+	return strncmp(a, b, blen) == 0 && a[blen] == '\0';
 }
+
 
 static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 {
@@ -209,6 +218,7 @@ static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
 	d->prefix = pd->prefix;
 	d->lineno = pd->lineno;
 	d->declared_total = pd->declared_total;
+	d->time = pd->time;
 	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
 	s->dumps[s->ndumps++] = d;
 	return GT_OK;

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,40 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
 	return parse_finish(s->p, e);
 }
 
+/* A regular file (stdin redirected from one included) is mapped a window
+ * at a time: no copy through read(), and each window is unmapped once
+ * parsed so the resident set stays small. Returns 1 when done, 0 when fd
+ * is not a regular file, -1 on error. */
+#define WINDOW ((size_t)8 << 20)
+static int map_regular(int fd, input_stream *s, gt_err *e)
+{
+	struct stat st;
+	off_t off;
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	for (off = lseek(fd, 0, SEEK_CUR) > 0 ? lseek(fd, 0, SEEK_CUR) : 0;
+	     off < st.st_size;) {
+		off_t base = off & ~(off_t)(sysconf(_SC_PAGESIZE) - 1);
+		size_t len = (size_t)(st.st_size - base) < WINDOW
+				     ? (size_t)(st.st_size - base)
+				     : WINDOW;
+		char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			       fd, base);
+		int rc;
+
+		if (m == MAP_FAILED)
+			return off == 0 ? 0 : gt_errf(e, "mmap: %s", strerror(errno));
+		madvise(m, len, MADV_SEQUENTIAL);
+		rc = input_feed(s, m + (off - base), len - (size_t)(off - base), e);
+		munmap(m, len);
+		if (rc != GT_OK)
+			return -1;
+		off = base + (off_t)len;
+	}
+	return 1;
+}
+
 int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e)
 {
 	int fd = 0, rc = GT_ERR;
@@ -138,9 +174,14 @@ int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e)
 		gt_errf(e, "%s: %s", name, strerror(errno));
 		goto out;
 	}
-#ifdef POSIX_FADV_SEQUENTIAL
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
+	{
+		int m = map_regular(fd, s, e);
+
+		if (m < 0)
+			goto prefix;
+		if (m > 0)
+			goto done;
+	}
 	for (;;) {
 		ssize_t n = read(fd, buf, CHUNK);
 
@@ -155,6 +196,7 @@ int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e)
 		if (input_feed(s, buf, (size_t)n, e) != GT_OK)
 			goto prefix;
 	}
+done:
 	if (input_finish(s, gzip_cut, e) != GT_OK)
 		goto prefix;
 	rc = GT_OK;

@@ -95,6 +95,7 @@ struct parse_ctx {
 	parse_kind pending_kind;
 	unsigned pending_lines;
 	int race_skip;
+	int crash_tail; /* past "-----": per-thread stacks of a crash */
 	int seen_g1;
 	uint64_t dump_goroutines;
 
@@ -275,6 +276,7 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->dump.ancestors = 0;
 	p->dump_goroutines = 0;
 	p->seen_g1 = 0;
+	p->crash_tail = 0;
 	p->mode = kind == PARSE_KIND_DEBUG1 ? M_DEBUG1 : M_TRACE;
 	p->st.dumps++;
 	g_reset(p);
@@ -328,12 +330,12 @@ static int is_dump_writer(parse_ctx *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nslots && i < 8; i++) {
-		const char *f = p->arena + p->slots[i].func_off;
+	static const char w[] = "runtime/pprof.writeGoroutineStacks";
 
-		if (strcmp(f, "runtime/pprof.writeGoroutineStacks") == 0)
+	for (i = 0; i < p->nslots && i < 8; i++)
+		if (p->slots[i].func_len == sizeof w - 1 &&
+		    memcmp(p->arena + p->slots[i].func_off, w, sizeof w - 1) == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -447,8 +449,21 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 		}
 	}
 	/* bracket: state [(leaked)] [(scan)] [(durable)] [, N minutes]
-	 * [, locked to thread] [, synctest bubble N] */
+	 * [, locked to thread] [, synctest bubble N] [ labels:{...}] */
 	st_len = close - i;
+	{
+		const char *lab = memchr(st, '{', st_len) /* rare: look further */
+					  ? memmem(st, st_len, " labels:{", 9)
+					  : NULL;
+
+		if (lab) {
+			size_t lo = (size_t)(lab - st) + 8;
+
+			p->labels_off = arena_put(p, st + lo, st_len - lo);
+			p->g.labels_len = st_len - lo;
+			st_len = (size_t)(lab - st);
+		}
+	}
 	st_end = st_len;
 	{
 		const char *comma = memchr(st, ',', st_len);
@@ -515,26 +530,18 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 	return 1;
 }
 
-/* A function line: strip the trailing argument list "(...)". */
+/* A function line: strip the trailing argument list "(...)". Go prints
+ * arguments as hex words, "{...}" and "...", never with parentheses, so the
+ * last "(" opens the list. */
 static void add_func(parse_ctx *p, const char *s, size_t n)
 {
 	fslot *f;
 
 	if (n > 0 && s[n - 1] == ')') {
-		size_t i = n - 1;
-		int depth = 0;
+		const char *open = memrchr(s, '(', n);
 
-		for (;;) {
-			if (s[i] == ')')
-				depth++;
-			else if (s[i] == '(' && --depth == 0)
-				break;
-			if (i == 0)
-				break;
-			i--;
-		}
-		if (depth == 0 && i > 0)
-			n = i;
+		if (open && open > s)
+			n = (size_t)(open - s);
 	}
 	grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
 	f = &p->slots[p->nslots++];
@@ -546,28 +553,31 @@ static void add_func(parse_ctx *p, const char *s, size_t n)
 	p->want_file = WF_FRAME;
 }
 
-/* "\t/src/app/pool.go:88 +0x7a" (or " fp=0x.. sp=0x.. pc=0x.."). */
+/* "\t/src/app/pool.go:88 +0x7a" (or " fp=0x.. sp=0x.. pc=0x.."): the last
+ * ':' separates the line number; nothing after it has another. */
 static void set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
 {
-	const char *end = memmem(s, n, " +0x", 4);
-	size_t len, i, used;
+	const char *colon = memrchr(s, ':', n);
+	size_t used;
 
-	if (end == NULL)
-		end = memmem(s, n, " fp=", 4);
-	len = end ? (size_t)(end - s) : n;
-	for (i = len; i > 0 && s[i - 1] != ':'; i--)
-		;
-	if (i > 0 && i < len) {
-		f->line = (unsigned)parse_u64(s + i, len - i, &used);
-		if (used == len - i) {
-			f->file_off = arena_put(p, s, i - 1);
-			f->file_len = i - 1;
+	if (colon) {
+		size_t at = (size_t)(colon - s) + 1;
+
+		f->line = (unsigned)parse_u64(s + at, n - at, &used);
+		if (used > 0 && (at + used == n || s[at + used] == ' ')) {
+			f->file_off = arena_put(p, s, at - 1);
+			f->file_len = at - 1;
 			return;
 		}
 	}
-	f->line = 0;
-	f->file_off = arena_put(p, s, len);
-	f->file_len = len;
+	{
+		const char *sp = memchr(s, ' ', n);
+
+		f->line = 0;
+		n = sp ? (size_t)(sp - s) : n;
+		f->file_off = arena_put(p, s, n);
+		f->file_len = n;
+	}
 }
 
 static int is_register_line(const char *s, size_t n)
@@ -623,11 +633,46 @@ static int is_header_line(parse_ctx *p, const char *s, size_t n)
 	return starts(s, n, "goroutine ") && parse_header(p, s, n, 0);
 }
 
+static int title_line(const char *s, size_t n, parse_kind *kind);
+
+/* " in goroutine N" at the end of a created-by line (Go 1.21+), or NULL. */
+static const char *created_in(const char *s, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+		i--;
+	if (i == n || i < 14 + 11 || memcmp(s + i - 14, " in goroutine ", 14) != 0)
+		return NULL;
+	return s + i - 14;
+}
+
+/* After "-----", GOTRACEBACK=crash has every other thread print its
+ * registers and current stack again ("SIGQUIT: quit", "goroutine 0
+ * [idle]", or a goroutine already listed): absorbed without counting, so
+ * nothing is counted twice. */
+static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
+{
+	parse_kind k;
+
+	if (n == 0 || s[0] == '\t' || starts(s, n, "-----") ||
+	    starts(s, n, "PC=") || is_register_line(s, n) ||
+	    starts(s, n, "created by ") || starts(s, n, "...") ||
+	    starts(s, n, "signal arrived during") ||
+	    (title_line(s, n, &k) && k == PARSE_KIND_SIGNAL) ||
+	    (starts(s, n, "goroutine ") && parse_header(p, s, n, 0)) ||
+	    (s[n - 1] == ')' && s[0] != ' '))
+		return 1;
+	return 0;
+}
+
 /* One line of traceback text. Returns 1 if it belongs to the dump. */
 static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		      int *rc)
 {
 	*rc = GT_OK;
+	if (p->crash_tail)
+		return crash_tail_line(p, s, n);
 	if (n == 0) { /* goroutines are separated by blank lines */
 		p->in_ancestor = 0;
 		*rc = g_emit(p, e);
@@ -641,6 +686,11 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		else if (p->want_file == WF_CREATED)
 			set_file(p, &p->created, s + 1, n - 1);
 		p->want_file = WF_NONE;
+		return 1;
+	}
+	if (s[n - 1] == ')' && p->in_g && !p->has_created && !p->in_ancestor &&
+	    s[0] != ' ' && s[0] != '[' && !starts(s, n, "created by ")) {
+		add_func(p, s, n); /* the common case: a frame's function */
 		return 1;
 	}
 	if (starts(s, n, "goroutine ")) {
@@ -674,7 +724,7 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	if (p->in_ancestor)
 		return 1;
 	if (starts(s, n, "created by ")) {
-		const char *in = memmem(s, n, " in goroutine ", 14);
+		const char *in = created_in(s, n);
 		size_t fl = in ? (size_t)(in - s) - 11 : n - 11;
 		size_t used;
 
@@ -702,8 +752,13 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	}
 	/* crash output: registers, "PC=..." and the like between goroutines */
 	if (is_register_line(s, n) || starts(s, n, "PC=") ||
-	    starts(s, n, "signal arrived during") || starts(s, n, "-----")) {
+	    starts(s, n, "signal arrived during")) {
 		*rc = g_emit(p, e);
+		return 1;
+	}
+	if (starts(s, n, "-----")) {
+		*rc = g_emit(p, e);
+		p->crash_tail = 1;
 		return 1;
 	}
 	if (p->in_g && !p->has_created && s[n - 1] == ')' && s[0] != ' ') {
@@ -745,9 +800,13 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			fl = file ? (size_t)(file - f) : n - (size_t)(f - s);
 			plus = fl ? memrchr(f, '+', fl) : NULL;
 			add_func(p, f, plus ? (size_t)(plus - f) : fl);
-			if (file)
+			if (file) {
+				/* pprof pads the columns with extra tabs */
+				while ((size_t)(file - s) + 1 < n && file[1] == '\t')
+					file++;
 				set_file(p, &p->slots[p->nslots - 1], file + 1,
 					 n - (size_t)(file + 1 - s));
+			}
 			p->want_file = WF_NONE;
 		}
 		return 1;
@@ -1010,6 +1069,13 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	p->st.lines++;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
+	if (p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE && !p->race_skip &&
+	    (n == 0 || s[0] != 'W')) {
+		int rc; /* the hot path: a plain dump line */
+
+		if (trace_line(p, s, n, e, &rc))
+			return rc;
+	}
 	if (p->mode != M_NOISE && p->pfx != PARSE_PREFIX_NONE) {
 		switch (strip_prefix(p, s, n, &c, &cn)) {
 		case PFX_SKIP:

@@ -23,6 +23,7 @@ enum {
 	OPT_SHARE_FLOOR,
 	OPT_MIN_MINUTES,
 	OPT_POOL_MAX,
+	OPT_MAX_IDS,
 	OPT_RULES,
 	OPT_COLOR,
 	OPT_CACERT,
@@ -44,6 +45,7 @@ const struct option tool_longopts[] = {
 	{"share-floor", required_argument, NULL, OPT_SHARE_FLOOR},
 	{"min-minutes", required_argument, NULL, OPT_MIN_MINUTES},
 	{"pool-max", required_argument, NULL, OPT_POOL_MAX},
+	{"max-ids", required_argument, NULL, OPT_MAX_IDS},
 	{"rules", required_argument, NULL, OPT_RULES},
 	{"header", required_argument, NULL, 'H'},
 	{"user", required_argument, NULL, 'u'},
@@ -70,6 +72,7 @@ const char tool_common_help[] =
 	"      --min-minutes N   flag groups blocked at least N minutes (10)\n"
 	"      --pool-max N      small idle pools up to N goroutines are not\n"
 	"                        flagged for their age alone (8)\n"
+	"      --max-ids N       goroutine ids kept per group (10000; 0 = all)\n"
 	"      --rules PATH      add a *.rules file or directory, tried before the\n"
 	"                        built-in rules (repeatable; also $GTRIAGE_RULES,\n"
 	"                        colon separated)\n"
@@ -223,6 +226,11 @@ int tool_option(tool_config *c, int ch, const char *arg)
 		if (num("--pool-max", arg, 0, 1e15, &v))
 			return -1;
 		c->group.pool_max = (uint64_t)v;
+		return 0;
+	case OPT_MAX_IDS:
+		if (num("--max-ids", arg, 0, 1e15, &v))
+			return -1;
+		c->group.max_ids = (size_t)v;
 		return 0;
 	case OPT_RULES:
 		c->rule_paths[c->nrule_paths++] = arg;

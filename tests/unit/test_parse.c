@@ -202,12 +202,14 @@ static void test_header_variants(void **state)
 		"main.h()\n\t/a.go:3 +0x1\n\n"
 		"goroutine 24 [select] {handler: upload, tenant: 7}:\n"
 		"main.i()\n\t/a.go:4 +0x1\n\n"
+		"goroutine 26 [chan send labels:{\"endpoint\": \"/api\", \"t\": \"a\"}]:\n"
+		"main.j()\n\t/a.go:5 +0x1\n\n"
 		"goroutine 25 [running]:\n"
 		"\tgoroutine running on other thread; stack unavailable\n";
 	rec *r = RUN(t);
 
 	(void)state;
-	assert_int_equal(r->ng, 6);
+	assert_int_equal(r->ng, 7);
 	assert_int_equal(r->g[0].id, 0);
 	assert_string_equal(r->g[0].state, "idle");
 	assert_string_equal(r->g[0].frames,
@@ -221,7 +223,9 @@ static void test_header_variants(void **state)
 	assert_string_equal(r->g[3].state, "chan receive (nil chan)");
 	assert_string_equal(r->g[4].labels, "{handler: upload, tenant: 7}");
 	assert_string_equal(r->g[4].state, "select");
-	assert_int_equal(r->g[5].id, 25);
+	assert_string_equal(r->g[5].state, "chan send");
+	assert_string_equal(r->g[5].labels, "{\"endpoint\": \"/api\", \"t\": \"a\"}");
+	assert_int_equal(r->g[6].id, 25);
 	free(r);
 }
 
@@ -261,7 +265,7 @@ static void test_debug1(void **state)
 		"\n"
 		"4 @ 0x43a0f6 0x46fa61\n"
 		"# labels: {\"handler\":\"upload\"}\n"
-		"#\t0x4a1c00\tmain.serve+0x20\t/src/app/main.go:40\n"
+		"#\t0x4a1c00\tmain.serve+0x20\t\t\t/src/app/main.go:40\n"
 		"\n";
 	rec *r = RUN(t);
 
@@ -277,6 +281,7 @@ static void test_debug1(void **state)
 	assert_string_equal(r->g[0].state, "");
 	assert_int_equal(r->g[1].count, 4);
 	assert_string_equal(r->g[1].labels, "{\"handler\":\"upload\"}");
+	assert_string_equal(r->g[1].frames, "main.serve@/src/app/main.go:40");
 	free(r);
 }
 

@@ -1,0 +1,340 @@
+/*
+ * report.c - picks the output module for a format and holds what the
+ * modules share: frame selection, group selection, small formatting helpers.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "report_priv.h"
+
+int report_format_parse(const char *name, report_format *out)
+{
+	static const struct {
+		const char *name;
+		report_format f;
+	} names[] = {
+		{"text", REPORT_TEXT},
+		{"json", REPORT_JSON},
+		{"markdown", REPORT_MARKDOWN},
+		{"md", REPORT_MARKDOWN},
+		{"prom", REPORT_PROM},
+	};
+
+	if (name == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(name, names[i].name) == 0) {
+			*out = names[i].f;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int report_write(FILE *out, const group_set *s, const report_opts *o,
+		 gt_err *e)
+{
+	int rc, flushed, saved;
+
+	switch (o->format) {
+	case REPORT_TEXT:
+	case REPORT_JSON:
+	case REPORT_MARKDOWN:
+	case REPORT_PROM:
+		break;
+	default:
+		return gt_errf(e, "unknown report format %d", (int)o->format);
+	}
+
+	errno = 0;
+	if (o->format == REPORT_JSON)
+		rc = report_json(out, s, o);
+	else if (o->format == REPORT_MARKDOWN)
+		rc = report_markdown(out, s, o);
+	else if (o->format == REPORT_PROM)
+		rc = report_prom(out, s, o);
+	else
+		rc = report_text(out, s, o);
+	saved = errno;
+	flushed = fflush(out);
+	if (flushed != 0)
+		saved = errno;
+	if (rc != GT_OK || flushed != 0 || ferror(out)) {
+		if (saved == EPIPE)
+			return gt_errf(e, "cannot write the report: the reader "
+				       "went away (broken pipe)");
+		return gt_errf(e, "cannot write the report: %s",
+			       saved ? strerror(saved) : "write error");
+	}
+	return GT_OK;
+}
+
+/* ---- reasons ------------------------------------------------------------ */
+
+static const struct {
+	unsigned bit;
+	const char *code;
+} reason_codes[] = {
+	{GROUP_R_NIL_CHAN, "nil-chan"},
+	{GROUP_R_SELECT_FOREVER, "select-forever"},
+	{GROUP_R_LEAKED, "leaked"},
+	{GROUP_R_DEADLOCK, "deadlock"},
+	{GROUP_R_COUNT, "count"},
+	{GROUP_R_SHARE, "share"},
+	{GROUP_R_MINUTES, "minutes"},
+	{GROUP_R_DIAGNOSIS, "diagnosis"},
+	{GROUP_R_GROWING, "growing"},
+};
+
+const unsigned report_reason_bits[] = {
+	GROUP_R_NIL_CHAN, GROUP_R_SELECT_FOREVER, GROUP_R_LEAKED,
+	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
+	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
+};
+const size_t report_nreason_bits =
+	sizeof report_reason_bits / sizeof report_reason_bits[0];
+
+const char *report_reason_code(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof reason_codes / sizeof reason_codes[0];
+	     i++)
+		if (reason_codes[i].bit == bit)
+			return reason_codes[i].code;
+	return "?";
+}
+
+/* ---- frames ------------------------------------------------------------- */
+
+int report_frame_is_runtime(const group_frame *f)
+{
+	const char *fn = f->func, *end, *slash = NULL, *dot;
+	size_t pkglen;
+
+	if (fn == NULL || *fn == '\0')
+		return 0;
+	/* The package path ends at the first '.' after its last '/'; a
+	 * '(' or '[' (receiver, type parameters) ends the search early. */
+	end = fn + strcspn(fn, "([");
+	for (const char *p = fn; p < end; p++)
+		if (*p == '/')
+			slash = p;
+	dot = memchr(slash ? slash : fn, '.', (size_t)(end - (slash ? slash : fn)));
+	if (dot == NULL)
+		return 0;
+	pkglen = (size_t)(dot - fn);
+	if ((pkglen == 7 && memcmp(fn, "runtime", 7) == 0) ||
+	    strncmp(fn, "runtime/", 8) == 0 || strncmp(fn, "internal/", 9) == 0)
+		return 1;
+	/* Runtime hooks linked into other packages: sync.runtime_Semacquire,
+	 * internal/poll.runtime_pollWait, ... */
+	return strncmp(dot + 1, "runtime_", 8) == 0;
+}
+
+size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
+			 size_t *more)
+{
+	size_t n = 0, extra = 0;
+
+	for (size_t i = 0; i < g->nframes; i++) {
+		if (!group_frame_is_user(&g->frames[i]))
+			continue;
+		if (n < REPORT_KEY_FRAMES)
+			idx[n++] = i;
+		else
+			extra++;
+	}
+	if (more)
+		*more = extra;
+	if (n > 0 || g->nframes == 0)
+		return n;
+	for (size_t i = 0; i < g->nframes; i++) {
+		if (!report_frame_is_runtime(&g->frames[i])) {
+			idx[0] = i;
+			return 1;
+		}
+	}
+	idx[0] = 0;
+	return 1;
+}
+
+const group_frame *report_top_frame(const group *g)
+{
+	size_t idx[REPORT_KEY_FRAMES];
+
+	if (report_key_frames(g, idx, NULL) == 0)
+		return NULL;
+	return &g->frames[idx[0]];
+}
+
+/* ---- group selection ---------------------------------------------------- */
+
+static const group_dump *sort_dump;
+
+static int by_count_desc(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	uint64_t ca = sort_dump->groups[ia]->count;
+	uint64_t cb = sort_dump->groups[ib]->count;
+
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+void report_pick_groups(const group_dump *d, const report_opts *o,
+			report_pick *p)
+{
+	size_t nflag = 0, noth = 0, limit_f, limit_o;
+
+	memset(p, 0, sizeof *p);
+	if (d == NULL || d->ngroups == 0)
+		return;
+	p->flagged = gt_malloc(d->ngroups * sizeof *p->flagged);
+	p->others = gt_malloc(d->ngroups * sizeof *p->others);
+	for (size_t i = 0; i < d->ngroups; i++) {
+		if (group_is_leak(d->groups[i]))
+			p->flagged[nflag++] = i;
+		else
+			p->others[noth++] = i;
+	}
+	/* qsort is not stable; the index tie-break makes it so. Reports are
+	 * written from one thread, so a file-scope comparison context is
+	 * enough. */
+	sort_dump = d;
+	qsort(p->others, noth, sizeof *p->others, by_count_desc);
+	sort_dump = NULL;
+
+	if (o->top > 0) {
+		limit_f = nflag < o->top ? nflag : o->top;
+		limit_o = o->top - limit_f;
+	} else {
+		limit_f = nflag;
+		limit_o = o->verbose ? noth : REPORT_OTHERS_DEFAULT;
+	}
+	if (limit_o > noth)
+		limit_o = noth;
+	p->nflagged = limit_f;
+	p->hidden_flagged = nflag - limit_f;
+	p->nothers = limit_o;
+	p->hidden_others = noth - limit_o;
+}
+
+void report_pick_free(report_pick *p)
+{
+	free(p->flagged);
+	free(p->others);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- small formatting helpers ------------------------------------------- */
+
+size_t report_cats_by_count(const uint64_t by_cat[CAT__COUNT],
+			    category out[CAT__COUNT])
+{
+	size_t n = 0;
+
+	for (int c = 0; c < CAT__COUNT; c++) {
+		size_t j;
+
+		if (by_cat[c] == 0)
+			continue;
+		/* insertion sort: stable, and there are only CAT__COUNT */
+		for (j = n; j > 0 && by_cat[out[j - 1]] < by_cat[c]; j--)
+			out[j] = out[j - 1];
+		out[j] = (category)c;
+		n++;
+	}
+	return n;
+}
+
+const char *report_minutes(const group *g, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	if (g->max_minutes < 0)
+		buf[0] = '\0';
+	else if (g->min_minutes < 0 || g->min_minutes >= g->max_minutes)
+		snprintf(buf, len, "%d", g->max_minutes);
+	else
+		snprintf(buf, len, "%d-%d", g->min_minutes, g->max_minutes);
+	return buf;
+}
+
+double report_pct(uint64_t part, uint64_t total)
+{
+	return total ? 100.0 * (double)part / (double)total : 0.0;
+}
+
+const char *report_short_path(const char *file)
+{
+	const char *last = NULL, *prev = NULL;
+
+	if (file == NULL)
+		return "";
+	for (const char *p = file; *p; p++) {
+		if (*p == '/' || *p == '\\') {
+			prev = last;
+			last = p;
+		}
+	}
+	return prev ? prev + 1 : file;
+}
+
+void report_put_clean(FILE *out, const char *s)
+{
+	const char *run = s;
+
+	if (s == NULL)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f) {
+			fwrite(run, 1, (size_t)(s - run), out);
+			fputc('?', out);
+			run = s + 1;
+		}
+	}
+	fwrite(run, 1, (size_t)(s - run), out);
+}
+
+uint64_t report_truncated_goroutines(const group_dump *d)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < d->ngroups; i++)
+		n += d->groups[i]->ntruncated;
+	return n;
+}
+
+const char *report_time(double t, char *buf, size_t len)
+{
+	time_t secs;
+	struct tm *tm;
+	long ms;
+	char base[32];
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (!(t > 0) || t > 253402300799.0) /* unknown, or past year 9999 */
+		return buf;
+	secs = (time_t)t;
+	ms = (long)((t - (double)secs) * 1000.0 + 0.5);
+	if (ms >= 1000) {
+		secs++;
+		ms = 0;
+	}
+	if ((tm = gmtime(&secs)) == NULL ||
+	    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", tm) == 0)
+		return buf;
+	if (ms)
+		snprintf(buf, len, "%s.%03ldZ", base, ms);
+	else
+		snprintf(buf, len, "%sZ", base);
+	return buf;
+}

@@ -1,0 +1,389 @@
+/*
+ * report_json.c - the machine-readable report (schema: docs/json-schema.md).
+ *
+ * Values are built with jansson. The top-level object and each group are
+ * written one member at a time, "groups" one group at a time and goroutine
+ * ids streamed, so memory stays bounded by the largest stack rather than the
+ * whole dump; the bytes are the same as json_dumpf() of the whole document
+ * with JSON_INDENT(2) | JSON_PRESERVE_ORDER.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "report_priv.h"
+
+#define DUMP_FLAGS                                                         \
+	(JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |          \
+	 JSON_REAL_PRECISION(15))
+
+/* ---- values -------------------------------------------------------------- */
+
+/* Length of the well-formed UTF-8 sequence at s (the same rules jansson
+ * applies: no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* A JSON string of s, bytes that are not valid UTF-8 replaced by '?';
+ * null for a NULL s. */
+static json_t *jstr(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i = 0, k;
+	char *copy = NULL;
+	json_t *v;
+
+	if (s == NULL)
+		return json_null();
+	n = strlen(s);
+	while (i < n && (k = utf8_seq(u + i, n - i)) != 0)
+		i += k;
+	if (i == n)
+		return json_stringn(s, n);
+	copy = gt_malloc(n + 1);
+	memcpy(copy, s, n + 1);
+	while (i < n) {
+		k = utf8_seq(u + i, n - i);
+		if (k == 0) {
+			copy[i] = '?';
+			k = 1;
+		}
+		i += k;
+	}
+	v = json_stringn(copy, n);
+	free(copy);
+	return v;
+}
+
+static json_t *juint(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *jminutes(int m)
+{
+	return m < 0 ? json_null() : json_integer(m);
+}
+
+static json_t *jframe(const group_frame *f)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "func", jstr(f->func ? f->func : ""));
+	json_object_set_new(o, "file", jstr(f->file));
+	json_object_set_new(o, "line",
+			    f->line ? json_integer(f->line) : json_null());
+	return o;
+}
+
+static json_t *jframes(const group *g)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < g->nframes; i++)
+		json_array_append_new(a, jframe(&g->frames[i]));
+	return a;
+}
+
+static json_t *jby_category(const uint64_t by_cat[CAT__COUNT])
+{
+	json_t *o = json_object();
+
+	for (int c = 0; c < CAT__COUNT; c++)
+		json_object_set_new(o, category_name((category)c),
+				    juint(by_cat[c]));
+	return o;
+}
+
+static json_t *jreasons(const group *g, const group_dump *d,
+			const group_opts *opts)
+{
+	json_t *a = json_array();
+	char buf[512];
+
+	for (size_t i = 0; i < report_nreason_bits; i++) {
+		unsigned bit = report_reason_bits[i];
+		json_t *r;
+
+		if (!(g->reasons & bit))
+			continue;
+		buf[0] = '\0';
+		group_reason_text(g, bit, d, opts, buf, sizeof buf);
+		r = json_object();
+		json_object_set_new(r, "code", jstr(report_reason_code(bit)));
+		json_object_set_new(r, "text", jstr(buf));
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+static json_t *jdiagnoses(const group *g)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < g->ndiags; i++) {
+		const rules_diag *dg = g->diags[i];
+		json_t *r = json_object();
+
+		json_object_set_new(r, "name", jstr(dg->name ? dg->name : ""));
+		json_object_set_new(r, "cause", jstr(dg->cause ? dg->cause : ""));
+		json_object_set_new(r, "fix", jstr(dg->fix ? dg->fix : ""));
+		json_object_set_new(r, "leak_at",
+				    dg->leak_at ? juint(dg->leak_at) : json_null());
+		json_object_set_new(r, "healthy", json_boolean(dg->healthy));
+		json_object_set_new(r, "rule_file", jstr(dg->file));
+		json_object_set_new(r, "rule_line", dg->file && dg->line
+						    ? json_integer(dg->line)
+						    : json_null());
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+/* The object of one group (docs/json-schema.md, "group"). With ids 0 the
+ * "ids" member is left null, in its place, for a writer that streams it. */
+static json_t *jgroup_ex(const group *g, const group_dump *d,
+			 const group_opts *opts, int ids)
+{
+	json_t *o = json_object(), *a = NULL;
+
+	json_object_set_new(o, "fingerprint", jstr(g->fingerprint));
+	json_object_set_new(o, "count", juint(g->count));
+	json_object_set_new(o, "state", jstr(g->state ? g->state : ""));
+	json_object_set_new(o, "category", jstr(category_name(g->cat)));
+	json_object_set_new(o, "min_minutes", jminutes(g->min_minutes));
+	json_object_set_new(o, "max_minutes", jminutes(g->max_minutes));
+	json_object_set_new(o, "locked_to_thread", juint(g->nlocked));
+	json_object_set_new(o, "leaked_marked", juint(g->nleaked));
+	json_object_set_new(o, "truncated", juint(g->ntruncated));
+	json_object_set_new(o, "frames", jframes(g));
+	json_object_set_new(o, "created_by", g->created_by.func
+						     ? jframe(&g->created_by)
+						     : json_null());
+	if (ids) {
+		a = json_array();
+		for (size_t i = 0; i < g->nids; i++)
+			json_array_append_new(a, juint(g->ids[i]));
+	}
+	json_object_set_new(o, "ids", a ? a : json_null());
+	json_object_set_new(o, "labels", jstr(g->labels));
+	json_object_set_new(o, "leak", json_boolean(group_is_leak(g)));
+	json_object_set_new(o, "reasons", jreasons(g, d, opts));
+	json_object_set_new(o, "diagnoses", jdiagnoses(g));
+	json_object_set_new(o, "healthy", json_boolean(g->healthy));
+	return o;
+}
+
+static json_t *jgroup(const group *g, const group_dump *d,
+		      const group_opts *opts)
+{
+	return jgroup_ex(g, d, opts, 1);
+}
+
+static json_t *jsnapshot(size_t index, const group_dump *d)
+{
+	json_t *o = json_object();
+	char tbuf[40];
+
+	json_object_set_new(o, "index", juint(index + 1));
+	json_object_set_new(o, "kind", jstr(parse_kind_name(d->kind)));
+	json_object_set_new(o, "title", jstr(d->title));
+	json_object_set_new(o, "lineno", juint(d->lineno));
+	json_object_set_new(o, "time", report_time(d->time, tbuf, sizeof tbuf)[0]
+					       ? jstr(tbuf)
+					       : json_null());
+	json_object_set_new(o, "prefix", jstr(parse_prefix_name(d->prefix)));
+	json_object_set_new(o, "goroutines", juint(d->total));
+	json_object_set_new(o, "declared_total", d->declared_total
+							 ? juint(d->declared_total)
+							 : json_null());
+	json_object_set_new(o, "groups", juint(d->ngroups));
+	json_object_set_new(o, "flagged_groups", juint(d->nflagged));
+	json_object_set_new(o, "flagged_goroutines",
+			    juint(d->leaked_goroutines));
+	json_object_set_new(o, "truncated", json_boolean(d->truncated));
+	json_object_set_new(o, "by_category", jby_category(d->by_cat));
+	return o;
+}
+
+static json_t *jthresholds(const group_opts *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "min_count", juint(g->min_count));
+	json_object_set_new(o, "min_share", json_real(g->min_share));
+	json_object_set_new(o, "share_floor", juint(g->share_floor));
+	json_object_set_new(o, "min_minutes", json_integer(g->min_minutes));
+	json_object_set_new(o, "pool_max", juint(g->pool_max));
+	json_object_set_new(o, "group_by",
+			    jstr(g->by == GROUP_BY_FUNC ? "func" : "line"));
+	json_object_set_new(o, "max_ids", juint(g->max_ids));
+	return o;
+}
+
+/* Shared with the diff and trend documents (report_priv.h). */
+json_t *report_json_group(const group *g, const group_dump *d,
+			  const group_opts *opts)
+{
+	return jgroup(g, d, opts);
+}
+
+json_t *report_json_str(const char *s)
+{
+	return jstr(s);
+}
+
+json_t *report_json_thresholds(const group_opts *g)
+{
+	return jthresholds(g);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* Writes v as JSON, every line after the first indented by indent spaces,
+ * so that it nests inside hand-written outer levels. Takes v's reference. */
+static int put_value(FILE *out, json_t *v, int indent)
+{
+	char *txt;
+	int rc = GT_OK;
+
+	if (v == NULL)
+		return GT_ERR;
+	txt = json_dumps(v, DUMP_FLAGS);
+	json_decref(v);
+	if (txt == NULL)
+		return GT_ERR;
+	for (const char *p = txt; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	free(txt);
+	if (ferror(out))
+		rc = GT_ERR;
+	return rc;
+}
+
+/* One member of a hand-written object whose members sit at column indent. */
+static int put_member(FILE *out, int indent, const char *key, json_t *v,
+		      int last)
+{
+	fprintf(out, "%*s\"%s\": ", indent, "", key);
+	if (put_value(out, v, indent) != GT_OK)
+		return GT_ERR;
+	fputs(last ? "\n" : ",\n", out);
+	return ferror(out) ? GT_ERR : GT_OK;
+}
+
+/* One group, as an object whose braces sit at column 4: the members of
+ * jgroup_ex() one at a time, the ids streamed in place of their
+ * placeholder, so a group of a million goroutines costs no more memory than
+ * its frames. */
+static int put_group(FILE *out, const group *g, const group_dump *d,
+		     const group_opts *opts)
+{
+	json_t *o = jgroup_ex(g, d, opts, 0), *v;
+	size_t n = json_object_size(o), k = 0;
+	const char *key;
+	int rc = GT_OK;
+
+	fputs("{\n", out);
+	json_object_foreach(o, key, v) {
+		int last = ++k == n;
+
+		if (strcmp(key, "ids") != 0) {
+			rc = put_member(out, 6, key, json_incref(v), last);
+		} else {
+			fputs("      \"ids\": [", out);
+			for (size_t i = 0; i < g->nids; i++) {
+				uint64_t id = g->ids[i] > INT64_MAX ? INT64_MAX
+								    : g->ids[i];
+
+				fprintf(out, "%s        %" PRIu64,
+					i ? ",\n" : "\n", id);
+				if ((i & 0xfff) == 0xfff && ferror(out))
+					break;
+			}
+			fputs(g->nids ? "\n      ]" : "]", out);
+			fputs(last ? "\n" : ",\n", out);
+			rc = ferror(out) ? GT_ERR : GT_OK;
+		}
+		if (rc != GT_OK)
+			break;
+	}
+	json_decref(o);
+	if (rc != GT_OK)
+		return GT_ERR;
+	fputs("    }", out);
+	return ferror(out) ? GT_ERR : GT_OK;
+}
+
+int report_json(FILE *out, const group_set *s, const report_opts *o)
+{
+	const group_dump *d = group_set_last(s);
+	uint64_t none[CAT__COUNT] = {0};
+	json_t *snaps;
+
+#define MEMBER(k, v)                                                        \
+	do {                                                                \
+		if (put_member(out, 2, (k), (v), 0) != GT_OK)               \
+			return GT_ERR;                                      \
+	} while (0)
+
+	fputs("{\n", out);
+	MEMBER("schema", json_integer(REPORT_JSON_SCHEMA));
+	MEMBER("tool", json_string("gtriage"));
+	MEMBER("source", jstr(o->source ? o->source : "-"));
+	MEMBER("goroutines", juint(d ? d->total : 0));
+	MEMBER("dumps", juint(s->ndumps));
+	MEMBER("kind", d ? jstr(parse_kind_name(d->kind)) : json_null());
+	MEMBER("title", d ? jstr(d->title) : json_null());
+	MEMBER("truncated", json_boolean(d && d->truncated));
+	MEMBER("race_reports", juint(s->stats.race_reports));
+	MEMBER("flagged_groups", juint(d ? d->nflagged : 0));
+	MEMBER("flagged_goroutines", juint(d ? d->leaked_goroutines : 0));
+	MEMBER("by_category", jby_category(d ? d->by_cat : none));
+	MEMBER("thresholds", jthresholds(&s->opts));
+#undef MEMBER
+
+	fputs("  \"groups\": [", out);
+	for (size_t i = 0; d && i < d->ngroups; i++) {
+		fputs(i ? ",\n    " : "\n    ", out);
+		if (put_group(out, d->groups[i], d, &s->opts) != GT_OK)
+			return GT_ERR;
+	}
+	fputs(d && d->ngroups ? "\n  ],\n" : "],\n", out);
+
+	snaps = json_array();
+	for (size_t i = 0; i < s->ndumps; i++)
+		json_array_append_new(snaps, jsnapshot(i, s->dumps[i]));
+	if (put_member(out, 2, "snapshots", snaps, 1) != GT_OK)
+		return GT_ERR;
+	fputs("}\n", out);
+	return ferror(out) ? GT_ERR : GT_OK;
+}

@@ -1,0 +1,106 @@
+/*
+ * report_priv.h - helpers shared by the output modules (report_text.c,
+ * report_json.c, report_markdown.c). Defined in report.c. Not part of the
+ * public interface.
+ */
+#ifndef GT_REPORT_PRIV_H
+#define GT_REPORT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "category.h"
+#include "group.h"
+#include "report.h"
+
+/* Unflagged groups listed when opts->top is 0. */
+#define REPORT_OTHERS_DEFAULT 10
+/* User frames shown per group unless verbose. */
+#define REPORT_KEY_FRAMES 4
+/* Goroutine ids listed per group in verbose text output. */
+#define REPORT_IDS_SHOWN 20
+
+/* Every GROUP_R_* bit, in the order reasons are listed. */
+extern const unsigned report_reason_bits[];
+extern const size_t report_nreason_bits;
+
+/* Stable short code of one reason bit: "nil-chan", "count", ...; "?" for an
+ * unknown bit. */
+const char *report_reason_code(unsigned bit);
+
+/* A frame of the Go runtime or its internals (package runtime, runtime/...,
+ * internal/..., or a runtime hook such as sync.runtime_SemacquireMutex). */
+int report_frame_is_runtime(const group_frame *f);
+
+/* The frames of g worth showing when not verbose, innermost first, as
+ * indices into g->frames: up to REPORT_KEY_FRAMES user frames; if g has no
+ * user frame, its innermost non-runtime frame; else its innermost frame.
+ * *more receives the number of further user frames left out. Returns the
+ * number of indices written (0 only when g has no frames). */
+size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
+			 size_t *more);
+
+/* The first key frame of g, or NULL when g has no frames. */
+const group_frame *report_top_frame(const group *g);
+
+/* Which groups of a dump a text or markdown report shows, as indices into
+ * d->groups: flagged groups in model order, then unflagged ones by count
+ * (largest first, model order among equals). */
+typedef struct report_pick {
+	size_t *flagged;
+	size_t nflagged;
+	size_t *others;
+	size_t nothers;
+	size_t hidden_flagged; /* flagged groups left out by opts->top */
+	size_t hidden_others;  /* unflagged groups left out */
+} report_pick;
+
+void report_pick_groups(const group_dump *d, const report_opts *o,
+			report_pick *p);
+void report_pick_free(report_pick *p);
+
+/* Categories with a non-zero count, largest first (enum order among equals).
+ * Returns how many were written to out. */
+size_t report_cats_by_count(const uint64_t by_cat[CAT__COUNT],
+			    category out[CAT__COUNT]);
+
+/* "12-31", "31" or "" (no minutes printed) into buf; returns buf. */
+const char *report_minutes(const group *g, char *buf, size_t len);
+
+/* Percentage of part in total (0 when total is 0). */
+double report_pct(uint64_t part, uint64_t total);
+
+/* The last two components of a path: "/src/app/fanout/fetch.go" ->
+ * "fanout/fetch.go". Points into file. */
+const char *report_short_path(const char *file);
+
+/* Writes s with control bytes (terminal escapes from a noisy log, CR, ...)
+ * replaced by '?'. */
+void report_put_clean(FILE *out, const char *s);
+
+/* Number of goroutines cut short by the end of the input in a dump. */
+uint64_t report_truncated_goroutines(const group_dump *d);
+
+/* RFC 3339 UTC time of t (seconds since the epoch, as group_dump.time):
+ * "2024-11-20T10:00:00Z", with milliseconds when t has a fraction; "" when
+ * t is 0 (unknown). Returns buf. */
+const char *report_time(double t, char *buf, size_t len);
+
+/* ---- defined in report_json.c, for the diff and trend documents ---------- */
+
+struct json_t;
+
+/* The JSON object of one group (the "group" of docs/json-schema.md); d and
+ * opts give the reason texts. A new reference. */
+struct json_t *report_json_group(const group *g, const group_dump *d,
+				 const group_opts *opts);
+
+/* A JSON string of s with bytes that are not valid UTF-8 replaced by '?';
+ * null for NULL. A new reference. */
+struct json_t *report_json_str(const char *s);
+
+/* The "thresholds" object of the core schema. A new reference. */
+struct json_t *report_json_thresholds(const group_opts *g);
+
+#endif

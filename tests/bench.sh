@@ -1,0 +1,70 @@
+#!/bin/sh
+# make bench: gtriage's throughput and peak RSS reading a real dump of
+# 1,000,000 goroutines (about 30 distinct stacks, some 50 frames deep) from
+# stdin, next to `grep -c '^goroutine '` on the same file in the same run.
+# The dump is made once by samples/gen/benchdump and kept in build/bench/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+n=${BENCH_GOROUTINES:-1000000}
+runs=${BENCH_RUNS:-3}
+dir=$top/build/bench
+dump=$dir/dump-$n.txt
+mkdir -p "$dir"
+
+if [ ! -s "$dump" ]; then
+	go=$(sh "$top/tests/find-go.sh")
+	echo "building the dump generator with $($go version)"
+	(cd "$top/samples/gen" && "$go" build -trimpath -o "$dir/benchdump" ./benchdump)
+	echo "writing $n goroutines to $dump"
+	"$dir/benchdump" -n "$n" -o "$dump.tmp"
+	mv "$dump.tmp" "$dump"
+fi
+size=$(wc -c <"$dump")
+cat "$dump" >/dev/null # page cache: both tools read the same warm file
+
+# best of $runs: prints "seconds peak-kib"
+measure() {
+	best=
+	i=0
+	while [ $i -lt "$runs" ]; do
+		/usr/bin/time -f '%e %M' -o "$dir/time" "$@" <"$dump" >"$dir/out" || [ $? = 1 ]
+		t=$(cut -d' ' -f1 "$dir/time")
+		m=$(cut -d' ' -f2 "$dir/time")
+		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
+			best=$t
+			mem=$m
+		fi
+		i=$((i + 1))
+	done
+	echo "$best $mem"
+}
+
+set -- $(measure grep -c '^goroutine ')
+grep_s=$1 grep_kib=$2
+grep_count=$(cat "$dir/out")
+set -- $(measure "$top/gtriage" -f json)
+gt_s=$1 gt_kib=$2
+gt_count=$(sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p' "$dir/out" | head -1)
+
+awk -v size="$size" -v gs="$grep_s" -v gk="$grep_kib" -v ts="$gt_s" \
+	-v tk="$gt_kib" -v gc="$grep_count" -v tc="$gt_count" 'BEGIN {
+	mb = size / 1e6
+	gtp = gs > 0 ? mb / gs : 0
+	ttp = ts > 0 ? mb / ts : 0
+	printf "input: %.0f MB, %d goroutines (grep counts %d)\n", mb, tc, gc
+	printf "%-10s %8s %10s %12s\n", "tool", "seconds", "MB/s", "peak RSS"
+	printf "%-10s %8.2f %10.0f %9.1f MiB\n", "grep -c", gs, gtp, gk / 1024
+	printf "%-10s %8.2f %10.0f %9.1f MiB\n", "gtriage", ts, ttp, tk / 1024
+	ratio = gtp > 0 ? ttp / gtp : 0
+	printf "throughput vs grep: %.2f (target >= 0.50): %s\n", ratio,
+		ratio >= 0.5 ? "ok" : "BELOW TARGET"
+	printf "peak RSS: %.1f MiB (target <= 64 MiB): %s\n", tk / 1024,
+		tk <= 65536 ? "ok" : "ABOVE TARGET"
+	if (tc != gc)
+		printf "goroutine counts differ: gtriage %d, grep %d\n", tc, gc
+}'
+[ "$gt_count" = "$grep_count" ]
+
+if [ -x "$top/tests/live/bench-snap.sh" ] || [ -f "$top/tests/live/bench-snap.sh" ]; then
+	GTRIAGE=$top/gtriage sh "$top/tests/live/bench-snap.sh"
+fi
