@@ -3,9 +3,10 @@
  *
  * Input arrives in chunks; complete lines are handled in place (pointer and
  * length into the caller's buffer) and only a trailing partial line is
- * copied. The goroutine being read is kept in a small scratch arena that is
- * reused, so nothing is allocated per line or per goroutine once the arena
- * has grown to the deepest stack.
+ * copied. The goroutine being read is a set of views into the input; only
+ * when it straddles the end of a chunk, or comes from a decoded log line,
+ * are its strings copied into a scratch arena that is reused, so nothing is
+ * allocated per line or per goroutine in the steady state.
  *
  * Lines go through three layers: line assembly (chunks -> lines), log prefix
  * removal (kubectl/CRI, timestamps, journald, docker json-file), and the
@@ -38,12 +39,21 @@ enum mode {
 	M_DEBUG1,  /* inside a debug=1 profile */
 };
 
-/* Where a goroutine's parts live in the scratch arena. */
+/* A frame of the goroutine being read: views into the input or arena. */
 typedef struct fslot {
-	size_t func_off, func_len;
-	size_t file_off, file_len;
+	const char *func;
+	size_t func_len;
+	const char *file;
+	size_t file_len;
 	unsigned line;
 } fslot;
+
+/* Arena blocks never move, so views into them stay valid until reset. */
+typedef struct ablock {
+	struct ablock *next;
+	size_t len, cap;
+	char data[];
+} ablock;
 
 /* Known log-pipeline prefixes, tried in order on a line that has dump text
  * after position 0. Each must match exactly the bytes before the dump text. */
@@ -104,13 +114,14 @@ struct parse_ctx {
 	int in_ancestor;
 	int want_file; /* WF_*: what the next tab-indented line belongs to */
 	parse_goroutine g;
-	char *arena;
-	size_t arena_len, arena_cap;
+	ablock *arena;      /* first block; reset per goroutine, kept */
+	ablock *arena_cur;  /* block being filled */
+	int volatile_line;  /* the line lives in a buffer reused per line */
 	fslot *slots;
 	size_t nslots, slots_cap;
 	int has_created;
 	fslot created;
-	size_t state_off, labels_off;
+	const char *state, *labels;
 	parse_frame *frames;
 	size_t frames_cap;
 	parse_frame created_frame;
@@ -165,15 +176,64 @@ static void grow(void *pp, size_t *cap, size_t need, size_t elem)
 	*cap = c;
 }
 
-static size_t arena_put(parse_ctx *p, const char *s, size_t n)
+static const char *arena_put(parse_ctx *p, const char *s, size_t n)
 {
-	size_t off = p->arena_len;
+	ablock *b = p->arena_cur;
+	char *d;
 
-	grow(&p->arena, &p->arena_cap, p->arena_len + n + 1, 1);
-	memcpy(p->arena + off, s, n);
-	p->arena[off + n] = '\0';
-	p->arena_len += n + 1;
-	return off;
+	if (b == NULL || b->len + n + 1 > b->cap) {
+		ablock *next = b ? b->next : NULL;
+
+		if (next == NULL || next->cap < n + 1) {
+			size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+
+			next = gt_malloc(sizeof *next + cap);
+			next->cap = cap;
+			next->next = b ? b->next : NULL;
+			if (b)
+				b->next = next;
+			else
+				p->arena = next;
+		}
+		next->len = 0;
+		b = p->arena_cur = next;
+	}
+	d = b->data + b->len;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	b->len += n + 1;
+	return d;
+}
+
+/* A view of s that stays valid until the goroutine is emitted. */
+static const char *keep(parse_ctx *p, const char *s, size_t n)
+{
+	return p->volatile_line ? arena_put(p, s, n) : s;
+}
+
+/* Copies every view of the goroutine being read into the arena: called
+ * before the caller's buffer (or the carry) is reused. */
+static void rebase(parse_ctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nslots; i++) {
+		fslot *f = &p->slots[i];
+
+		f->func = arena_put(p, f->func, f->func_len);
+		if (f->file)
+			f->file = arena_put(p, f->file, f->file_len);
+	}
+	if (p->has_created) {
+		p->created.func = arena_put(p, p->created.func, p->created.func_len);
+		if (p->created.file)
+			p->created.file =
+				arena_put(p, p->created.file, p->created.file_len);
+	}
+	if (p->g.state_len)
+		p->state = arena_put(p, p->state, p->g.state_len);
+	if (p->g.labels_len)
+		p->labels = arena_put(p, p->labels, p->g.labels_len);
 }
 
 /* "2026-11-20T10:00:00.123456789Z" (or +hh:mm, or a space for the T) to
@@ -241,7 +301,12 @@ void parse_free(parse_ctx *p)
 	free(p->join);
 	free(p->jsonbuf);
 	free(p->title);
-	free(p->arena);
+	while (p->arena) {
+		ablock *next = p->arena->next;
+
+		free(p->arena);
+		p->arena = next;
+	}
 	free(p->slots);
 	free(p->frames);
 	free(p);
@@ -258,7 +323,9 @@ static void g_reset(parse_ctx *p)
 {
 	p->in_g = 0;
 	p->want_file = 0;
-	p->arena_len = 0;
+	p->arena_cur = p->arena;
+	if (p->arena)
+		p->arena->len = 0;
 	p->nslots = 0;
 	p->has_created = 0;
 	memset(&p->g, 0, sizeof p->g);
@@ -334,7 +401,7 @@ static int is_dump_writer(parse_ctx *p)
 
 	for (i = 0; i < p->nslots && i < 8; i++)
 		if (p->slots[i].func_len == sizeof w - 1 &&
-		    memcmp(p->arena + p->slots[i].func_off, w, sizeof w - 1) == 0)
+		    memcmp(p->slots[i].func, w, sizeof w - 1) == 0)
 			return 1;
 	return 0;
 }
@@ -349,7 +416,9 @@ static int g_emit(parse_ctx *p, gt_err *e)
 	if (p->mode == M_TRACE && p->dump_goroutines > 0 && is_dump_writer(p)) {
 		/* keep the goroutine across the dump boundary */
 		parse_dump keep = p->dump;
-		size_t alen = p->arena_len, ns = p->nslots;
+		size_t ns = p->nslots;
+		ablock *cur = p->arena_cur;
+		size_t clen = cur ? cur->len : 0;
 		parse_goroutine g = p->g;
 		int hc = p->has_created;
 		fslot cr = p->created;
@@ -364,7 +433,9 @@ static int g_emit(parse_ctx *p, gt_err *e)
 		if (dump_begin(p, PARSE_KIND_TRACEBACK, e) != GT_OK)
 			return GT_ERR;
 		p->in_g = 1;
-		p->arena_len = alen;
+		p->arena_cur = cur; /* keep the views made so far */
+		if (cur)
+			cur->len = clen;
 		p->nslots = ns;
 		p->g = g;
 		p->has_created = hc;
@@ -375,22 +446,22 @@ static int g_emit(parse_ctx *p, gt_err *e)
 		const fslot *s = &p->slots[i];
 		parse_frame *f = &p->frames[i];
 
-		f->func = p->arena + s->func_off;
+		f->func = s->func;
 		f->func_len = s->func_len;
-		f->file = s->file_len ? p->arena + s->file_off : NULL;
+		f->file = s->file_len ? s->file : NULL;
 		f->file_len = s->file_len;
 		f->line = s->line;
 	}
 	p->g.frames = p->frames;
 	p->g.nframes = p->nslots;
-	p->g.state = p->g.state_len ? p->arena + p->state_off : "";
+	p->g.state = p->g.state_len ? p->state : "";
 	if (p->g.labels_len)
-		p->g.labels = p->arena + p->labels_off;
+		p->g.labels = p->labels;
 	if (p->has_created) {
-		p->created_frame.func = p->arena + p->created.func_off;
+		p->created_frame.func = p->created.func;
 		p->created_frame.func_len = p->created.func_len;
 		p->created_frame.file =
-			p->created.file_len ? p->arena + p->created.file_off : NULL;
+			p->created.file_len ? p->created.file : NULL;
 		p->created_frame.file_len = p->created.file_len;
 		p->created_frame.line = p->created.line;
 		p->g.created_by = &p->created_frame;
@@ -444,7 +515,7 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 		if (!commit)
 			return 1;
 		if (tl > 1) {
-			p->labels_off = arena_put(p, t + 1, tl - 2);
+			p->labels = keep(p, t + 1, tl - 2);
 			p->g.labels_len = tl - 2;
 		}
 	}
@@ -459,7 +530,7 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 		if (lab) {
 			size_t lo = (size_t)(lab - st) + 8;
 
-			p->labels_off = arena_put(p, st + lo, st_len - lo);
+			p->labels = keep(p, st + lo, st_len - lo);
 			p->g.labels_len = st_len - lo;
 			st_len = (size_t)(lab - st);
 		}
@@ -523,7 +594,7 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 	p->g.count = 1;
 	p->g.minutes = minutes;
 	p->g.flags |= flags;
-	p->state_off = arena_put(p, st, st_end);
+	p->state = keep(p, st, st_end);
 	p->g.state_len = st_end;
 	p->g.lineno = p->lineno;
 	p->in_g = 1;
@@ -545,9 +616,9 @@ static void add_func(parse_ctx *p, const char *s, size_t n)
 	}
 	grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
 	f = &p->slots[p->nslots++];
-	f->func_off = arena_put(p, s, n);
+	f->func = keep(p, s, n);
 	f->func_len = n;
-	f->file_off = 0;
+	f->file = NULL;
 	f->file_len = 0;
 	f->line = 0;
 	p->want_file = WF_FRAME;
@@ -565,7 +636,7 @@ static void set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
 
 		f->line = (unsigned)parse_u64(s + at, n - at, &used);
 		if (used > 0 && (at + used == n || s[at + used] == ' ')) {
-			f->file_off = arena_put(p, s, at - 1);
+			f->file = keep(p, s, at - 1);
 			f->file_len = at - 1;
 			return;
 		}
@@ -575,7 +646,7 @@ static void set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
 
 		f->line = 0;
 		n = sp ? (size_t)(sp - s) : n;
-		f->file_off = arena_put(p, s, n);
+		f->file = keep(p, s, n);
 		f->file_len = n;
 	}
 }
@@ -731,8 +802,9 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		if (!p->in_g)
 			return 1;
 		p->has_created = 1;
-		p->created.func_off = arena_put(p, s + 11, fl);
+		p->created.func = keep(p, s + 11, fl);
 		p->created.func_len = fl;
+		p->created.file = NULL;
 		p->created.file_len = 0;
 		p->created.line = 0;
 		if (in)
@@ -784,7 +856,7 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		if (!p->in_g)
 			return 1;
 		if (starts(s, n, "# labels: ")) {
-			p->labels_off = arena_put(p, s + 10, n - 10);
+			p->labels = keep(p, s + 10, n - 10);
 			p->g.labels_len = n - 10;
 			return 1;
 		}
@@ -1080,10 +1152,16 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		switch (strip_prefix(p, s, n, &c, &cn)) {
 		case PFX_SKIP:
 			return GT_OK;
-		case PFX_YES:
+		case PFX_YES: {
+			int rc;
+
 			if (cn > 0 && c[cn - 1] == '\r')
 				cn--;
-			return content_line(p, c, cn, e);
+			p->volatile_line = c == p->join || c == p->jsonbuf;
+			rc = content_line(p, c, cn, e);
+			p->volatile_line = 0;
+			return rc;
+		}
 		default:
 			/* the prefix stopped: the dump is over */
 			if (dump_end(p, e) != GT_OK)
@@ -1113,7 +1191,14 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		p->pfx = PARSE_PREFIX_DOCKER_JSON;
 		p->pfx_time = p->json_time;
 		snprintf(p->stream, sizeof p->stream, "%s", stream);
-		return content_line(p, c, cn, e);
+		{
+			int rc;
+
+			p->volatile_line = 1;
+			rc = content_line(p, c, cn, e);
+			p->volatile_line = 0;
+			return rc;
+		}
 	}
 	if (starts_dump(p, s, n))
 		return content_line(p, s, n, e);
@@ -1164,7 +1249,7 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 
 		if (p->skipping) {
 			if (nl == NULL)
-				return GT_OK;
+				break;
 			p->skipping = 0;
 		} else if (p->carry_len == 0 && nl) {
 			if (raw_line(p, buf, take, e) != GT_OK)
@@ -1175,9 +1260,11 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 			p->carry_len = 0;
 			if (nl == NULL) {
 				p->skipping = 1;
-				return GT_OK;
+				break;
 			}
 		} else {
+			if (nl == NULL && p->in_g)
+				rebase(p); /* the carry is about to be rewritten */
 			grow(&p->carry, &p->carry_cap, p->carry_len + take, 1);
 			memcpy(p->carry + p->carry_len, buf, take);
 			p->carry_len += take;
@@ -1190,6 +1277,8 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 		buf += take + 1;
 		len -= take + 1;
 	}
+	if (p->in_g)
+		rebase(p); /* the caller's buffer is about to be reused */
 	return GT_OK;
 }
 
