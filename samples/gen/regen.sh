@@ -259,7 +259,7 @@ log "deriving variants"
 log "checking goroutine counts"
 "$PYTHON" "$GEN/check.py" "$SAMPLES"
 
-if grep -rl -e '/work/' -e '/root/' -e '/tmp/' -e '/home/' "$SAMPLES"/*.txt "$SAMPLES"/*.log 2>/dev/null; then
+if grep -rlF -e "$GEN" -e "$HOME/" -e "${TMPDIR:-/tmp}/" "$SAMPLES"/*.txt "$SAMPLES"/*.log 2>/dev/null; then
 	die "machine paths leaked into the files above"
 fi
 log "done"
