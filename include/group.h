@@ -52,6 +52,7 @@ typedef struct group_frame {
 	char *func;
 	char *file; /* NULL when the dump had no file line */
 	unsigned line;
+	size_t func_len, file_len; /* strlen of func and file */
 } group_frame;
 
 typedef struct group {

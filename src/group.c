@@ -89,38 +89,36 @@ static uint64_t stack_hash(const parse_goroutine *g, group_by by)
 	return mix(h, g->nframes);
 }
 
-/* a (NUL-terminated, owned) equals the view b; strncmp stops at a's end, so
- * a shorter a is never read past. */
-static int streq(const char *a, const char *b, size_t blen)
+static int streq(const char *a, size_t alen, const char *b, size_t blen)
 {
-	if (a == NULL)
-		return blen == 0;
-	return strncmp(a, b, blen) == 0 && a[blen] == '\0';
+	return alen == blen && (blen == 0 || memcmp(a, b, blen) == 0);
 }
-
 
 static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 {
 	size_t i;
 
-	if (gr->nframes != g->nframes || !streq(gr->state, g->state, g->state_len) ||
-	    !streq(gr->labels, g->labels, g->labels_len))
+	if (gr->nframes != g->nframes ||
+	    !streq(gr->state, strlen(gr->state), g->state, g->state_len) ||
+	    !streq(gr->labels, gr->labels ? strlen(gr->labels) : 0, g->labels,
+		   g->labels_len))
 		return 0;
 	for (i = 0; i < g->nframes; i++) {
 		const group_frame *a = &gr->frames[i];
 		const parse_frame *b = &g->frames[i];
 
-		if (!streq(a->func, b->func, b->func_len))
+		if (!streq(a->func, a->func_len, b->func, b->func_len))
 			return 0;
 		if (by == GROUP_BY_LINE &&
-		    (a->line != b->line || !streq(a->file, b->file, b->file_len)))
+		    (a->line != b->line ||
+		     !streq(a->file, a->file_len, b->file, b->file_len)))
 			return 0;
 	}
 	if ((gr->created_by.func == NULL) != (g->created_by == NULL))
 		return 0;
 	return g->created_by == NULL ||
-	       streq(gr->created_by.func, g->created_by->func,
-		     g->created_by->func_len);
+	       streq(gr->created_by.func, gr->created_by.func_len,
+		     g->created_by->func, g->created_by->func_len);
 }
 
 /* ---- the set -------------------------------------------------------------- */
@@ -240,7 +238,9 @@ static int on_dump_end(void *ud, const parse_dump *pd, gt_err *e)
 static void copy_frame(group_frame *dst, const parse_frame *f)
 {
 	dst->func = gt_strndup(f->func, f->func_len);
+	dst->func_len = f->func_len;
 	dst->file = f->file ? gt_strndup(f->file, f->file_len) : NULL;
+	dst->file_len = f->file ? f->file_len : 0;
 	dst->line = f->line;
 }
 
@@ -546,8 +546,8 @@ const char *group_reason_text(const group *g, unsigned reason,
 			 "part of a fatal deadlock: all goroutines were asleep");
 		break;
 	case GROUP_R_COUNT:
-		snprintf(buf, len, "%llu goroutines (>= %llu)", n,
-			 (unsigned long long)o->min_count);
+		snprintf(buf, len, "%llu goroutine%s (>= %llu)", n,
+			 n == 1 ? "" : "s", (unsigned long long)o->min_count);
 		break;
 	case GROUP_R_SHARE:
 		snprintf(buf, len, "%.0f%% of all goroutines (>= %.0f%%)",
@@ -564,8 +564,8 @@ const char *group_reason_text(const group *g, unsigned reason,
 			if (g->diags[i]->leak_at && g->count >= g->diags[i]->leak_at)
 				break;
 		if (i < g->ndiags)
-			snprintf(buf, len, "%s: %llu goroutines (>= %llu)",
-				 g->diags[i]->name, n,
+			snprintf(buf, len, "%s: %llu goroutine%s (>= %llu)",
+				 g->diags[i]->name, n, n == 1 ? "" : "s",
 				 (unsigned long long)g->diags[i]->leak_at);
 		else
 			snprintf(buf, len, "matched a leak diagnosis");

@@ -80,7 +80,6 @@ struct parse_ctx {
 	char *carry;
 	size_t carry_len, carry_cap;
 	int skipping; /* inside an over-long line */
-	uint64_t lineno;
 	size_t sniffed;
 
 	/* prefixes */
@@ -106,6 +105,7 @@ struct parse_ctx {
 	unsigned pending_lines;
 	int race_skip;
 	int crash_tail; /* past "-----": per-thread stacks of a crash */
+	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
 	int seen_g1;
 	uint64_t dump_goroutines;
 
@@ -338,7 +338,7 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->dump.prefix = p->pfx;
 	p->dump.time = p->pfx == PARSE_PREFIX_NONE ? 0 : p->pfx_time;
 	p->dump.title = p->dump.title_len ? p->title : NULL;
-	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->lineno;
+	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->st.lines;
 	p->dump.truncated = 0;
 	p->dump.ancestors = 0;
 	p->dump_goroutines = 0;
@@ -596,7 +596,7 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 	p->g.flags |= flags;
 	p->state = keep(p, st, st_end);
 	p->g.state_len = st_end;
-	p->g.lineno = p->lineno;
+	p->g.lineno = p->st.lines;
 	p->in_g = 1;
 	return 1;
 }
@@ -694,9 +694,15 @@ static int title_line(const char *s, size_t n, parse_kind *kind)
 	return 0;
 }
 
-static int is_profile_line(const char *s, size_t n)
+/* "goroutine profile: total N", or "goroutineleak profile: total N" from
+ * Go 1.26's leak profile. Returns the length of the text before N, or 0. */
+static size_t is_profile_line(const char *s, size_t n)
 {
-	return starts(s, n, "goroutine profile: total ");
+	if (starts(s, n, "goroutine profile: total "))
+		return 25;
+	if (starts(s, n, "goroutineleak profile: total "))
+		return 29;
+	return 0;
 }
 
 static int is_header_line(parse_ctx *p, const char *s, size_t n)
@@ -889,8 +895,8 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			return 1;
 		p->in_g = 1;
 		p->g.count = count;
-		p->g.flags = PARSE_G_RECORD;
-		p->g.lineno = p->lineno;
+		p->g.flags = PARSE_G_RECORD | (p->leak_profile ? PARSE_G_LEAKED : 0);
+		p->g.lineno = p->st.lines;
 		return 1;
 	}
 	return 0;
@@ -947,9 +953,10 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	}
 	/* outside a dump: does one start here? */
 	if (n >= 10 && s[0] == 'g' && is_profile_line(s, n)) {
-		size_t used;
+		size_t used, at = is_profile_line(s, n);
 
-		p->dump.declared_total = parse_u64(s + 25, n - 25, &used);
+		p->dump.declared_total = parse_u64(s + at, n - at, &used);
+		p->leak_profile = at == 29;
 		return dump_begin(p, PARSE_KIND_DEBUG1, e);
 	}
 	if (n >= 10 && s[0] == 'g' && is_header_line(p, s, n)) {
@@ -964,7 +971,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		p->title[n] = '\0';
 		p->pending_kind = kind;
 		p->pending_lines = 0;
-		p->dump.lineno = p->lineno;
+		p->dump.lineno = p->st.lines;
 		p->mode = M_PENDING;
 		return GT_OK;
 	}
@@ -1137,7 +1144,6 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	const char *c;
 	size_t cn;
 
-	p->lineno++;
 	p->st.lines++;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
@@ -1145,6 +1151,12 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	    (n == 0 || s[0] != 'W')) {
 		int rc; /* the hot path: a plain dump line */
 
+		if (n > 0 && s[0] == '\t' && p->want_file == WF_FRAME &&
+		    !p->crash_tail && !p->in_ancestor) {
+			set_file(p, &p->slots[p->nslots - 1], s + 1, n - 1);
+			p->want_file = WF_NONE;
+			return GT_OK;
+		}
 		if (trace_line(p, s, n, e, &rc))
 			return rc;
 	}
@@ -1256,7 +1268,7 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 				return GT_ERR;
 		} else if (p->carry_len + take > PARSE_MAX_LINE) {
 			p->st.long_lines++;
-			p->lineno++;
+			p->st.lines++;
 			p->carry_len = 0;
 			if (nl == NULL) {
 				p->skipping = 1;
