@@ -16,10 +16,11 @@ typedef enum report_format {
 	REPORT_TEXT,
 	REPORT_JSON,
 	REPORT_MARKDOWN,
+	REPORT_PROM,     /* Prometheus text format (report_prom.c) */
 	REPORT__COUNT
 } report_format;
 
-/* "text", "json", "markdown" (also "md"); -1 if unknown. */
+/* "text", "json", "markdown" (also "md"), "prom"; -1 if unknown. */
 int report_format_parse(const char *name, report_format *out);
 
 typedef struct report_opts {
@@ -42,5 +43,9 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 int report_text(FILE *out, const group_set *s, const report_opts *o);
 int report_json(FILE *out, const group_set *s, const report_opts *o);
 int report_markdown(FILE *out, const group_set *s, const report_opts *o);
+int report_prom(FILE *out, const group_set *s, const report_opts *o);
+
+/* Groups labelled by fingerprint in the Prometheus output when top is 0. */
+#define REPORT_PROM_TOP 20
 
 #endif

@@ -521,7 +521,9 @@ static void put_group_lines(tx *t, const size_t *idx, size_t n)
 		}
 		if (g->healthy)
 			fputs("  (healthy)", t->out);
-		fputc('\n', t->out);
+		/* every group's fingerprint, so any one can be followed */
+		fprintf(t->out, "   %sfp %s%s\n", t->dim, g->fingerprint,
+			t->reset);
 	}
 }
 

@@ -428,9 +428,11 @@ static void test_text_layout(void **state)
 	p_g3 = pos(t, "[3] 5 goroutines  nil-chan  \"chan receive (nil "
 		   "chan)\", 2 locked to thread   fp bbbbbbbbbbbbbbbb\n");
 	p_g4 = pos(t, "[4] 100  select   net/http.(*persistConn).writeLoop  "
-		   "http/transport.go:2421\n");
-	p_g2 = pos(t, "[2]   3  io-wait  net.(*conn).Read  net/net.go:179\n");
-	p_g5 = pos(t, "[5]   2  runtime  runtime.gopark  runtime/proc.go:398\n");
+		   "http/transport.go:2421   fp cccccccccccccccc\n");
+	p_g2 = pos(t, "[2]   3  io-wait  net.(*conn).Read  net/net.go:179   "
+		   "fp 00000000000000a2\n");
+	p_g5 = pos(t, "[5]   2  runtime  runtime.gopark  runtime/proc.go:398   "
+		   "fp dddddddddddddddd\n");
 	p_g6 = pos(t, "[6]   1  sleep    example.com/shop/bad");
 	assert_true(p_g1 < p_g3);
 	assert_true(p_g3 < pos(t, "other groups:\n"));

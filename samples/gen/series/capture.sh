@@ -31,7 +31,7 @@ if [ "${1:-}" != --derive ]; then
 fi
 "$PYTHON" "$HERE/derive_log.py" "$OUT"
 
-if grep -rl -e '/work/' -e '/root/' -e '/tmp/' -e '/home/' "$OUT" 2>/dev/null; then
+if grep -rlF -e "$HERE" -e "$HOME/" -e "${TMPDIR:-/tmp}/" "$OUT" 2>/dev/null; then
 	echo "capture: machine paths leaked into the files above" >&2
 	exit 1
 fi

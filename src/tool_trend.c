@@ -1,0 +1,386 @@
+/*
+ * tool_trend.c - `gtriage trend SNAPSHOT...`: reads a series of snapshots
+ * (files, directories of them, logs holding several dumps, URLs), puts
+ * them in time order and reports which groups grow steadily. Exit 1 when
+ * a group grows, 0 when none does, 2 on trouble.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "tool.h"
+#include "trend.h"
+
+static const char usage[] =
+	"usage: gtriage trend [options] SNAPSHOT...\n"
+	"Follows every group of goroutines through a series of snapshots of one\n"
+	"program and flags the groups that grow steadily, even while small; a\n"
+	"constant worker pool or a burst that comes and goes is not flagged.\n"
+	"SNAPSHOT is a dump file (plain or gzip), a directory (its *.txt,\n"
+	"*.txt.gz, *.log and *.log.gz files), a log holding several dumps, a URL\n"
+	"or '-'. Snapshots are put in time order by the time in the file name\n"
+	"(20261122T040500Z, as 'gtriage snap' writes), else the dump's log\n"
+	"prefix time, else the file's modification time, else argument order.\n"
+	"\n"
+	"Growth test:\n"
+	"      --min-growth N    grow by at least N goroutines (5)\n"
+	"      --min-rise F      ... and by at least this fraction of the first\n"
+	"                        count (0.2)\n"
+	"      --max-step F      no single step between two snapshots larger than\n"
+	"                        this fraction of the growth (0.75)\n"
+	"      --max-p P         Mann-Kendall significance, from 5 snapshots on;\n"
+	"                        3 or 4 snapshots must rise strictly (0.05)\n"
+	"\n";
+
+static const char usage_tail[] =
+	"  -h, --help            this help\n"
+	"\n"
+	"Exit status: 0 no group grows, 1 a group grows steadily (probable leak),\n"
+	"2 trouble.\n";
+
+enum { OPT_MIN_GROWTH = 600, OPT_MIN_RISE, OPT_MAX_STEP, OPT_MAX_P };
+
+/* Where the snapshots come from: one entry per input file. */
+typedef struct input {
+	char *path;
+	int is_url;
+} input;
+
+typedef struct inputs {
+	input *v;
+	size_t n, cap;
+} inputs;
+
+static void inputs_add(inputs *in, const char *path, int is_url)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 16;
+		in->v = gt_realloc(in->v, in->cap * sizeof *in->v);
+	}
+	in->v[in->n].path = gt_strndup(path, strlen(path));
+	in->v[in->n].is_url = is_url;
+	in->n++;
+}
+
+static void inputs_free(inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->v[i].path);
+	free(in->v);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int is_snapshot_name(const char *name)
+{
+	return name[0] != '.' && strstr(name, ".tmp.") == NULL &&
+	       (ends_with(name, ".txt") || ends_with(name, ".txt.gz") ||
+		ends_with(name, ".log") || ends_with(name, ".log.gz"));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The snapshot files of a directory, in name order (not recursive). */
+static int add_dir(inputs *in, const char *dir, gt_err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, before = in->n;
+
+	if (d == NULL)
+		return gt_errf(e, "%s: cannot open the directory", dir);
+	while ((de = readdir(d)) != NULL) {
+		char path[4096];
+		struct stat st;
+
+		if (!is_snapshot_name(de->d_name))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = gt_realloc(names, cap * sizeof *names);
+		}
+		names[n++] = gt_strndup(path, strlen(path));
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; i < n; i++) {
+		inputs_add(in, names[i], 0);
+		free(names[i]);
+	}
+	free(names);
+	if (in->n == before)
+		return gt_errf(e, "%s: no snapshot files (*.txt, *.txt.gz, *.log, "
+			       "*.log.gz) in the directory", dir);
+	return GT_OK;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b && b[1] ? b + 1 : path;
+}
+
+/* "app" of "app-20261122T040500Z.txt": the target name snap gives its
+ * files; NULL without a time in the name. Caller frees. */
+static char *target_of(const char *path)
+{
+	const char *b = base_name(path), *p;
+
+	for (p = b; *p; p++)
+		if (p > b && (p[-1] == '-' || p[-1] == '_') &&
+		    trend_name_time(p) > 0 && *p >= '0' && *p <= '9')
+			return gt_strndup(b, (size_t)(p - 1 - b));
+	return NULL;
+}
+
+/* The name the report is about: the one argument, or the target all the
+ * snapshot files share, or a count. */
+static char *source_name(char **args, size_t nargs, const inputs *in)
+{
+	char *common = NULL, buf[64];
+
+	if (nargs == 1)
+		return gt_strndup(args[0], strlen(args[0]));
+	for (size_t i = 0; i < in->n; i++) {
+		char *t = target_of(in->v[i].path);
+
+		if (t == NULL || (common && strcmp(common, t) != 0)) {
+			free(t);
+			free(common);
+			common = NULL;
+			break;
+		}
+		free(common);
+		common = t;
+	}
+	if (common && common[0])
+		return common;
+	free(common);
+	snprintf(buf, sizeof buf, "%zu inputs", nargs);
+	return gt_strndup(buf, strlen(buf));
+}
+
+/* The time of dump k of the ndumps read from one input (trend.h order). */
+static double when_of(const input *in, const group_dump *d, size_t ndumps,
+		      double now)
+{
+	double named = in->is_url ? 0 : trend_name_time(in->path);
+	struct stat st;
+
+	if (ndumps == 1 && named > 0)
+		return named;
+	if (d->time > 0)
+		return d->time;
+	if (named > 0)
+		return named;
+	if (in->is_url)
+		return now;
+	if (strcmp(in->path, "-") != 0 && stat(in->path, &st) == 0)
+		return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+	return 0;
+}
+
+static int parse_num(const char *opt, const char *arg, double lo, double hi,
+		     double *out)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (end == arg || *end || !(v >= lo && v <= hi)) {
+		tool_warn("%s: '%s' is not a number from %g to %g", opt, arg, lo,
+			  hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int write_trend(FILE *f, void *ud, gt_err *e)
+{
+	void **job = ud;
+
+	return trend_report(f, job[0], job[1], e);
+}
+
+int tool_trend_main(int argc, char **argv)
+{
+	static const struct option own[] = {
+		{"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
+		{"min-rise", required_argument, NULL, OPT_MIN_RISE},
+		{"max-step", required_argument, NULL, OPT_MAX_STEP},
+		{"max-p", required_argument, NULL, OPT_MAX_P},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct option opts[64];
+	tool_config c;
+	trend_opts to;
+	gt_err e = {{0}};
+	inputs in = {0};
+	rules *r = NULL;
+	group_set *s = NULL;
+	trend *t = NULL;
+	char *source = NULL;
+	size_t *first = NULL, nargs;
+	double v, now = (double)time(NULL);
+	int rc = EXIT_TROUBLE, ch;
+
+	setlocale(LC_CTYPE, ""); /* sparklines: UTF-8 or ASCII */
+	tool_config_init(&c, argc);
+	trend_opts_default(&to);
+	tool_options_merge(own, opts, sizeof opts / sizeof opts[0]);
+	while ((ch = getopt_long(argc, argv, TOOL_SHORTOPTS "h", opts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'h':
+			printf("%s%s%s", usage, tool_common_help, usage_tail);
+			rc = EXIT_CLEAN;
+			goto out;
+		case OPT_MIN_GROWTH:
+			if (parse_num("--min-growth", optarg, 1, 1e15, &v))
+				goto out;
+			to.min_growth = (uint64_t)v;
+			break;
+		case OPT_MIN_RISE:
+			if (parse_num("--min-rise", optarg, 0, 1e6, &v))
+				goto out;
+			to.min_rise = v;
+			break;
+		case OPT_MAX_STEP:
+			if (parse_num("--max-step", optarg, 0, 1, &v))
+				goto out;
+			to.max_step = v;
+			break;
+		case OPT_MAX_P:
+			if (parse_num("--max-p", optarg, 0, 1, &v))
+				goto out;
+			to.max_p = v;
+			break;
+		default:
+			switch (tool_option(&c, ch, optarg)) {
+			case 0:
+				break;
+			case 1:
+				fputs("Try 'gtriage trend --help'.\n", stderr);
+				/* fall through */
+			default:
+				goto out;
+			}
+		}
+	}
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		goto out;
+	}
+	nargs = (size_t)(argc - optind);
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+
+		if (fetch_is_url(argv[i]))
+			inputs_add(&in, argv[i], 1);
+		else if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
+			 S_ISDIR(st.st_mode)) {
+			if (add_dir(&in, argv[i], &e) != GT_OK) {
+				tool_warn("%s", e.msg);
+				goto out;
+			}
+		} else
+			inputs_add(&in, argv[i], 0);
+	}
+	tool_config_finish(&c);
+	source = source_name(argv + optind, nargs, &in);
+	c.report.source = source;
+	to.group = c.group;
+
+	if ((r = tool_rules(&c, &e)) == NULL) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
+	s = group_set_new(r, &c.group);
+	first = gt_malloc((in.n + 1) * sizeof *first);
+	for (size_t i = 0; i < in.n; i++) {
+		int cut = 0;
+
+		first[i] = s->ndumps;
+		if (tool_read(s, in.v[i].path, &c, &cut, &e) != GT_OK) {
+			tool_warn("%s", e.msg);
+			goto out;
+		}
+		if (cut)
+			tool_warn("%s: input ends early; using what arrived",
+				  in.v[i].path);
+		if (s->ndumps == first[i]) {
+			tool_warn("%s: no goroutine dump found", in.v[i].path);
+			goto out;
+		}
+	}
+	first[in.n] = s->ndumps;
+	group_set_finish(s, NULL);
+	if (s->ndumps < 2) {
+		tool_warn("trend needs at least 2 snapshots, found %zu",
+			  s->ndumps);
+		goto out;
+	}
+
+	t = trend_new(&to);
+	for (size_t i = 0; i < in.n; i++) {
+		size_t k = first[i + 1] - first[i];
+
+		for (size_t j = first[i]; j < first[i + 1]; j++) {
+			char label[4200];
+			const char *b = strcmp(in.v[i].path, "-") == 0
+						? "<stdin>"
+						: in.v[i].is_url ? in.v[i].path
+								 : base_name(in.v[i].path);
+
+			if (k > 1)
+				snprintf(label, sizeof label, "%s #%zu", b,
+					 j - first[i] + 1);
+			else
+				snprintf(label, sizeof label, "%s", b);
+			trend_add(t, s->dumps[j],
+				  when_of(&in.v[i], s->dumps[j], k, now), label);
+		}
+	}
+	trend_finish(t);
+
+	if (c.out_path && strcmp(c.out_path, "-") != 0) {
+		void *job[2] = {t, &c.report};
+
+		if (tool_write_atomic(c.out_path, write_trend, job, &e) != GT_OK) {
+			tool_warn("%s", e.msg);
+			goto out;
+		}
+	} else if (trend_report(stdout, t, &c.report, &e) != GT_OK) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
+	rc = t->ngrowing ? EXIT_LEAK : EXIT_CLEAN;
+out:
+	trend_free(t);
+	group_set_free(s);
+	rules_free(r);
+	free(first);
+	free(source);
+	inputs_free(&in);
+	tool_config_free(&c);
+	return rc;
+}
