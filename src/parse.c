@@ -97,6 +97,8 @@ struct parse_ctx {
 	size_t title_cap;
 	parse_prefix pfx; /* prefix of the open dump or pending header */
 	double pfx_time;  /* timestamp of the line that started it */
+	const char *raw;  /* the current line with its prefix */
+	size_t raw_len;
 	double json_time; /* "time" of the last docker json-file line */
 	char lit[LITERAL_PREFIX_MAX];
 	size_t lit_len;
@@ -263,6 +265,20 @@ static double parse_time(const char *s, size_t n)
 		off = (s[i] == '-' ? -1 : 1) *
 		      (atol(s + i + 1) * 3600 + atol(s + i + 4) * 60);
 	return (double)(timegm(&tm) - off) + frac;
+}
+
+/* The time in the current line's log prefix, or 0. */
+static double line_time(const parse_ctx *p)
+{
+	switch (p->pfx) {
+	case PARSE_PREFIX_CRI:
+	case PARSE_PREFIX_DOCKER_TS:
+		return parse_time(p->raw, p->raw_len);
+	case PARSE_PREFIX_DOCKER_JSON:
+		return p->json_time;
+	default:
+		return 0;
+	}
 }
 
 /* ---- life cycle ------------------------------------------------------- */
@@ -902,6 +918,8 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	return 0;
 }
 
+static int starts_dump(parse_ctx *p, const char *s, size_t n);
+
 /* A line with the log prefix removed. */
 static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
@@ -952,6 +970,8 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		break;
 	}
 	/* outside a dump: does one start here? */
+	if (p->pfx != PARSE_PREFIX_NONE && starts_dump(p, s, n))
+		p->pfx_time = line_time(p);
 	if (n >= 10 && s[0] == 'g' && is_profile_line(s, n)) {
 		size_t used, at = is_profile_line(s, n);
 
@@ -1145,6 +1165,8 @@ static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	size_t cn;
 
 	p->st.lines++;
+	p->raw = s;
+	p->raw_len = n;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	if (p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE && !p->race_skip &&

@@ -18,6 +18,7 @@ typedef struct rec {
 	parse_prefix prefix[8];
 	int truncated[8];
 	char title[8][128];
+	double time[8];
 	uint64_t ancestors[8];
 	int ng;
 	struct {
@@ -39,6 +40,7 @@ static int r_begin(void *ud, const parse_dump *d, gt_err *e)
 	(void)e;
 	r->kind[r->dumps] = d->kind;
 	r->prefix[r->dumps] = d->prefix;
+	r->time[r->dumps] = d->time;
 	snprintf(r->title[r->dumps], sizeof r->title[0], "%.*s",
 		 (int)d->title_len, d->title ? d->title : "");
 	r->dumps++;
@@ -413,6 +415,34 @@ static void test_prefixes(void **state)
 	}
 }
 
+/* Each dump takes the time of the log line that starts it, also when only
+ * lines of another stream separate two dumps. */
+static void test_dump_times(void **state)
+{
+	const char *t =
+		"2026-11-20T10:00:00.5Z stderr F panic: boom\n"
+		"2026-11-20T10:00:00.5Z stderr F\n"
+		"2026-11-20T10:00:00.6Z stderr F goroutine 7 [select]:\n"
+		"2026-11-20T10:00:00.6Z stderr F main.f()\n"
+		"2026-11-20T10:00:00.6Z stderr F \t/a.go:1 +0x1\n"
+		"2026-11-20T10:05:00Z stdout F level=info msg=restarted\n"
+		"2026-11-20T10:10:00+01:00 stderr F SIGQUIT: quit\n"
+		"2026-11-20T10:10:00+01:00 stderr F\n"
+		"2026-11-20T10:10:00+01:00 stderr F goroutine 8 [select]:\n"
+		"2026-11-20T10:10:00+01:00 stderr F main.g()\n"
+		"2026-11-20T10:10:00+01:00 stderr F \t/a.go:2 +0x1\n";
+	rec *r = RUN(t);
+
+	(void)state;
+	assert_int_equal(r->dumps, 2);
+	/* 2026-11-20T10:00:00.5Z */
+	assert_true(r->time[0] > 1795168800.4 && r->time[0] < 1795168800.6);
+	/* 10:10 at +01:00 is 09:10Z: before the first dump */
+	assert_true(r->time[1] > 1795165799.0 && r->time[1] < 1795165801.0);
+	assert_int_equal(r->kind[1], PARSE_KIND_SIGNAL);
+	free(r);
+}
+
 static void test_not_a_dump(void **state)
 {
 	const char *t =
@@ -509,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_panic_in_log),
 		cmocka_unit_test(test_test_timeout_and_signal),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_dump_times),
 		cmocka_unit_test(test_not_a_dump),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_concatenated_dumps),
