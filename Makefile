@@ -4,6 +4,7 @@
 #   make SANITIZE=address,undefined check   the same under ASan+UBSan
 #   make bench           throughput and peak RSS on a 1,000,000-goroutine dump
 #   make samples         regenerate samples/ (needs Go 1.26 and Debian's Go 1.19)
+#   make deps            install the Debian packages the build and tests need
 
 CC       ?= cc
 PKGS      = libpcre2-8 jansson zlib libcurl
@@ -52,7 +53,11 @@ $(B):
 
 check: $(B)/gtriage $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
-	GTRIAGE=$(B)/gtriage sh tests/e2e/run.sh
+	GTRIAGE=$(B)/gtriage SANITIZE_RUN=$(SANITIZE) sh tests/e2e/run.sh
+	GTRIAGE=$(B)/gtriage sh tests/live/run.sh
+
+deps:
+	sh scripts/install-deps.sh
 
 bench: gtriage
 	sh tests/bench.sh
@@ -68,4 +73,4 @@ install: gtriage
 clean:
 	rm -rf build gtriage
 
-.PHONY: all gtriage check bench samples install clean
+.PHONY: all gtriage deps check bench samples install clean

@@ -54,7 +54,7 @@ static uint64_t hash_str(uint64_t h, const char *s, size_t n)
 			memcpy(&mid, s + n / 2 - 4, 8);
 			tail ^= mid * 0xff51afd7ed558ccdull;
 		}
-	} else {
+	} else if (n > 0) {
 		memcpy(&head, s, n);
 	}
 	return mix(mix(h ^ n, head), tail);

@@ -328,7 +328,7 @@ static void test_user_frames(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		group_frame f = {(char *)cases[i].func, NULL, 0};
+		group_frame f = {(char *)cases[i].func, NULL, 0, strlen(cases[i].func), 0};
 
 		assert_int_equal(group_frame_is_user(&f), cases[i].user);
 	}
