@@ -40,6 +40,10 @@ typedef struct report_opts {
 int report_write(FILE *out, const group_set *s, const report_opts *o,
 		 gt_err *e);
 
+/* Flushes out after a format wrote to it: turns the format's status rc or a
+ * write error (a full disk, a reader gone: EPIPE) into a message. */
+int report_flush(FILE *out, int rc, gt_err *e);
+
 int report_text(FILE *out, const group_set *s, const report_opts *o);
 int report_json(FILE *out, const group_set *s, const report_opts *o);
 int report_markdown(FILE *out, const group_set *s, const report_opts *o);

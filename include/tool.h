@@ -38,9 +38,15 @@ extern const char tool_common_help[];
 void tool_config_init(tool_config *c, int argc);
 void tool_config_free(tool_config *c);
 
-/* Handles one shared option; returns 0 if taken, 1 if not a shared option,
- * -1 on a bad value (message printed). */
-int tool_option(tool_config *c, int ch, const char *arg);
+/* The default case of a tool's option loop: takes a shared option and
+ * returns 0, or prints why not (a bad value, or an unknown option with a
+ * "Try 'CMD --help'." hint) and returns -1. */
+int tool_option(tool_config *c, int ch, const char *arg, const char *cmd);
+
+/* Parses a number in [lo, hi] for option opt; prints a message and returns
+ * -1 if arg is not one. */
+int tool_number(const char *opt, const char *arg, double lo, double hi,
+		double *out);
 
 /* Merges two option tables (the tool's own first) into buf. */
 void tool_options_merge(const struct option *own, struct option *buf,

@@ -38,7 +38,7 @@ int report_format_parse(const char *name, report_format *out)
 int report_write(FILE *out, const group_set *s, const report_opts *o,
 		 gt_err *e)
 {
-	int rc, flushed, saved;
+	int rc;
 
 	switch (o->format) {
 	case REPORT_TEXT:
@@ -59,8 +59,13 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 		rc = report_prom(out, s, o);
 	else
 		rc = report_text(out, s, o);
-	saved = errno;
-	flushed = fflush(out);
+	return report_flush(out, rc, e);
+}
+
+int report_flush(FILE *out, int rc, gt_err *e)
+{
+	int saved = errno, flushed = fflush(out);
+
 	if (flushed != 0)
 		saved = errno;
 	if (rc != GT_OK || flushed != 0 || ferror(out)) {

@@ -416,7 +416,7 @@ int diff_report(FILE *out, const diff_result *r, const report_opts *o,
 		const group_opts *gopts, const char *old_name,
 		const char *new_name, gt_err *e)
 {
-	int rc, flushed, saved;
+	int rc;
 
 	errno = 0;
 	switch (o->format) {
@@ -433,16 +433,5 @@ int diff_report(FILE *out, const diff_result *r, const report_opts *o,
 		return gt_errf(e, "diff has no %s output (text, json or markdown)",
 			       o->format == REPORT_PROM ? "prom" : "such");
 	}
-	saved = errno;
-	flushed = fflush(out);
-	if (flushed != 0)
-		saved = errno;
-	if (rc != GT_OK || flushed != 0 || ferror(out)) {
-		if (saved == EPIPE)
-			return gt_errf(e, "cannot write the report: the reader "
-				       "went away (broken pipe)");
-		return gt_errf(e, "cannot write the report: %s",
-			       saved ? strerror(saved) : "write error");
-	}
-	return GT_OK;
+	return report_flush(out, rc, e);
 }

@@ -678,7 +678,7 @@ static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 
 int trend_report(FILE *out, const trend *t, const report_opts *o, gt_err *e)
 {
-	int rc, flushed, saved;
+	int rc;
 
 	errno = 0;
 	switch (o->format) {
@@ -697,16 +697,5 @@ int trend_report(FILE *out, const trend *t, const report_opts *o, gt_err *e)
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
 	}
-	saved = errno;
-	flushed = fflush(out);
-	if (flushed != 0)
-		saved = errno;
-	if (rc != GT_OK || flushed != 0 || ferror(out)) {
-		if (saved == EPIPE)
-			return gt_errf(e, "cannot write the report: the reader "
-				       "went away (broken pipe)");
-		return gt_errf(e, "cannot write the report: %s",
-			       saved ? strerror(saved) : "write error");
-	}
-	return GT_OK;
+	return report_flush(out, rc, e);
 }

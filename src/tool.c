@@ -114,8 +114,8 @@ void tool_config_free(tool_config *c)
 	free(c->fetch.headers);
 }
 
-static int num(const char *opt, const char *s, double lo, double hi,
-	       double *out)
+int tool_number(const char *opt, const char *s, double lo, double hi,
+		double *out)
 {
 	char *end;
 	double v;
@@ -130,7 +130,23 @@ static int num(const char *opt, const char *s, double lo, double hi,
 	return 0;
 }
 
-int tool_option(tool_config *c, int ch, const char *arg)
+static int shared_option(tool_config *c, int ch, const char *arg);
+
+int tool_option(tool_config *c, int ch, const char *arg, const char *cmd)
+{
+	switch (shared_option(c, ch, arg)) {
+	case 0:
+		return 0;
+	case 1:
+		fprintf(stderr, "Try '%s --help'.\n", cmd);
+		/* fall through */
+	default:
+		return -1;
+	}
+}
+
+/* Returns 0 if taken, 1 if ch is not a shared option, -1 on a bad value. */
+static int shared_option(tool_config *c, int ch, const char *arg)
 {
 	double v;
 
@@ -143,7 +159,7 @@ int tool_option(tool_config *c, int ch, const char *arg)
 		}
 		return 0;
 	case 'n':
-		if (num("--top", arg, 0, 1e9, &v))
+		if (tool_number("--top", arg, 0, 1e9, &v))
 			return -1;
 		c->report.top = (size_t)v;
 		return 0;
@@ -170,17 +186,17 @@ int tool_option(tool_config *c, int ch, const char *arg)
 		c->fetch.cacert = arg;
 		return 0;
 	case OPT_CONNECT_TIMEOUT:
-		if (num("--connect-timeout", arg, 1, 86400, &v))
+		if (tool_number("--connect-timeout", arg, 1, 86400, &v))
 			return -1;
 		c->fetch.connect_timeout = (long)v;
 		return 0;
 	case OPT_TIMEOUT:
-		if (num("--max-time", arg, 1, 86400, &v))
+		if (tool_number("--max-time", arg, 1, 86400, &v))
 			return -1;
 		c->fetch.timeout = (long)v;
 		return 0;
 	case OPT_MAX_REDIRS:
-		if (num("--max-redirs", arg, 0, 100, &v))
+		if (tool_number("--max-redirs", arg, 0, 100, &v))
 			return -1;
 		c->fetch.max_redirs = (long)v;
 		return 0;
@@ -203,32 +219,32 @@ int tool_option(tool_config *c, int ch, const char *arg)
 		}
 		return 0;
 	case OPT_MIN_COUNT:
-		if (num("--min-count", arg, 1, 1e15, &v))
+		if (tool_number("--min-count", arg, 1, 1e15, &v))
 			return -1;
 		c->group.min_count = (uint64_t)v;
 		return 0;
 	case OPT_MIN_SHARE:
-		if (num("--min-share", arg, 0, 1, &v))
+		if (tool_number("--min-share", arg, 0, 1, &v))
 			return -1;
 		c->group.min_share = v;
 		return 0;
 	case OPT_SHARE_FLOOR:
-		if (num("--share-floor", arg, 1, 1e15, &v))
+		if (tool_number("--share-floor", arg, 1, 1e15, &v))
 			return -1;
 		c->group.share_floor = (uint64_t)v;
 		return 0;
 	case OPT_MIN_MINUTES:
-		if (num("--min-minutes", arg, 0, 1e9, &v))
+		if (tool_number("--min-minutes", arg, 0, 1e9, &v))
 			return -1;
 		c->group.min_minutes = (int)v;
 		return 0;
 	case OPT_POOL_MAX:
-		if (num("--pool-max", arg, 0, 1e15, &v))
+		if (tool_number("--pool-max", arg, 0, 1e15, &v))
 			return -1;
 		c->group.pool_max = (uint64_t)v;
 		return 0;
 	case OPT_MAX_IDS:
-		if (num("--max-ids", arg, 0, 1e15, &v))
+		if (tool_number("--max-ids", arg, 0, 1e15, &v))
 			return -1;
 		c->group.max_ids = (size_t)v;
 		return 0;

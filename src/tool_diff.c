@@ -102,15 +102,8 @@ int tool_diff_main(int argc, char **argv)
 			rc = EXIT_CLEAN;
 			goto out;
 		default:
-			switch (tool_option(&c, ch, optarg)) {
-			case 0:
-				break;
-			case 1:
-				fputs("Try 'gtriage diff --help'.\n", stderr);
-				/* fall through */
-			default:
+			if (tool_option(&c, ch, optarg, "gtriage diff") != 0)
 				goto out;
-			}
 		}
 	}
 	nargs = argc - optind;

@@ -186,8 +186,18 @@ static double when_of(const input *in, const group_dump *d, size_t ndumps,
 	double named = in->is_url ? 0 : trend_name_time(in->path);
 	struct stat st;
 
-	if (ndumps == 1 && named > 0)
+	if (ndumps == 1 && named > 0) {
+		/* snap sets the mtime to the exact fetch time: within the
+		 * named second it is the finer clock */
+		if (stat(in->path, &st) == 0) {
+			double m = (double)st.st_mtim.tv_sec +
+				   st.st_mtim.tv_nsec / 1e9;
+
+			if (m >= named && m < named + 1)
+				return m;
+		}
 		return named;
+	}
 	if (d->time > 0)
 		return d->time;
 	if (named > 0)
@@ -196,21 +206,6 @@ static double when_of(const input *in, const group_dump *d, size_t ndumps,
 		return now;
 	if (strcmp(in->path, "-") != 0 && stat(in->path, &st) == 0)
 		return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
-	return 0;
-}
-
-static int parse_num(const char *opt, const char *arg, double lo, double hi,
-		     double *out)
-{
-	char *end;
-	double v = strtod(arg, &end);
-
-	if (end == arg || *end || !(v >= lo && v <= hi)) {
-		tool_warn("%s: '%s' is not a number from %g to %g", opt, arg, lo,
-			  hi);
-		return -1;
-	}
-	*out = v;
 	return 0;
 }
 
@@ -255,35 +250,28 @@ int tool_trend_main(int argc, char **argv)
 			rc = EXIT_CLEAN;
 			goto out;
 		case OPT_MIN_GROWTH:
-			if (parse_num("--min-growth", optarg, 1, 1e15, &v))
+			if (tool_number("--min-growth", optarg, 1, 1e15, &v))
 				goto out;
 			to.min_growth = (uint64_t)v;
 			break;
 		case OPT_MIN_RISE:
-			if (parse_num("--min-rise", optarg, 0, 1e6, &v))
+			if (tool_number("--min-rise", optarg, 0, 1e6, &v))
 				goto out;
 			to.min_rise = v;
 			break;
 		case OPT_MAX_STEP:
-			if (parse_num("--max-step", optarg, 0, 1, &v))
+			if (tool_number("--max-step", optarg, 0, 1, &v))
 				goto out;
 			to.max_step = v;
 			break;
 		case OPT_MAX_P:
-			if (parse_num("--max-p", optarg, 0, 1, &v))
+			if (tool_number("--max-p", optarg, 0, 1, &v))
 				goto out;
 			to.max_p = v;
 			break;
 		default:
-			switch (tool_option(&c, ch, optarg)) {
-			case 0:
-				break;
-			case 1:
-				fputs("Try 'gtriage trend --help'.\n", stderr);
-				/* fall through */
-			default:
+			if (tool_option(&c, ch, optarg, "gtriage trend") != 0)
 				goto out;
-			}
 		}
 	}
 	if (optind >= argc) {

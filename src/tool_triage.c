@@ -106,15 +106,8 @@ int tool_triage_main(int argc, char **argv)
 			listing = 1;
 			break;
 		default:
-			switch (tool_option(&c, ch, optarg)) {
-			case 0:
-				break;
-			case 1:
-				fputs("Try 'gtriage --help'.\n", stderr);
-				/* fall through */
-			default:
+			if (tool_option(&c, ch, optarg, "gtriage") != 0)
 				goto out;
-			}
 		}
 	}
 	if (listing) {

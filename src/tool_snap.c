@@ -1,0 +1,988 @@
+/*
+ * tool_snap.c - `gtriage snap URL... --dir DIR`: the cron job in one line.
+ * Fetches every target at once, keeps each body as a snapshot file, keeps
+ * the last K per target, and reports each target's trend over what is
+ * kept. Exit 2 when a target failed, else 1 when one has a growing group,
+ * else 0.
+ *
+ * A snapshot is written to a hidden, locked temporary file in DIR, fsync'd
+ * and renamed to its final name only once the body has arrived and was
+ * found to hold a dump: a killed run never leaves a partial snapshot under
+ * a final name, and the next run removes its orphaned temporary file.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input.h"
+#include "tool.h"
+#include "trend.h"
+
+#define DEFAULT_KEEP 48
+#define TS_LEN 16 /* 20261122T040500Z */
+#define PARTIAL ".partial."
+
+static const char usage[] =
+	"usage: gtriage snap [options] [NAME=]URL... --dir DIR\n"
+	"Fetches every URL at once (a pprof goroutine endpoint: debug=2 is\n"
+	"added when missing), keeps each dump as DIR/NAME-YYYYMMDDTHHMMSSZ.txt\n"
+	"(written atomically), keeps the last K per target and reports each\n"
+	"target's trend over the snapshots kept. NAME defaults to host_port,\n"
+	"with the path when it is not the goroutine profile.\n"
+	"\n"
+	"Snapshots:\n"
+	"  -d, --dir DIR         where snapshots are kept (created if missing)\n"
+	"  -K, --keep K          snapshots kept per target (48); 0 keeps all\n"
+	"  -z, --gzip            compress snapshots (NAME-...Z.txt.gz)\n"
+	"  -q, --quiet           print the report only when a target failed or\n"
+	"                        has a growing group\n"
+	"  -h, --help            this help\n"
+	"\n";
+
+static const char usage_tail[] =
+	"\n"
+	"Exit status: 0 no growing group, 1 a target has a growing group,\n"
+	"2 a target failed (unreachable, HTTP error, timeout, not a dump).\n"
+	"Every 10 minutes from cron(8):\n"
+	"  */10 * * * * gtriage snap -q http://127.0.0.1:6060 --dir "
+	"/var/lib/gtriage/api\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
+
+/* host_port[_path]: what a person would call the target, usable as a file
+ * name. The path is left out when it is the goroutine profile itself. */
+static char *target_name(const char *url)
+{
+	const char *a = strstr(url, "://"), *end, *at, *path, *q;
+	char raw[512], *out;
+	size_t n = 0, i, o = 0;
+
+	a = a ? a + 3 : url;
+	end = a + strcspn(a, "/?#");
+	at = memchr(a, '@', (size_t)(end - a));
+	if (at)
+		a = at + 1; /* no credentials in file names */
+	n = (size_t)(end - a) < 200 ? (size_t)(end - a) : 200;
+	memcpy(raw, a, n);
+	path = end;
+	q = path + strcspn(path, "?#");
+	if (q > path) {
+		static const char profile[] = "/debug/pprof/goroutine";
+		size_t plen = (size_t)(q - path);
+
+		while (plen > 1 && path[plen - 1] == '/')
+			plen--;
+		if (!(plen == sizeof profile - 1 &&
+		      memcmp(path, profile, plen) == 0) &&
+		    !(plen == 1 && path[0] == '/')) {
+			if (plen > 200)
+				plen = 200;
+			raw[n++] = '_';
+			memcpy(raw + n, path, plen);
+			n += plen;
+		}
+	}
+	out = gt_malloc(n + 8);
+	for (i = 0; i < n; i++) {
+		char ch = name_char(raw[i]) ? raw[i] : '_';
+
+		if (ch == '_' && (o == 0 || out[o - 1] == '_'))
+			continue;
+		out[o++] = ch;
+	}
+	while (o > 0 && out[o - 1] == '_')
+		o--;
+	if (o == 0 || out[0] == '.' || out[0] == '-')
+		memmove(out + 1, out, o++), out[0] = 't';
+	out[o] = '\0';
+	return out;
+}
+
+static int valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 200 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!name_char(s[i]))
+			return 0;
+	return 1;
+}
+
+static uint32_t fnv32(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* "NAME-YYYYMMDDTHHMMSSZ[_NN].txt[.gz]" of this target: its time and
+ * sequence number, or -1 when the file is not one of its snapshots. */
+static int snapshot_key(const char *file, const char *name, time_t *t,
+			long *seq)
+{
+	size_t nl = strlen(name);
+	const char *p = file + nl + 1, *rest;
+	struct tm tm;
+	char *end;
+
+	if (strncmp(file, name, nl) != 0 || file[nl] != '-')
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	rest = strptime(p, "%Y%m%dT%H%M%SZ", &tm);
+	if (rest == NULL || rest - p != TS_LEN)
+		return -1;
+	*seq = 0;
+	if (*rest == '_') {
+		if (rest[1] < '0' || rest[1] > '9')
+			return -1;
+		*seq = strtol(rest + 1, &end, 10);
+		rest = end;
+	}
+	if (strcmp(rest, ".txt") != 0 && strcmp(rest, ".txt.gz") != 0)
+		return -1;
+	*t = timegm(&tm);
+	return 0;
+}
+
+/* ---- the snapshot file -------------------------------------------------- */
+
+typedef struct snap_file {
+	int fd;
+	int want_gzip;    /* --gzip */
+	gzFile gz;        /* compressing */
+	unsigned char head[2];
+	size_t nhead;
+	int sniffed;
+	int raw_gzip;     /* the body came gzip'd: kept as it came */
+	int gzipped;      /* the file holds gzip, either way */
+} snap_file;
+
+static int write_all(int fd, const void *buf, size_t len, gt_err *e)
+{
+	const char *b = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, b, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return gt_errf(e, "writing the snapshot: %s",
+				       strerror(errno));
+		b += n;
+		len -= (size_t)n;
+	}
+	return GT_OK;
+}
+
+static int file_put(snap_file *f, const void *buf, size_t len, gt_err *e)
+{
+	if (len == 0)
+		return GT_OK;
+	if (f->gz) {
+		if (gzwrite(f->gz, buf, (unsigned)len) != (int)len) {
+			int zerr;
+			const char *m = gzerror(f->gz, &zerr);
+
+			return gt_errf(e, "writing the snapshot: %s",
+				       zerr == Z_ERRNO ? strerror(errno) : m);
+		}
+		return GT_OK;
+	}
+	return write_all(f->fd, buf, len, e);
+}
+
+/* The first two bytes decide: a gzip body is kept as it came, a plain
+ * one is compressed when --gzip asks. */
+static int file_start(snap_file *f, gt_err *e)
+{
+	f->sniffed = 1;
+	f->raw_gzip = f->nhead == 2 && f->head[0] == 0x1f && f->head[1] == 0x8b;
+	if (f->want_gzip && !f->raw_gzip) {
+		int dfd = dup(f->fd);
+
+		if (dfd < 0 || (f->gz = gzdopen(dfd, "wb6")) == NULL) {
+			if (dfd >= 0)
+				close(dfd);
+			return gt_errf(e, "writing the snapshot: cannot start "
+					  "gzip");
+		}
+	}
+	return file_put(f, f->head, f->nhead, e);
+}
+
+static int file_tee(void *ud, const void *buf, size_t len, gt_err *e)
+{
+	snap_file *f = ud;
+	const unsigned char *b = buf;
+
+	if (!f->sniffed) {
+		while (len > 0 && f->nhead < 2) {
+			f->head[f->nhead++] = *b++;
+			len--;
+		}
+		if (f->nhead < 2)
+			return GT_OK;
+		if (file_start(f, e) != GT_OK)
+			return GT_ERR;
+	}
+	return file_put(f, b, len, e);
+}
+
+/* Flushes, sets the file's time to when the dump was taken (sub-second,
+ * which the name is not) and makes it durable. */
+static int file_close(snap_file *f, double when, gt_err *e)
+{
+	struct timespec ts[2];
+	int rc = GT_OK;
+
+	if (!f->sniffed && file_start(f, e) != GT_OK)
+		rc = GT_ERR;
+	f->gzipped = f->raw_gzip || f->gz;
+	if (f->gz) {
+		if (gzclose(f->gz) != Z_OK && rc == GT_OK)
+			rc = gt_errf(e, "writing the snapshot: gzip failed");
+		f->gz = NULL;
+	}
+	ts[0].tv_sec = (time_t)when;
+	ts[0].tv_nsec = (long)((when - (double)ts[0].tv_sec) * 1e9);
+	ts[1] = ts[0];
+	if (rc == GT_OK && when > 0)
+		futimens(f->fd, ts);
+	if (rc == GT_OK && fsync(f->fd) != 0)
+		rc = gt_errf(e, "writing the snapshot: %s", strerror(errno));
+	if (close(f->fd) != 0 && rc == GT_OK)
+		rc = gt_errf(e, "writing the snapshot: %s", strerror(errno));
+	f->fd = -1;
+	return rc;
+}
+
+/* ---- targets ------------------------------------------------------------ */
+
+typedef struct target {
+	const char *url;
+	char *name;
+	char *tmp;          /* the temporary file while fetching, else NULL */
+	snap_file file;
+	group_set *set;     /* the new snapshot */
+	parse_ctx *p;
+	char *final;        /* its path once kept */
+	double when;
+	int fetched;        /* kept a new snapshot */
+	int cut;
+	char **kept;        /* file names kept after rotation, oldest first */
+	size_t nkept;
+	trend *tr;
+	group_set *old;     /* the older snapshots, read back */
+} target;
+
+typedef struct snap_cfg {
+	tool_config c;
+	const char *dir;
+	long keep;
+	int gzip;
+	int quiet;
+} snap_cfg;
+
+/* Removes this target's temporary files left by killed runs: the lock a
+ * live writer holds tells them apart. */
+static void remove_orphans(const char *dir, const target *t)
+{
+	char prefix[300], path[4096];
+	size_t pl;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	pl = (size_t)snprintf(prefix, sizeof prefix, ".%s" PARTIAL, t->name);
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		int fd;
+
+		if (strncmp(de->d_name, prefix, pl) != 0 ||
+		    strlen(de->d_name) != pl + 6)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+			continue;
+		/* a few seconds' grace: a writer locks right after creating */
+		if (fstat(fd, &st) == 0 && time(NULL) - st.st_mtime > 5 &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+static mode_t umask_now(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
+}
+
+static int open_tmp(const char *dir, target *t, int gzip, gt_err *e)
+{
+	size_t n = strlen(dir) + strlen(t->name) + 32;
+	int fd;
+
+	t->tmp = gt_malloc(n);
+	snprintf(t->tmp, n, "%s/.%s" PARTIAL "XXXXXX", dir, t->name);
+	if ((fd = mkostemp(t->tmp, O_CLOEXEC)) < 0) {
+		gt_errf(e, "%s: %s", t->tmp, strerror(errno));
+		free(t->tmp);
+		t->tmp = NULL;
+		return GT_ERR;
+	}
+	flock(fd, LOCK_EX);
+	/* the mode a plain "> file" would give, not mkstemp's 0600 */
+	fchmod(fd, 0666 & ~umask_now());
+	memset(&t->file, 0, sizeof t->file);
+	t->file.fd = fd;
+	t->file.want_gzip = gzip;
+	return GT_OK;
+}
+
+static void drop_tmp(target *t)
+{
+	if (t->tmp == NULL)
+		return;
+	if (t->file.fd >= 0) {
+		if (t->file.gz)
+			gzclose(t->file.gz);
+		close(t->file.fd);
+		t->file.fd = -1;
+	}
+	unlink(t->tmp);
+	free(t->tmp);
+	t->tmp = NULL;
+}
+
+/* Renames the finished temporary file to NAME-<UTC time>.txt[.gz]; a
+ * second snapshot within the same second gets _01, _02, ...: '_' sorts
+ * after '.', so names in ls or glob order stay in time order. */
+static int keep_tmp(const char *dir, target *t, gt_err *e)
+{
+	char ts[32], *path;
+	struct tm tm;
+	time_t sec = (time_t)t->when;
+	const char *ext;
+	size_t n = strlen(dir) + strlen(t->name) + 64;
+	int seq;
+
+	if (file_close(&t->file, t->when, e) != GT_OK)
+		return GT_ERR;
+	ext = t->file.gzipped ? ".txt.gz" : ".txt";
+	gmtime_r(&sec, &tm);
+	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
+	path = gt_malloc(n);
+	for (seq = 0; seq < 100; seq++) {
+		struct stat st;
+
+		if (seq == 0)
+			snprintf(path, n, "%s/%s-%s%s", dir, t->name, ts, ext);
+		else
+			snprintf(path, n, "%s/%s-%s_%02d%s", dir, t->name, ts,
+				 seq, ext);
+		if (lstat(path, &st) != 0 && errno == ENOENT)
+			break;
+	}
+	if (rename(t->tmp, path) != 0) {
+		gt_errf(e, "%s: %s", path, strerror(errno));
+		free(path);
+		return GT_ERR;
+	}
+	free(t->tmp);
+	t->tmp = NULL;
+	t->final = path;
+	return GT_OK;
+}
+
+typedef struct kept_file {
+	char *name;
+	time_t t;
+	long seq;
+} kept_file;
+
+static int by_age(const void *pa, const void *pb)
+{
+	const kept_file *a = pa, *b = pb;
+
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Deletes this target's snapshots beyond the newest keep (0: none), and
+ * lists what is left, oldest first. Other files are never touched. */
+static void rotate(const char *dir, target *t, long keep)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	kept_file *files = NULL;
+	size_t n = 0, cap = 0, i, first = 0;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		time_t ts;
+		long seq;
+
+		if (snapshot_key(de->d_name, t->name, &ts, &seq) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			files = gt_realloc(files, cap * sizeof *files);
+		}
+		files[n].name = gt_strndup(de->d_name, strlen(de->d_name));
+		files[n].t = ts;
+		files[n].seq = seq;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(files, n, sizeof *files, by_age);
+	if (keep > 0 && n > (size_t)keep)
+		first = n - (size_t)keep;
+	for (i = 0; i < first; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+		if (unlink(path) != 0 && errno != ENOENT)
+			tool_warn("%s: cannot remove: %s", path, strerror(errno));
+		free(files[i].name);
+	}
+	t->nkept = n - first;
+	t->kept = gt_calloc(t->nkept + 1, sizeof *t->kept);
+	for (i = first; i < n; i++)
+		t->kept[i - first] = files[i].name;
+	free(files);
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The time of a kept snapshot: the name's second, refined by the file's
+ * modification time when that lies within it (snap sets it to when the
+ * dump was taken; a copy without -p loses it and the name still holds). */
+static double snapshot_time(const char *path, const char *file,
+			    const char *name)
+{
+	struct stat st;
+	time_t t;
+	long seq;
+	double m;
+
+	if (snapshot_key(file, name, &t, &seq) != 0)
+		return 0;
+	if (stat(path, &st) != 0)
+		return (double)t;
+	m = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+	return m >= (double)t && m < (double)t + 1 ? m : (double)t;
+}
+
+/* Reads the kept snapshots back (the new one is already parsed) and
+ * builds the target's trend. */
+static void build_trend(const snap_cfg *sc, target *t, const rules *r)
+{
+	trend_opts to;
+	size_t i, *last = gt_calloc(t->nkept + 1, sizeof *last);
+	const char *newest = t->final ? strrchr(t->final, '/') + 1 : NULL;
+	char path[4096];
+
+	trend_opts_default(&to);
+	to.group = sc->c.group;
+	t->tr = trend_new(&to);
+	t->old = group_set_new(r, &sc->c.group);
+	/* last[i]: 1 + the index of file i's dump in the old set, 0 for none */
+	for (i = 0; i < t->nkept; i++) {
+		size_t before = t->old->ndumps;
+		int cut = 0;
+		gt_err e = {{0}};
+
+		if (newest && strcmp(t->kept[i], newest) == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", sc->dir, t->kept[i]);
+		if (tool_read(t->old, path, &sc->c, &cut, &e) != GT_OK)
+			tool_warn("%s (skipped)", e.msg);
+		else if (t->old->ndumps == before)
+			tool_warn("%s: no goroutine dump (skipped)", path);
+		else
+			last[i] = t->old->ndumps; /* a file holds one dump */
+	}
+	group_set_finish(t->old, NULL);
+	for (i = 0; i < t->nkept; i++) {
+		if (newest && strcmp(t->kept[i], newest) == 0) {
+			trend_add(t->tr, group_set_last(t->set), t->when,
+				  t->kept[i]);
+		} else if (last[i]) {
+			snprintf(path, sizeof path, "%s/%s", sc->dir, t->kept[i]);
+			trend_add(t->tr, t->old->dumps[last[i] - 1],
+				  snapshot_time(path, t->kept[i], t->name),
+				  t->kept[i]);
+		}
+	}
+	free(last);
+	trend_finish(t->tr);
+}
+
+/* ---- progress ----------------------------------------------------------- */
+
+static void progress(void *ud, size_t done, size_t total, uint64_t bytes)
+{
+	(void)ud;
+	fprintf(stderr, "\rsnap: %zu of %zu done, %.1f MB received\033[K", done,
+		total, (double)bytes / 1e6);
+	fflush(stderr);
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+typedef struct report_job {
+	const snap_cfg *sc;
+	target *ts;
+	size_t n;
+} report_job;
+
+static const char *next_line(const char *l)
+{
+	l += strcspn(l, "\n");
+	return *l ? l + 1 : l;
+}
+
+/* The metric family a line of the Prometheus text format belongs to:
+ * "# HELP name ...", "# TYPE name ..." or "name{...} value". */
+static size_t family_of(const char *l, const char **name)
+{
+	if (strncmp(l, "# HELP ", 7) == 0 || strncmp(l, "# TYPE ", 7) == 0)
+		l += 7;
+	else if (l[0] == '#')
+		return 0;
+	*name = l;
+	return strcspn(l, "{ \n");
+}
+
+/* Prometheus wants each metric family once, its HELP and TYPE lines then
+ * all its samples: the targets' expositions are merged family by family
+ * (families in the order they first appear). */
+static void prom_merge(FILE *out, char **docs, size_t n)
+{
+	const char **fam = NULL;
+	size_t *flen = NULL, nfam = 0, cap = 0, i, f;
+
+	for (i = 0; i < n; i++) {
+		const char *l;
+
+		for (l = docs[i]; *l; l = next_line(l)) {
+			const char *name;
+			size_t len = family_of(l, &name), k;
+
+			if (len == 0)
+				continue;
+			for (k = 0; k < nfam; k++)
+				if (flen[k] == len &&
+				    memcmp(fam[k], name, len) == 0)
+					break;
+			if (k < nfam)
+				continue;
+			if (nfam == cap) {
+				cap = cap ? cap * 2 : 32;
+				fam = gt_realloc(fam, cap * sizeof *fam);
+				flen = gt_realloc(flen, cap * sizeof *flen);
+			}
+			fam[nfam] = name;
+			flen[nfam++] = len;
+		}
+	}
+	for (f = 0; f < nfam; f++) {
+		int help = 0, type = 0;
+
+		for (i = 0; i < n; i++) {
+			const char *l;
+
+			for (l = docs[i]; *l; l = next_line(l)) {
+				const char *name;
+				size_t len = family_of(l, &name);
+				int *seen = l[0] != '#' ? NULL
+					    : l[2] == 'H' ? &help : &type;
+
+				if (len != flen[f] ||
+				    memcmp(name, fam[f], len) != 0)
+					continue;
+				if (seen && (*seen)++)
+					continue;
+				fwrite(l, 1, strcspn(l, "\n"), out);
+				fputc('\n', out);
+			}
+		}
+	}
+	free(fam);
+	free(flen);
+}
+
+static int write_reports(FILE *out, void *ud, gt_err *e)
+{
+	report_job *j = ud;
+	report_opts o = j->sc->c.report;
+	size_t i, shown = 0;
+	int json = o.format == REPORT_JSON;
+	int prom = o.format == REPORT_PROM;
+	char **docs = prom ? gt_calloc(j->n + 1, sizeof *docs) : NULL;
+	int rc = GT_OK;
+
+	if (json && j->n > 1)
+		fputs("[\n", out);
+	for (i = 0; i < j->n && rc == GT_OK; i++) {
+		target *t = &j->ts[i];
+		char src[1024];
+
+		if (t->tr == NULL || t->tr->npoints == 0)
+			continue;
+		/* a metric label is best short: the name alone */
+		snprintf(src, sizeof src, prom ? "%s" : "%s (%s)", t->name,
+			 t->url);
+		o.source = src;
+		if (prom) {
+			size_t len;
+			FILE *m = open_memstream(&docs[shown], &len);
+
+			if (m == NULL)
+				rc = gt_errf(e, "report: %s", strerror(errno));
+			else if ((rc = trend_report(m, t->tr, &o, e)) == GT_OK &&
+				 fclose(m) != 0)
+				rc = gt_errf(e, "report: %s", strerror(errno));
+			else if (rc != GT_OK)
+				fclose(m);
+			shown++;
+			continue;
+		}
+		if (shown++ > 0)
+			fputs(json ? ",\n" : "\n", out);
+		rc = trend_report(out, t->tr, &o, e);
+	}
+	if (prom) {
+		if (rc == GT_OK)
+			prom_merge(out, docs, shown);
+		/* what the trend metrics cannot say: this run's fetch failed */
+		fputs("# HELP gtriage_snap_ok 1 if this run fetched and kept a "
+		      "snapshot of the target.\n"
+		      "# TYPE gtriage_snap_ok gauge\n", out);
+		for (i = 0; i < j->n; i++)
+			fprintf(out, "gtriage_snap_ok{source=\"%s\"} %d\n",
+				j->ts[i].name, j->ts[i].fetched);
+		for (i = 0; i < shown; i++)
+			free(docs[i]);
+		free(docs);
+	}
+	if (rc != GT_OK)
+		return GT_ERR;
+	if (json && j->n > 1)
+		fputs("]\n", out);
+	if (ferror(out))
+		return gt_errf(e, "writing the report: %s", strerror(errno));
+	return GT_OK;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
+{
+	static const struct option own[] = {
+		{"dir", required_argument, NULL, 'd'},
+		{"keep", required_argument, NULL, 'K'},
+		{"gzip", no_argument, NULL, 'z'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct option opts[64];
+	int ch;
+
+	*done = 0;
+	tool_options_merge(own, opts, sizeof opts / sizeof opts[0]);
+	while ((ch = getopt_long(argc, argv, TOOL_SHORTOPTS "d:K:zqh", opts,
+				 NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'h':
+			printf("%s%s%s", usage, tool_common_help, usage_tail);
+			*done = 1;
+			return 0;
+		case 'd':
+			sc->dir = optarg;
+			break;
+		case 'K':
+			errno = 0;
+			sc->keep = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || sc->keep < 0) {
+				tool_warn("--keep: '%s' is not a count", optarg);
+				return -1;
+			}
+			break;
+		case 'z':
+			sc->gzip = 1;
+			break;
+		case 'q':
+			sc->quiet = 1;
+			break;
+		default:
+			if (tool_option(&sc->c, ch, optarg, "gtriage snap") != 0)
+				return -1;
+		}
+	}
+	if (optind >= argc) {
+		tool_warn("snap: no URL given");
+		fputs("Try 'gtriage snap --help'.\n", stderr);
+		return -1;
+	}
+	if (sc->dir == NULL) {
+		tool_warn("snap: --dir DIR is required");
+		return -1;
+	}
+	return 0;
+}
+
+/* NAME=URL or URL. */
+static int parse_targets(target *ts, char **args, size_t n)
+{
+	size_t i, j;
+	char *clash;
+
+	for (i = 0; i < n; i++) {
+		const char *a = args[i], *eq = strchr(a, '=');
+
+		if (!fetch_is_url(a) && eq && fetch_is_url(eq + 1)) {
+			if (!valid_name(a, (size_t)(eq - a))) {
+				tool_warn("'%.*s': a target name is letters, "
+					  "digits, '.', '-' and '_'",
+					  (int)(eq - a), a);
+				return -1;
+			}
+			ts[i].url = eq + 1;
+			ts[i].name = gt_strndup(a, (size_t)(eq - a));
+		} else if (fetch_is_url(a)) {
+			ts[i].url = a;
+			ts[i].name = target_name(a);
+		} else {
+			tool_warn("'%s' is not an http:// or https:// URL", a);
+			return -1;
+		}
+		ts[i].file.fd = -1;
+	}
+	/* two targets on one host:port: tell them apart by their URL, the
+	 * same way every run */
+	clash = gt_calloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++)
+			if (i != j && strcmp(ts[i].name, ts[j].name) == 0 &&
+			    strcmp(ts[i].url, ts[j].url) != 0)
+				clash[i] = 1;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(ts[i].name) + 16;
+		char *nn;
+
+		if (!clash[i])
+			continue;
+		nn = gt_malloc(l);
+		snprintf(nn, l, "%s_%08x", ts[i].name,
+			 (unsigned)fnv32(ts[i].url));
+		free(ts[i].name);
+		ts[i].name = nn;
+	}
+	free(clash);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(ts[i].name, ts[j].name) == 0) {
+				tool_warn("%s given twice", ts[i].url);
+				return -1;
+			}
+	return 0;
+}
+
+int tool_snap_main(int argc, char **argv)
+{
+	snap_cfg sc;
+	target *ts = NULL;
+	fetch_job *jobs = NULL;
+	rules *r = NULL;
+	gt_err e = {{0}};
+	size_t n = 0, i;
+	int rc = EXIT_TROUBLE, done, failed = 0, growing = 0;
+	struct sigaction sa, old_int, old_term;
+
+	memset(&sc, 0, sizeof sc);
+	tool_config_init(&sc.c, argc);
+	sc.keep = DEFAULT_KEEP;
+	setlocale(LC_CTYPE, "");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	stop = 0;
+
+	if (parse_args(&sc, argc, argv, &done) != 0 || done) {
+		rc = done ? EXIT_CLEAN : EXIT_TROUBLE;
+		goto out;
+	}
+	tool_config_finish(&sc.c);
+	n = (size_t)(argc - optind);
+	ts = gt_calloc(n, sizeof *ts);
+	jobs = gt_calloc(n, sizeof *jobs);
+	if (parse_targets(ts, argv + optind, n) != 0)
+		goto out;
+	if (mkdir(sc.dir, 0777) != 0 && errno != EEXIST) {
+		tool_warn("%s: %s", sc.dir, strerror(errno));
+		goto out;
+	}
+	if ((r = tool_rules(&sc.c, &e)) == NULL) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		target *t = &ts[i];
+		parse_sink sink;
+
+		remove_orphans(sc.dir, t);
+		if (open_tmp(sc.dir, t, sc.gzip, &e) != GT_OK) {
+			tool_warn("%s", e.msg);
+			goto out;
+		}
+		t->set = group_set_new(r, &sc.c.group);
+		sink = group_sink(t->set);
+		t->p = parse_new(&sink);
+		jobs[i].url = t->url;
+		jobs[i].p = t->p;
+		jobs[i].tee = file_tee;
+		jobs[i].tee_ud = &t->file;
+	}
+	{
+		fetch_hooks hooks = {NULL, NULL, &stop};
+
+		if (isatty(STDERR_FILENO) && n > 1)
+			hooks.progress = progress;
+		fetch_many(jobs, n, &sc.c.fetch, &hooks, &e);
+		if (hooks.progress)
+			fputs("\r\033[K", stderr);
+	}
+	if (stop) {
+		tool_warn("snap: interrupted; no snapshot kept");
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		target *t = &ts[i];
+
+		if (jobs[i].rc != GT_OK) {
+			/* not kept: an error page or half a login form is no
+			 * snapshot */
+			tool_warn("%s", jobs[i].err.msg);
+			drop_tmp(t);
+			failed = 1;
+			continue;
+		}
+		t->when = jobs[i].when;
+		t->cut = jobs[i].cut;
+		group_set_finish(t->set, parse_get_stats(t->p));
+		if (keep_tmp(sc.dir, t, &e) != GT_OK) {
+			tool_warn("%s", e.msg);
+			drop_tmp(t);
+			failed = 1;
+			continue;
+		}
+		t->fetched = 1;
+		if (t->cut)
+			tool_warn("%s: the connection broke mid-dump; kept what "
+				  "arrived as %s (truncated)",
+				  t->url, t->final);
+	}
+	sync_dir(sc.dir);
+
+	for (i = 0; i < n; i++) {
+		rotate(sc.dir, &ts[i], sc.keep);
+		build_trend(&sc, &ts[i], r);
+		if (ts[i].tr->ngrowing)
+			growing = 1;
+	}
+	rc = failed ? EXIT_TROUBLE : growing ? EXIT_LEAK : EXIT_CLEAN;
+	if (!sc.quiet || rc != EXIT_CLEAN) {
+		report_job j = {&sc, ts, n};
+
+		if (sc.c.out_path && strcmp(sc.c.out_path, "-") != 0) {
+			if (tool_write_atomic(sc.c.out_path, write_reports, &j,
+					      &e) != GT_OK) {
+				tool_warn("%s", e.msg);
+				rc = EXIT_TROUBLE;
+			}
+		} else if (write_reports(stdout, &j, &e) != GT_OK ||
+			   fflush(stdout) != 0) {
+			tool_warn("%s", e.msg[0] ? e.msg : strerror(errno));
+			rc = EXIT_TROUBLE;
+		}
+	}
+out:
+	for (i = 0; ts && i < n; i++) {
+		target *t = &ts[i];
+		size_t k;
+
+		drop_tmp(t);
+		trend_free(t->tr);
+		group_set_free(t->old);
+		group_set_free(t->set);
+		parse_free(t->p);
+		for (k = 0; k < t->nkept; k++)
+			free(t->kept[k]);
+		free(t->kept);
+		free(t->final);
+		free(t->name);
+	}
+	free(ts);
+	free(jobs);
+	rules_free(r);
+	tool_config_free(&sc.c);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}

@@ -1,0 +1,3 @@
+module gtriage.test/liveserver
+
+go 1.19
