@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -491,10 +494,19 @@ static int g_emit(parse_ctx *p, gt_err *e)
 
 /* ---- traceback lines --------------------------------------------------- */
 
+/* What a "goroutine N [...]:" line says; views into the line. */
+typedef struct header {
+	uint64_t id;
+	const char *state, *labels;
+	size_t state_len, labels_len;
+	int minutes;
+	unsigned flags;
+} header;
+
 /* Parses "goroutine N [state...]:" (with the optional gp=/m= fields and
- * label braces) into p->g. Returns 1 if the line is a header. The caller
- * has checked the "goroutine " prefix. */
-static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
+ * labels) into h. Returns 1 if the line is a header. The caller has checked
+ * the "goroutine " prefix. */
+static int scan_header(const char *s, size_t n, header *h)
 {
 	size_t used, i, close, st_end, st_len;
 	const char *br, *st;
@@ -528,11 +540,11 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 		if (tl > 1 && !(t[0] == ' ' && t[1] == '{' && tl >= 4 &&
 				t[tl - 2] == '}'))
 			return 0;
-		if (!commit)
-			return 1;
+		h->labels = NULL;
+		h->labels_len = 0;
 		if (tl > 1) {
-			p->labels = keep(p, t + 1, tl - 2);
-			p->g.labels_len = tl - 2;
+			h->labels = t + 1;
+			h->labels_len = tl - 2;
 		}
 	}
 	/* bracket: state [(leaked)] [(scan)] [(durable)] [, N minutes]
@@ -546,8 +558,8 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 		if (lab) {
 			size_t lo = (size_t)(lab - st) + 8;
 
-			p->labels = keep(p, st + lo, st_len - lo);
-			p->g.labels_len = st_len - lo;
+			h->labels = st + lo;
+			h->labels_len = st_len - lo;
 			st_len = (size_t)(lab - st);
 		}
 	}
@@ -606,15 +618,29 @@ static int parse_header(parse_ctx *p, const char *s, size_t n, int commit)
 	}
 	if (st_end == 6 && memcmp(st, "leaked", 6) == 0)
 		flags |= PARSE_G_LEAKED;
-	p->g.id = id;
+	h->id = id;
+	h->minutes = minutes;
+	h->flags = flags;
+	h->state = st;
+	h->state_len = st_end;
+	return 1;
+}
+
+/* Starts the goroutine of a scanned header. */
+static void commit_header(parse_ctx *p, const header *h)
+{
+	p->g.id = h->id;
 	p->g.count = 1;
-	p->g.minutes = minutes;
-	p->g.flags |= flags;
-	p->state = keep(p, st, st_end);
-	p->g.state_len = st_end;
+	p->g.minutes = h->minutes;
+	p->g.flags |= h->flags;
+	p->state = keep(p, h->state, h->state_len);
+	p->g.state_len = h->state_len;
+	if (h->labels_len) {
+		p->labels = keep(p, h->labels, h->labels_len);
+		p->g.labels_len = h->labels_len;
+	}
 	p->g.lineno = p->st.lines;
 	p->in_g = 1;
-	return 1;
 }
 
 /* A function line: strip the trailing argument list "(...)". Go prints
@@ -644,8 +670,13 @@ static void add_func(parse_ctx *p, const char *s, size_t n)
  * ':' separates the line number; nothing after it has another. */
 static void set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
 {
-	const char *colon = memrchr(s, ':', n);
+	const char *colon = s + n;
 	size_t used;
+
+	/* the ':' is a dozen bytes from the end: a loop beats a call */
+	while (colon > s && colon[-1] != ':')
+		colon--;
+	colon = colon > s ? colon - 1 : NULL;
 
 	if (colon) {
 		size_t at = (size_t)(colon - s) + 1;
@@ -723,7 +754,10 @@ static size_t is_profile_line(const char *s, size_t n)
 
 static int is_header_line(parse_ctx *p, const char *s, size_t n)
 {
-	return starts(s, n, "goroutine ") && parse_header(p, s, n, 0);
+	header h;
+
+	(void)p;
+	return starts(s, n, "goroutine ") && scan_header(s, n, &h);
 }
 
 static int title_line(const char *s, size_t n, parse_kind *kind);
@@ -753,7 +787,7 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 	    starts(s, n, "created by ") || starts(s, n, "...") ||
 	    starts(s, n, "signal arrived during") ||
 	    (title_line(s, n, &k) && k == PARSE_KIND_SIGNAL) ||
-	    (starts(s, n, "goroutine ") && parse_header(p, s, n, 0)) ||
+	    is_header_line(p, s, n) ||
 	    (s[n - 1] == ')' && s[0] != ' '))
 		return 1;
 	return 0;
@@ -787,25 +821,23 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		return 1;
 	}
 	if (starts(s, n, "goroutine ")) {
-		size_t used;
-		uint64_t id;
+		header h;
 
-		if (!parse_header(p, s, n, 0))
+		if (!scan_header(s, n, &h))
 			return 0;
 		p->in_ancestor = 0;
 		if ((*rc = g_emit(p, e)) != GT_OK)
 			return 1;
-		id = parse_u64(s + 10, n - 10, &used);
-		if (id == 1 && p->seen_g1) {
+		if (h.id == 1 && p->seen_g1) {
 			/* goroutine 1 again: the next dump of the same program */
 			if ((*rc = end_keep_prefix(p, e)) != GT_OK)
 				return 1;
 			if ((*rc = dump_begin(p, PARSE_KIND_TRACEBACK, e)) != GT_OK)
 				return 1;
 		}
-		if (id == 1)
+		if (h.id == 1)
 			p->seen_g1 = 1;
-		parse_header(p, s, n, 1);
+		commit_header(p, &h);
 		return 1;
 	}
 	if (s[0] == '[' && starts(s, n, "[originating from goroutine ")) {
@@ -1159,26 +1191,46 @@ static long find_prefix(parse_ctx *p, const char *s, size_t n)
 	return -1;
 }
 
-static int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
+static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e);
+
+/* Nine lines in ten of a big dump are a frame's function or its file:line:
+ * those are handled here, in a function small enough to stay cheap to call,
+ * and everything else goes the long way. */
+static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
+{
+	p->st.lines++;
+	if (n > 1 && p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
+	    !p->race_skip && !p->crash_tail && !p->in_ancestor && p->in_g) {
+		size_t m = s[n - 1] == '\r' ? n - 1 : n;
+
+		if (s[0] == '\t' && p->want_file == WF_FRAME) {
+			set_file(p, &p->slots[p->nslots - 1], s + 1, m - 1);
+			p->want_file = WF_NONE;
+			return GT_OK;
+		}
+		if (s[m - 1] == ')' && !p->has_created && s[0] != '\t' &&
+		    s[0] != ' ' && s[0] != '[' && s[0] != 'W' &&
+		    !starts(s, m, "created by ")) {
+			add_func(p, s, m);
+			return GT_OK;
+		}
+	}
+	return raw_line_slow(p, s, n, e);
+}
+
+static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
 	const char *c;
 	size_t cn;
 
-	p->st.lines++;
 	p->raw = s;
 	p->raw_len = n;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	if (p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE && !p->race_skip &&
 	    (n == 0 || s[0] != 'W')) {
-		int rc; /* the hot path: a plain dump line */
+		int rc; /* a plain dump line */
 
-		if (n > 0 && s[0] == '\t' && p->want_file == WF_FRAME &&
-		    !p->crash_tail && !p->in_ancestor) {
-			set_file(p, &p->slots[p->nslots - 1], s + 1, n - 1);
-			p->want_file = WF_NONE;
-			return GT_OK;
-		}
 		if (trace_line(p, s, n, e, &rc))
 			return rc;
 	}
@@ -1272,6 +1324,43 @@ static void sniff(parse_ctx *p, const char *buf, size_t len)
 	p->sniffed += n;
 }
 
+/* Hands every complete line of buf to raw_line and returns how many bytes
+ * that consumed (up to and including the last newline). Newlines are found
+ * sixteen bytes at a time: most dump lines are short, and a call to memchr
+ * per line would cost more than the line. */
+static size_t whole_lines(parse_ctx *p, const char *buf, size_t len, gt_err *e,
+			  int *rc)
+{
+	const char *start = buf, *q = buf, *end = buf + len, *nl;
+
+	*rc = GT_OK;
+#ifdef __SSE2__
+	{
+		const __m128i nlv = _mm_set1_epi8('\n');
+
+		for (; q + 16 <= end; q += 16) {
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)q),
+				nlv));
+
+			for (; m; m &= m - 1) {
+				nl = q + __builtin_ctz(m);
+				if ((*rc = raw_line(p, start, (size_t)(nl - start),
+						    e)) != GT_OK)
+					return (size_t)(nl + 1 - buf);
+				start = nl + 1;
+			}
+		}
+	}
+#endif
+	for (; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1) {
+		if ((*rc = raw_line(p, start, (size_t)(nl - start), e)) != GT_OK)
+			return (size_t)(nl + 1 - buf);
+		start = nl + 1;
+	}
+	return (size_t)(start - buf);
+}
+
 int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 {
 	if (p->sniffed < SNIFF_BYTES)
@@ -1286,8 +1375,14 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 				break;
 			p->skipping = 0;
 		} else if (p->carry_len == 0 && nl) {
-			if (raw_line(p, buf, take, e) != GT_OK)
+			int rc;
+			size_t used = whole_lines(p, buf, len, e, &rc);
+
+			if (rc != GT_OK)
 				return GT_ERR;
+			buf += used;
+			len -= used;
+			continue;
 		} else if (p->carry_len + take > PARSE_MAX_LINE) {
 			p->st.long_lines++;
 			p->st.lines++;
