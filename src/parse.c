@@ -643,19 +643,28 @@ static void commit_header(parse_ctx *p, const header *h)
 	p->in_g = 1;
 }
 
-/* A function line: strip the trailing argument list "(...)". Go prints
- * arguments as hex words, "{...}" and "...", never with parentheses, so the
- * last "(" opens the list. */
+/* If s is a frame's function line, "pkg.(*T).Method(0xc000010000, ...)",
+ * returns the length of the name before the argument list, else 0. Go
+ * prints arguments as hex words, "{...}" and "...", never with
+ * parentheses, so the last "(" opens the list; names have no spaces. */
+static size_t frame_name(const char *s, size_t n)
+{
+	const char *open;
+
+	if (n < 3 || s[n - 1] != ')' || s[0] == ' ' || s[0] == '\t' ||
+	    s[0] == '[' || (s[0] == 'c' && starts(s, n, "created by ")))
+		return 0;
+	open = memrchr(s, '(', n);
+	if (open == NULL || open == s || memchr(s, ' ', (size_t)(open - s)))
+		return 0;
+	return (size_t)(open - s);
+}
+
+/* Adds a frame whose function name is s[0..n). */
 static void add_func(parse_ctx *p, const char *s, size_t n)
 {
 	fslot *f;
 
-	if (n > 0 && s[n - 1] == ')') {
-		const char *open = memrchr(s, '(', n);
-
-		if (open && open > s)
-			n = (size_t)(open - s);
-	}
 	grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
 	f = &p->slots[p->nslots++];
 	f->func = keep(p, s, n);
@@ -788,7 +797,7 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 	    starts(s, n, "signal arrived during") ||
 	    (title_line(s, n, &k) && k == PARSE_KIND_SIGNAL) ||
 	    is_header_line(p, s, n) ||
-	    (s[n - 1] == ')' && s[0] != ' '))
+	    frame_name(s, n) > 0)
 		return 1;
 	return 0;
 }
@@ -797,6 +806,8 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		      int *rc)
 {
+	size_t k;
+
 	*rc = GT_OK;
 	if (p->crash_tail)
 		return crash_tail_line(p, s, n);
@@ -815,9 +826,9 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		p->want_file = WF_NONE;
 		return 1;
 	}
-	if (s[n - 1] == ')' && p->in_g && !p->has_created && !p->in_ancestor &&
-	    s[0] != ' ' && s[0] != '[' && !starts(s, n, "created by ")) {
-		add_func(p, s, n); /* the common case: a frame's function */
+	if (p->in_g && !p->has_created && !p->in_ancestor &&
+	    (k = frame_name(s, n)) > 0) {
+		add_func(p, s, k); /* the common case: a frame's function */
 		return 1;
 	}
 	if (starts(s, n, "goroutine ")) {
@@ -885,10 +896,6 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	if (starts(s, n, "-----")) {
 		*rc = g_emit(p, e);
 		p->crash_tail = 1;
-		return 1;
-	}
-	if (p->in_g && !p->has_created && s[n - 1] == ')' && s[0] != ' ') {
-		add_func(p, s, n);
 		return 1;
 	}
 	return 0;
@@ -1201,17 +1208,15 @@ static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	p->st.lines++;
 	if (n > 1 && p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
 	    !p->race_skip && !p->crash_tail && !p->in_ancestor && p->in_g) {
-		size_t m = s[n - 1] == '\r' ? n - 1 : n;
+		size_t m = s[n - 1] == '\r' ? n - 1 : n, k;
 
 		if (s[0] == '\t' && p->want_file == WF_FRAME) {
 			set_file(p, &p->slots[p->nslots - 1], s + 1, m - 1);
 			p->want_file = WF_NONE;
 			return GT_OK;
 		}
-		if (s[m - 1] == ')' && !p->has_created && s[0] != '\t' &&
-		    s[0] != ' ' && s[0] != '[' && s[0] != 'W' &&
-		    !starts(s, m, "created by ")) {
-			add_func(p, s, m);
+		if (!p->has_created && s[0] != 'W' && (k = frame_name(s, m)) > 0) {
+			add_func(p, s, k);
 			return GT_OK;
 		}
 	}

@@ -443,6 +443,24 @@ static void test_dump_times(void **state)
 	free(r);
 }
 
+/* A log line right after a dump is not taken for one more frame, even when
+ * it ends with ')'. */
+static void test_log_line_after_dump(void **state)
+{
+	const char *t =
+		"goroutine 5 [select]:\n"
+		"main.f()\n\t/a.go:1 +0x1\n"
+		"level=info msg=\"shutting down (signal)\"\n"
+		"done (3 workers)\n";
+	rec *r = RUN(t);
+
+	(void)state;
+	assert_int_equal(r->ng, 1);
+	assert_string_equal(r->g[0].frames, "main.f@/a.go:1");
+	assert_int_equal(r->truncated[0], 0);
+	free(r);
+}
+
 static void test_not_a_dump(void **state)
 {
 	const char *t =
@@ -540,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_test_timeout_and_signal),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_dump_times),
+		cmocka_unit_test(test_log_line_after_dump),
 		cmocka_unit_test(test_not_a_dump),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_concatenated_dumps),
