@@ -9,29 +9,24 @@
  * allocated per line or per goroutine in the steady state.
  *
  * Lines go through three layers: line assembly (chunks -> lines), log prefix
- * removal (kubectl/CRI, timestamps, journald, docker json-file), and the
- * dump grammar (tracebacks and debug=1 records).
+ * removal (logprefix.c), and the dump grammar (tracebacks and debug=1
+ * records).
  */
 #define _GNU_SOURCE /* memmem */
 #include "parse.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "logprefix.h"
 
 /* Lines a panic or signal header may span before its first goroutine. */
 #define PENDING_MAX_LINES 200
 /* The first bytes are checked for binary content. */
 #define SNIFF_BYTES 65536
-/* A literal log prefix longer than this is not believed to be one. */
-#define LITERAL_PREFIX_MAX 128
 
 enum { WF_NONE, WF_FRAME, WF_CREATED };
 
@@ -58,23 +53,6 @@ typedef struct ablock {
 	char data[];
 } ablock;
 
-/* Known log-pipeline prefixes, tried in order on a line that has dump text
- * after position 0. Each must match exactly the bytes before the dump text. */
-static const struct {
-	parse_prefix kind;
-	const char *re;
-} prefix_res[] = {
-	{PARSE_PREFIX_CRI,
-	 "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:\\d\\d)"
-	 " (stdout|stderr) ([FP])(?: |$)"},
-	{PARSE_PREFIX_DOCKER_TS,
-	 "\\d{4}[-/]\\d\\d[-/]\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?"
-	 "(?:Z|[+-]\\d\\d:?\\d\\d)?(?: |$)"},
-	{PARSE_PREFIX_JOURNALD,
-	 "[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d \\S+ [^\\s:\\[]+(?:\\[\\d+\\])?:(?: |$)"},
-};
-#define NPREFIX (sizeof prefix_res / sizeof prefix_res[0])
-
 struct parse_ctx {
 	parse_sink sink;
 	parse_stats st;
@@ -85,13 +63,7 @@ struct parse_ctx {
 	int skipping; /* inside an over-long line */
 	size_t sniffed;
 
-	/* prefixes */
-	pcre2_code *pre[NPREFIX];
-	pcre2_match_data *md;
-	char *join; /* CRI partial ("P") lines joined until the final "F" */
-	size_t join_len, join_cap;
-	char *jsonbuf; /* docker json-file "log" values */
-	size_t jsonbuf_cap;
+	logprefix *lp;
 
 	/* dump state */
 	enum mode mode;
@@ -102,10 +74,6 @@ struct parse_ctx {
 	double pfx_time;  /* timestamp of the line that started it */
 	const char *raw;  /* the current line with its prefix */
 	size_t raw_len;
-	double json_time; /* "time" of the last docker json-file line */
-	char lit[LITERAL_PREFIX_MAX];
-	size_t lit_len;
-	char stream[8]; /* CRI/docker-json stream of the dump */
 	parse_kind pending_kind;
 	unsigned pending_lines;
 	int race_skip;
@@ -241,84 +209,23 @@ static void rebase(parse_ctx *p)
 		p->labels = arena_put(p, p->labels, p->g.labels_len);
 }
 
-/* "2026-11-20T10:00:00.123456789Z" (or +hh:mm, or a space for the T) to
- * seconds since the epoch; 0 if s does not start with one. */
-static double parse_time(const char *s, size_t n)
-{
-	struct tm tm;
-	double frac = 0, scale = 0.1;
-	size_t i = 19;
-	long off = 0;
-
-	if (n < 19 || (s[4] != '-' && s[4] != '/') || s[13] != ':' ||
-	    s[16] != ':')
-		return 0;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
-	if (i < n && (s[i] == '.' || s[i] == ',')) {
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
-			frac += (s[i] - '0') * scale;
-	}
-	if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':')
-		off = (s[i] == '-' ? -1 : 1) *
-		      (atol(s + i + 1) * 3600 + atol(s + i + 4) * 60);
-	return (double)(timegm(&tm) - off) + frac;
-}
-
-/* The time in the current line's log prefix, or 0. */
-static double line_time(const parse_ctx *p)
-{
-	switch (p->pfx) {
-	case PARSE_PREFIX_CRI:
-	case PARSE_PREFIX_DOCKER_TS:
-		return parse_time(p->raw, p->raw_len);
-	case PARSE_PREFIX_DOCKER_JSON:
-		return p->json_time;
-	default:
-		return 0;
-	}
-}
-
 /* ---- life cycle ------------------------------------------------------- */
 
 parse_ctx *parse_new(const parse_sink *sink)
 {
 	parse_ctx *p = gt_calloc(1, sizeof *p);
-	size_t i;
 
 	p->sink = *sink;
-	for (i = 0; i < NPREFIX; i++) {
-		int ec;
-		PCRE2_SIZE off;
-
-		p->pre[i] = pcre2_compile((PCRE2_SPTR)prefix_res[i].re,
-					  PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
-					  &ec, &off, NULL);
-		if (p->pre[i] == NULL)
-			abort(); /* a constant pattern: a bug, not input */
-		pcre2_jit_compile(p->pre[i], PCRE2_JIT_COMPLETE);
-	}
-	p->md = pcre2_match_data_create(8, NULL);
+	p->lp = logprefix_new();
 	return p;
 }
 
 void parse_free(parse_ctx *p)
 {
-	size_t i;
-
 	if (p == NULL)
 		return;
-	for (i = 0; i < NPREFIX; i++)
-		pcre2_code_free(p->pre[i]);
-	pcre2_match_data_free(p->md);
+	logprefix_free(p->lp);
 	free(p->carry);
-	free(p->join);
-	free(p->jsonbuf);
 	free(p->title);
 	while (p->arena) {
 		ablock *next = p->arena->next;
@@ -386,8 +293,7 @@ static int dump_end(parse_ctx *p, gt_err *e)
 	p->mode = M_NOISE;
 	memset(&p->dump, 0, sizeof p->dump);
 	p->pfx = PARSE_PREFIX_NONE;
-	p->lit_len = 0;
-	p->join_len = 0;
+	logprefix_reset(p->lp);
 	g_reset(p);
 	return rc;
 }
@@ -397,15 +303,10 @@ static int dump_end(parse_ctx *p, gt_err *e)
 static int end_keep_prefix(parse_ctx *p, gt_err *e)
 {
 	parse_prefix pfx = p->pfx;
-	char lit[LITERAL_PREFIX_MAX];
-	size_t lit_len = p->lit_len;
 
-	memcpy(lit, p->lit, lit_len);
 	if (dump_end(p, e) != GT_OK)
 		return GT_ERR;
 	p->pfx = pfx;
-	memcpy(p->lit, lit, lit_len);
-	p->lit_len = lit_len;
 	return GT_OK;
 }
 
@@ -1010,7 +911,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	}
 	/* outside a dump: does one start here? */
 	if (p->pfx != PARSE_PREFIX_NONE && starts_dump(p, s, n))
-		p->pfx_time = line_time(p);
+		p->pfx_time = logprefix_time(p->lp, p->pfx, p->raw, p->raw_len);
 	if (n >= 10 && s[0] == 'g' && is_profile_line(s, n)) {
 		size_t used, at = is_profile_line(s, n);
 
@@ -1047,124 +948,13 @@ static int starts_dump(parse_ctx *p, const char *s, size_t n)
 	       title_line(s, n, &k);
 }
 
-/* Appends to the join buffer (CRI "P" records, docker partial lines). */
-static void join_put(parse_ctx *p, const char *s, size_t n)
-{
-	if (p->join_len + n > PARSE_MAX_LINE)
-		return; /* an absurd line: keep its start only */
-	grow(&p->join, &p->join_cap, p->join_len + n, 1);
-	memcpy(p->join + p->join_len, s, n);
-	p->join_len += n;
-}
-
-enum { PFX_NO, PFX_YES, PFX_SKIP };
-
-/* Decodes a docker json-file line into p->jsonbuf. */
-static int docker_json(parse_ctx *p, const char *s, size_t n, const char **c,
-		       size_t *cn, const char **stream)
-{
-	json_t *root, *log, *st;
-	json_error_t je;
-	size_t len;
-
-	root = json_loadb(s, n, 0, &je);
-	if (root == NULL)
-		return 0;
-	log = json_object_get(root, "log");
-	st = json_object_get(root, "stream");
-	{
-		json_t *t = json_object_get(root, "time");
-
-		p->json_time = json_is_string(t)
-				       ? parse_time(json_string_value(t),
-						    json_string_length(t))
-				       : 0;
-	}
-	if (!json_is_string(log)) {
-		json_decref(root);
-		return 0;
-	}
-	len = json_string_length(log);
-	grow(&p->jsonbuf, &p->jsonbuf_cap, len + 1, 1);
-	memcpy(p->jsonbuf, json_string_value(log), len);
-	*c = p->jsonbuf;
-	*cn = len;
-	*stream = json_is_string(st) && strcmp(json_string_value(st), "stdout") == 0
-			  ? "stdout"
-			  : "stderr";
-	json_decref(root);
-	return 1;
-}
-
-/* Removes the open dump's prefix from a line. PFX_SKIP: the line belongs to
- * another stream or is the first part of a split line. */
-static int strip_prefix(parse_ctx *p, const char *s, size_t n, const char **c,
-			size_t *cn)
-{
-	const char *stream = NULL;
-	int partial = 0;
-
-	switch (p->pfx) {
-	case PARSE_PREFIX_NONE:
-		*c = s, *cn = n;
-		return PFX_YES;
-	case PARSE_PREFIX_LITERAL:
-		if (n < p->lit_len || memcmp(s, p->lit, p->lit_len) != 0)
-			return PFX_NO;
-		*c = s + p->lit_len, *cn = n - p->lit_len;
-		return PFX_YES;
-	case PARSE_PREFIX_DOCKER_JSON:
-		if (s[0] != '{' || !docker_json(p, s, n, c, cn, &stream))
-			return PFX_NO;
-		if (*cn > 0 && (*c)[*cn - 1] == '\n')
-			(*cn)--;
-		else
-			partial = 1;
-		break;
-	default: {
-		size_t i;
-		int r;
-
-		for (i = 0; i < NPREFIX && prefix_res[i].kind != p->pfx; i++)
-			;
-		r = pcre2_match(p->pre[i], (PCRE2_SPTR)s, n, 0, 0, p->md, NULL);
-		if (r < 0)
-			return PFX_NO;
-		{
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-
-			*c = s + ov[1], *cn = n - ov[1];
-			if (p->pfx == PARSE_PREFIX_CRI) {
-				stream = s[ov[2] + 3] == 'o' ? "stdout" : "stderr";
-				partial = s[ov[4]] == 'P';
-			}
-		}
-		break;
-	}
-	}
-	if (stream && p->stream[0] && strcmp(stream, p->stream) != 0)
-		return PFX_SKIP;
-	if (stream)
-		snprintf(p->stream, sizeof p->stream, "%s", stream);
-	if (partial) {
-		join_put(p, *c, *cn);
-		return PFX_SKIP;
-	}
-	if (p->join_len) {
-		join_put(p, *c, *cn);
-		*c = p->join, *cn = p->join_len;
-		p->join_len = 0;
-	}
-	return PFX_YES;
-}
-
 /* Looks for dump text after a log prefix on a line outside any dump; sets
  * p->pfx and returns the offset of the dump text, or -1. */
 static long find_prefix(parse_ctx *p, const char *s, size_t n)
 {
 	static const char *const marks[] = {"goroutine ", "panic: ",
 					    "fatal error: ", "SIG"};
-	size_t m, i;
+	size_t m;
 
 	for (m = 0; m < sizeof marks / sizeof marks[0]; m++) {
 		const char *hit = memmem(s, n, marks[m], strlen(marks[m]));
@@ -1175,23 +965,10 @@ static long find_prefix(parse_ctx *p, const char *s, size_t n)
 		k = (size_t)(hit - s);
 		if (!starts_dump(p, hit, n - k))
 			continue;
-		for (i = 0; i < NPREFIX; i++) {
-			int r = pcre2_match(p->pre[i], (PCRE2_SPTR)s, k, 0, 0,
-					    p->md, NULL);
-
-			if (r >= 0 && pcre2_get_ovector_pointer(p->md)[1] == k) {
-				p->pfx = prefix_res[i].kind;
-				p->pfx_time = parse_time(s, k);
-				return (long)k;
-			}
-		}
-		/* an unknown prefix repeated verbatim: only for goroutine
-		 * text, and never inside quotes (a "stack" field of a log) */
-		if (m == 0 && k <= LITERAL_PREFIX_MAX && !memchr(s, '"', k) &&
-		    !memchr(s, '\\', k)) {
-			memcpy(p->lit, s, k);
-			p->lit_len = k;
-			p->pfx = PARSE_PREFIX_LITERAL;
+		/* an unknown prefix is believed only before goroutine text */
+		p->pfx = logprefix_learn(p->lp, s, n, k, m == 0);
+		if (p->pfx != PARSE_PREFIX_NONE) {
+			p->pfx_time = logprefix_time(p->lp, p->pfx, s, k);
 			return (long)k;
 		}
 	}
@@ -1223,6 +1000,20 @@ static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	return raw_line_slow(p, s, n, e);
 }
 
+/* A line with its log prefix removed; its text may live in a buffer of the
+ * prefix layer that the next line reuses. */
+static int prefixed_line(parse_ctx *p, const char *c, size_t cn, gt_err *e)
+{
+	int rc;
+
+	if (cn > 0 && c[cn - 1] == '\r')
+		cn--;
+	p->volatile_line = logprefix_owns(p->lp, c);
+	rc = content_line(p, c, cn, e);
+	p->volatile_line = 0;
+	return rc;
+}
+
 static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
 	const char *c;
@@ -1240,19 +1031,11 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 			return rc;
 	}
 	if (p->mode != M_NOISE && p->pfx != PARSE_PREFIX_NONE) {
-		switch (strip_prefix(p, s, n, &c, &cn)) {
-		case PFX_SKIP:
+		switch (logprefix_strip(p->lp, p->pfx, s, n, &c, &cn)) {
+		case LOGPREFIX_SKIP:
 			return GT_OK;
-		case PFX_YES: {
-			int rc;
-
-			if (cn > 0 && c[cn - 1] == '\r')
-				cn--;
-			p->volatile_line = c == p->join || c == p->jsonbuf;
-			rc = content_line(p, c, cn, e);
-			p->volatile_line = 0;
-			return rc;
-		}
+		case LOGPREFIX_YES:
+			return prefixed_line(p, c, cn, e);
 		default:
 			/* the prefix stopped: the dump is over */
 			if (dump_end(p, e) != GT_OK)
@@ -1267,29 +1050,19 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		return GT_OK;
 	}
 	if (s[0] == '{' && memmem(s, n < 16 ? n : 16, "\"log\"", 5)) {
-		const char *stream;
+		int partial;
 
-		if (!docker_json(p, s, n, &c, &cn, &stream))
+		if (!logprefix_docker_json(p->lp, s, n, &c, &cn, &partial))
 			return GT_OK;
-		if (cn > 0 && c[cn - 1] == '\n')
-			cn--;
-		if (cn > 0 && c[cn - 1] == '\r')
-			cn--;
 		if (memmem(c, cn, "WARNING: DATA RACE", 18))
 			return content_line(p, "WARNING: DATA RACE", 18, e);
+		if (cn > 0 && c[cn - 1] == '\r')
+			cn--;
 		if (!starts_dump(p, c, cn))
 			return GT_OK;
 		p->pfx = PARSE_PREFIX_DOCKER_JSON;
-		p->pfx_time = p->json_time;
-		snprintf(p->stream, sizeof p->stream, "%s", stream);
-		{
-			int rc;
-
-			p->volatile_line = 1;
-			rc = content_line(p, c, cn, e);
-			p->volatile_line = 0;
-			return rc;
-		}
+		p->pfx_time = logprefix_time(p->lp, p->pfx, s, n);
+		return prefixed_line(p, c, cn, e);
 	}
 	if (starts_dump(p, s, n))
 		return content_line(p, s, n, e);
@@ -1299,12 +1072,9 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 
 		if (race)
 			return content_line(p, race, n - (size_t)(race - s), e);
-		p->stream[0] = '\0';
 		k = find_prefix(p, s, n);
 		if (k < 0)
 			return GT_OK;
-		if (p->pfx == PARSE_PREFIX_CRI)
-			strip_prefix(p, s, n, &c, &cn); /* records the stream */
 		return content_line(p, s + k, n - (size_t)k, e);
 	}
 }
