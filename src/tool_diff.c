@@ -23,7 +23,8 @@ static const char usage[] =
 	"place in both (same id, same stack). OLD and NEW are dump files (plain\n"
 	"or gzip), URLs or '-'; of an input holding several dumps the last one\n"
 	"is used. With one LOG holding several dumps, its first and last dumps\n"
-	"are compared. Formats: text, json, markdown.\n"
+	"are compared. Formats: text, json, markdown (no prom: a diff is not\n"
+	"a gauge).\n"
 	"\n";
 
 static const char usage_tail[] =

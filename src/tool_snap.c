@@ -48,7 +48,7 @@ static const char usage[] =
 	"  -K, --keep K          snapshots kept per target (48); 0 keeps all\n"
 	"  -z, --gzip            compress snapshots (NAME-...Z.txt.gz)\n"
 	"  -q, --quiet           print the report only when a target failed or\n"
-	"                        has a growing group\n"
+	"                        has a growing group (-o FILE is written always)\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -947,17 +947,21 @@ int tool_snap_main(int argc, char **argv)
 			growing = 1;
 	}
 	rc = failed ? EXIT_TROUBLE : growing ? EXIT_LEAK : EXIT_CLEAN;
-	if (!sc.quiet || rc != EXIT_CLEAN) {
+	/* -q quiets the terminal only: an -o file (a textfile collector's)
+	 * is refreshed on every run */
+	if (sc.c.out_path && strcmp(sc.c.out_path, "-") != 0) {
 		report_job j = {&sc, ts, n};
 
-		if (sc.c.out_path && strcmp(sc.c.out_path, "-") != 0) {
-			if (tool_write_atomic(sc.c.out_path, write_reports, &j,
-					      &e) != GT_OK) {
-				tool_warn("%s", e.msg);
-				rc = EXIT_TROUBLE;
-			}
-		} else if (write_reports(stdout, &j, &e) != GT_OK ||
-			   fflush(stdout) != 0) {
+		if (tool_write_atomic(sc.c.out_path, write_reports, &j, &e) !=
+		    GT_OK) {
+			tool_warn("%s", e.msg);
+			rc = EXIT_TROUBLE;
+		}
+	} else if (!sc.quiet || rc != EXIT_CLEAN) {
+		report_job j = {&sc, ts, n};
+
+		if (write_reports(stdout, &j, &e) != GT_OK ||
+		    fflush(stdout) != 0) {
 			tool_warn("%s", e.msg[0] ? e.msg : strerror(errno));
 			rc = EXIT_TROUBLE;
 		}

@@ -285,6 +285,13 @@ if [ "$RC" != 2 ] && [ "$dups" = 0 ] && grep -q '^gtriage_snap_ok{source="api"} 
 	ok "snap NAME=URL ... -f prom: one exposition, files named by NAME"
 else bad "snap -f prom with two targets: exit $RC, $dups repeated families" "$W/prom.out"; fi
 
+# -q quiets the terminal, but an -o file for a textfile collector is written
+# on every run, a clean one included (one snapshot: nothing can grow yet).
+run quietprom snap -q -f prom -o "$W/quiet.prom" "$S/debug/pprof/goroutine" --dir "$W/quiet"
+if [ "$RC" = 0 ] && [ ! -s "$W/quietprom.out" ] && grep -q '^gtriage_snap_ok{' "$W/quiet.prom"; then
+	ok "snap -q -o FILE: nothing printed, the file written on a clean run"
+else bad "snap -q -o FILE: exit $RC" "$W/quietprom.err"; fi
+
 # ---- snap failures ---------------------------------------------------------
 run badsnap snap "$S/html" --dir "$W/bad"
 if [ "$RC" = 2 ] && grep -qF "$S/html: got an HTML page" "$W/badsnap.err" && [ -z "$(ls -A "$W/bad")" ]; then
