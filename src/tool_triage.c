@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin_rules.h"
 #include "tool.h"
@@ -116,6 +117,9 @@ int tool_triage_main(int argc, char **argv)
 		goto out;
 	}
 	inputs = optind < argc ? argv + optind : stdin_only;
+	if (optind >= argc && isatty(STDIN_FILENO))
+		tool_warn("reading a dump from the terminal (end with Ctrl-D); "
+			  "name a file or pipe one in, or see --help");
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
 	tool_config_finish(&c);
 	c.report.source = ninputs > 1 ? "several inputs"
