@@ -73,6 +73,12 @@ int tool_write_atomic(const char *path,
 		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
 		      gt_err *e);
 
+/* Where -o sends a tool's output: fn writes it atomically to path, or to
+ * stdout (then flushed) when path is NULL or "-". */
+int tool_write_output(const char *path,
+		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+		      gt_err *e);
+
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The subcommands. argv[0] is the subcommand's name. */

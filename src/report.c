@@ -343,3 +343,102 @@ const char *report_time(double t, char *buf, size_t len)
 		snprintf(buf, len, "%sZ", base);
 	return buf;
 }
+
+const char *report_time_sec(double when, char *buf, size_t len)
+{
+	time_t s = (time_t)when;
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (when > 0 && gmtime_r(&s, &tm))
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+const char *report_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+void report_colors(int color, const char **bold, const char **red,
+		   const char **dim, const char **reset)
+{
+	*bold = *red = *dim = *reset = "";
+	if (color) {
+		*bold = "\033[1m";
+		*red = "\033[31m";
+		*dim = "\033[2m";
+		*reset = "\033[0m";
+	}
+}
+
+void report_put_frame(FILE *out, const char *lead, const group_frame *f,
+		      const char *dim, const char *reset)
+{
+	if (f == NULL)
+		return;
+	fputs(lead, out);
+	report_put_clean(out, f->func);
+	if (f->file) {
+		fprintf(out, "  %s", dim);
+		report_put_clean(out, report_short_path(f->file));
+		if (f->line)
+			fprintf(out, ":%u", f->line);
+		fputs(reset, out);
+	}
+}
+
+size_t report_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	cp = c & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* ---- markdown table cells, for the diff and trend reports --------------- */
+
+void report_md_cell(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fputc(' ', out);
+		else if (strchr("\\`*_[]<|#~&", c))
+			fprintf(out, "\\%c", c);
+		else
+			fputc(c, out);
+	}
+}
+
+void report_md_top_frame(FILE *out, const group *g)
+{
+	const group_frame *f = report_top_frame(g);
+
+	if (f == NULL)
+		return;
+	fputc('`', out);
+	for (const char *p = f->func; *p; p++)
+		if (*p == '|')
+			fputs("\\|", out);
+		else if (*p != '`' && (unsigned char)*p >= 0x20)
+			fputc(*p, out);
+	fputc('`', out);
+}

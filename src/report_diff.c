@@ -7,7 +7,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -16,26 +15,10 @@
 
 #define STUCK_IDS_SHOWN 10
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 /* The group an entry is shown with: the new one, or the old one if gone. */
 static const group *shown_group(const diff_entry *e)
 {
 	return e->new_g ? e->new_g : e->old_g;
-}
-
-static const char *iso_time(double when, char *buf, size_t len)
-{
-	time_t s = (time_t)when;
-	struct tm tm;
-
-	buf[0] = '\0';
-	if (when > 0 && gmtime_r(&s, &tm))
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
 }
 
 /* How many entries a report lists: changes (not DIFF_SAME unless
@@ -98,26 +81,11 @@ static void put_side(dtx *x, const char *what, const char *name,
 		return;
 	}
 	fprintf(x->out, ": %" PRIu64 " %s, %zu %s, %zu flagged", d->total,
-		plural(d->total, "goroutine", "goroutines"), d->ngroups,
-		plural(d->ngroups, "group", "groups"), d->nflagged);
-	if (iso_time(d->time, t, sizeof t)[0])
+		report_plural(d->total, "goroutine", "goroutines"), d->ngroups,
+		report_plural(d->ngroups, "group", "groups"), d->nflagged);
+	if (report_time_sec(d->time, t, sizeof t)[0])
 		fprintf(x->out, ", at %s", t);
 	fputc('\n', x->out);
-}
-
-static void put_frame_loc(dtx *x, const group_frame *f)
-{
-	if (f == NULL)
-		return;
-	fputs("  ", x->out);
-	report_put_clean(x->out, f->func);
-	if (f->file) {
-		fprintf(x->out, "  %s", x->dim);
-		report_put_clean(x->out, report_short_path(f->file));
-		if (f->line)
-			fprintf(x->out, ":%u", f->line);
-		fputs(x->reset, x->out);
-	}
 }
 
 static void put_entry(dtx *x, const diff_entry *e)
@@ -130,7 +98,7 @@ static void put_entry(dtx *x, const diff_entry *e)
 		e->flagged ? x->reset : "", e->old_count, e->new_count,
 		e->flagged ? x->bold : "", diff_kind_name(e->kind),
 		e->flagged ? x->reset : "", category_name(g->cat));
-	put_frame_loc(x, report_top_frame(g));
+	report_put_frame(x->out, "  ", report_top_frame(g), x->dim, x->reset);
 	fprintf(x->out, "   %sfp %s%s\n", x->dim, e->fingerprint, x->reset);
 	if (!e->flagged)
 		return;
@@ -156,7 +124,7 @@ static void put_stuck(dtx *x)
 	if (n)
 		fprintf(x->out, "\nstuck: %" PRIu64 " %s blocked at the same place "
 			"in both (same goroutine id):\n", x->r->stuck,
-			plural(x->r->stuck, "goroutine", "goroutines"));
+			report_plural(x->r->stuck, "goroutine", "goroutines"));
 	for (size_t i = 0; i < n; i++) {
 		const diff_entry *e = st[i];
 		const group *g = e->new_g;
@@ -166,7 +134,8 @@ static void put_stuck(dtx *x)
 		report_minutes(g, mins, sizeof mins);
 		fprintf(x->out, "  %6" PRIu64 "  %-13s", e->stuck,
 			category_name(g->cat));
-		put_frame_loc(x, report_top_frame(g));
+		report_put_frame(x->out, "  ", report_top_frame(g), x->dim,
+				 x->reset);
 		if (mins[0])
 			fprintf(x->out, "  %s%s %s", x->bold, mins,
 				strcmp(mins, "1") == 0 ? "minute" : "minutes");
@@ -191,12 +160,7 @@ static int diff_text(FILE *out, const diff_result *r, const report_opts *o,
 	dtx x = {out, r, o, g, "", "", "", ""};
 	size_t n = listed(r, o), shown = 0;
 
-	if (o->color) {
-		x.bold = "\033[1m";
-		x.red = "\033[31m";
-		x.dim = "\033[2m";
-		x.reset = "\033[0m";
-	}
+	report_colors(o->color, &x.bold, &x.red, &x.dim, &x.reset);
 	fputs("gtriage diff:\n", out);
 	put_side(&x, "old", old_name, r->old_d);
 	put_side(&x, "new", new_name, r->new_d);
@@ -220,15 +184,15 @@ static int diff_text(FILE *out, const diff_result *r, const report_opts *o,
 	if (r->nentries - r->count[DIFF_SAME] > shown && !o->verbose)
 		fprintf(out, "  ... %zu more %s not shown (-n 0 shows all)\n",
 			r->nentries - r->count[DIFF_SAME] - shown,
-			plural(r->nentries - r->count[DIFF_SAME] - shown, "change",
-			       "changes"));
+			report_plural(r->nentries - r->count[DIFF_SAME] - shown,
+				      "change", "changes"));
 	put_stuck(&x);
 
 	if (r->nflagged)
 		fprintf(out, "\n%s%sprobable leak: %zu %s grew and %s flagged%s\n",
 			x.bold, x.red, r->nflagged,
-			plural(r->nflagged, "group", "groups"),
-			plural(r->nflagged, "is", "are"), x.reset);
+			report_plural(r->nflagged, "group", "groups"),
+			report_plural(r->nflagged, "is", "are"), x.reset);
 	else
 		fputs("\nno growing group is flagged\n", out);
 	return ferror(out) ? GT_ERR : GT_OK;
@@ -248,9 +212,10 @@ static json_t *jside(const char *name, const group_dump *d)
 			    json_integer(d ? (json_int_t)d->ngroups : 0));
 	json_object_set_new(o, "flagged_groups",
 			    json_integer(d ? (json_int_t)d->nflagged : 0));
-	json_object_set_new(o, "time", d && iso_time(d->time, t, sizeof t)[0]
-					       ? json_string(t)
-					       : json_null());
+	json_object_set_new(o, "time",
+			    d && report_time_sec(d->time, t, sizeof t)[0]
+				    ? json_string(t)
+				    : json_null());
 	return o;
 }
 
@@ -287,7 +252,6 @@ static int diff_json(FILE *out, const diff_result *r, const report_opts *o,
 		     const char *new_name)
 {
 	json_t *doc = json_object(), *c, *a;
-	int rc;
 
 	(void)o;
 	json_object_set_new(doc, "schema", json_integer(DIFF_JSON_SCHEMA));
@@ -312,45 +276,10 @@ static int diff_json(FILE *out, const diff_result *r, const report_opts *o,
 	for (size_t i = 0; i < r->nentries; i++)
 		json_array_append_new(a, jentry(r, &r->entries[i], g));
 	json_object_set_new(doc, "groups", a);
-	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-					  JSON_REAL_PRECISION(15));
-	json_decref(doc);
-	if (rc != 0)
-		return GT_ERR;
-	fputc('\n', out);
-	return ferror(out) ? GT_ERR : GT_OK;
+	return report_json_dump(out, doc);
 }
 
 /* ---- markdown ------------------------------------------------------------- */
-
-static void md_cell(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fputc(' ', out);
-		else if (strchr("\\`*_[]<|#~&", c))
-			fprintf(out, "\\%c", c);
-		else
-			fputc(c, out);
-	}
-}
-
-static void md_func(FILE *out, const group *g)
-{
-	const group_frame *f = report_top_frame(g);
-
-	if (f == NULL)
-		return;
-	fputc('`', out);
-	for (const char *p = f->func; *p; p++)
-		if (*p == '|')
-			fputs("\\|", out);
-		else if (*p != '`' && (unsigned char)*p >= 0x20)
-			fputc(*p, out);
-	fputc('`', out);
-}
 
 static int diff_markdown(FILE *out, const diff_result *r, const report_opts *o,
 			 const char *old_name, const char *new_name)
@@ -360,9 +289,9 @@ static int diff_markdown(FILE *out, const diff_result *r, const report_opts *o,
 	char mins[32];
 
 	fputs("## Goroutine diff: ", out);
-	md_cell(out, old_name);
+	report_md_cell(out, old_name);
 	fputs(" → ", out);
-	md_cell(out, new_name);
+	report_md_cell(out, new_name);
 	fprintf(out, "\n\nGoroutines %" PRIu64 " → %" PRIu64 " (%+" PRId64 "). "
 		"Groups: %zu new, %zu gone, %zu grown, %zu shrunk, %zu the same. ",
 		r->old_total, r->new_total,
@@ -371,9 +300,11 @@ static int diff_markdown(FILE *out, const diff_result *r, const report_opts *o,
 		r->count[DIFF_SAME]);
 	if (r->nflagged)
 		fprintf(out, "**%zu %s grew and %s flagged as %s.**\n",
-			r->nflagged, plural(r->nflagged, "group", "groups"),
-			plural(r->nflagged, "is", "are"),
-			plural(r->nflagged, "a probable leak", "probable leaks"));
+			r->nflagged,
+			report_plural(r->nflagged, "group", "groups"),
+			report_plural(r->nflagged, "is", "are"),
+			report_plural(r->nflagged, "a probable leak",
+				      "probable leaks"));
 	else
 		fputs("No growing group is flagged.\n", out);
 	if (n)
@@ -390,7 +321,7 @@ static int diff_markdown(FILE *out, const diff_result *r, const report_opts *o,
 			e->flagged ? "**" : "", diff_kind_name(e->kind),
 			e->flagged ? ", flagged**" : "",
 			category_name(shown_group(e)->cat));
-		md_func(out, shown_group(e));
+		report_md_top_frame(out, shown_group(e));
 		fprintf(out, " | `%s` |\n", e->fingerprint);
 	}
 	nst = stuck_entries(r, &st);
@@ -398,12 +329,12 @@ static int diff_markdown(FILE *out, const diff_result *r, const report_opts *o,
 		fprintf(out, "\n**Stuck:** %" PRIu64 " %s blocked at the same "
 			"place in both snapshots.\n\n| goroutines | category | "
 			"minutes | top frame |\n|---:|---|---:|---|\n", r->stuck,
-			plural(r->stuck, "goroutine", "goroutines"));
+			report_plural(r->stuck, "goroutine", "goroutines"));
 	for (size_t i = 0; i < nst; i++) {
 		fprintf(out, "| %" PRIu64 " | %s | %s | ", st[i]->stuck,
 			category_name(st[i]->new_g->cat),
 			report_minutes(st[i]->new_g, mins, sizeof mins));
-		md_func(out, st[i]->new_g);
+		report_md_top_frame(out, st[i]->new_g);
 		fputs(" |\n", out);
 	}
 	free(st);

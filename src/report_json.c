@@ -23,32 +23,6 @@
 
 /* ---- values -------------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence at s (the same rules jansson
- * applies: no overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /* A JSON string of s, bytes that are not valid UTF-8 replaced by '?';
  * null for a NULL s. */
 static json_t *jstr(const char *s)
@@ -61,14 +35,14 @@ static json_t *jstr(const char *s)
 	if (s == NULL)
 		return json_null();
 	n = strlen(s);
-	while (i < n && (k = utf8_seq(u + i, n - i)) != 0)
+	while (i < n && (k = report_utf8_len(u + i, n - i)) != 0)
 		i += k;
 	if (i == n)
 		return json_stringn(s, n);
 	copy = gt_malloc(n + 1);
 	memcpy(copy, s, n + 1);
 	while (i < n) {
-		k = utf8_seq(u + i, n - i);
+		k = report_utf8_len(u + i, n - i);
 		if (k == 0) {
 			copy[i] = '?';
 			k = 1;
@@ -261,6 +235,18 @@ json_t *report_json_str(const char *s)
 json_t *report_json_thresholds(const group_opts *g)
 {
 	return jthresholds(g);
+}
+
+int report_json_dump(FILE *out, json_t *doc)
+{
+	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+					      JSON_REAL_PRECISION(15));
+
+	json_decref(doc);
+	if (rc != 0)
+		return GT_ERR;
+	fputc('\n', out);
+	return ferror(out) ? GT_ERR : GT_OK;
 }
 
 /* ---- writing ------------------------------------------------------------- */

@@ -22,17 +22,10 @@ typedef struct md {
 	const group_dump *d;
 } md;
 
-static const char *plural(uint64_t n, const char *one, const char *many)
+/* s with line breaks as spaces, other control bytes as '?' and the bytes
+ * in esc backslash-escaped: what inline text and code spans share. */
+static void md_escaped(FILE *out, const char *s, const char *esc)
 {
-	return n == 1 ? one : many;
-}
-
-/* Inline text: markdown punctuation backslash-escaped, line breaks and
- * control bytes neutralised. */
-static void md_text(FILE *out, const char *s)
-{
-	if (s == NULL)
-		return;
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -40,11 +33,19 @@ static void md_text(FILE *out, const char *s)
 			fputc(' ', out);
 		else if (c < 0x20 || c == 0x7f)
 			fputc('?', out);
-		else if (strchr("\\`*_[]<|#~&", c))
+		else if (strchr(esc, c))
 			fprintf(out, "\\%c", c);
 		else
 			fputc(c, out);
 	}
+}
+
+/* Inline text: markdown punctuation backslash-escaped, line breaks and
+ * control bytes neutralised. */
+static void md_text(FILE *out, const char *s)
+{
+	if (s != NULL)
+		md_escaped(out, s, "\\`*_[]<|#~&");
 }
 
 static size_t longest_backtick_run(const char *s)
@@ -76,18 +77,9 @@ static void md_code(FILE *out, const char *s, int in_table)
 		fputc('`', out);
 	if (pad)
 		fputc(' ', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			fputc(' ', out);
-		else if (c < 0x20 || c == 0x7f)
-			fputc('?', out);
-		else if (c == '|' && in_table)
-			fputs("\\|", out);
-		else
-			fputc(c, out);
-	}
+	/* a backslash is literal inside a code span; only a table's '|'
+	 * needs one (GFM strips it before the span is read) */
+	md_escaped(out, s, in_table ? "|" : "");
 	if (pad)
 		fputc(' ', out);
 	for (size_t i = 0; i < fence; i++)
@@ -125,15 +117,18 @@ static void put_summary(md *m)
 			"(%s, input line %" PRIu64 "), which ", m->s->ndumps,
 			parse_kind_name(d->kind), d->lineno);
 	fprintf(out, "holds **%" PRIu64 " %s** in %zu distinct %s. ", d->total,
-		plural(d->total, "goroutine", "goroutines"), d->ngroups,
-		plural(d->ngroups, "stack", "stacks"));
+		report_plural(d->total, "goroutine", "goroutines"), d->ngroups,
+		report_plural(d->ngroups, "stack", "stacks"));
 	if (d->nflagged)
 		fprintf(out, "**%zu %s flagged as %s**, holding %" PRIu64
 			" %s (%.1f%%).",
-			d->nflagged, plural(d->nflagged, "group is", "groups are"),
-			plural(d->nflagged, "a probable leak", "probable leaks"),
+			d->nflagged,
+			report_plural(d->nflagged, "group is", "groups are"),
+			report_plural(d->nflagged, "a probable leak",
+				      "probable leaks"),
 			d->leaked_goroutines,
-			plural(d->leaked_goroutines, "goroutine", "goroutines"),
+			report_plural(d->leaked_goroutines, "goroutine",
+				      "goroutines"),
 			report_pct(d->leaked_goroutines, d->total));
 	else
 		fputs("No probable leak found.", out);
@@ -154,7 +149,8 @@ static void put_summary(md *m)
 		fprintf(out, "\nThe input also holds %" PRIu64 " data race %s "
 			"(`WARNING: DATA RACE`), not counted here.\n",
 			m->s->stats.race_reports,
-			plural(m->s->stats.race_reports, "report", "reports"));
+			report_plural(m->s->stats.race_reports, "report",
+				      "reports"));
 }
 
 static void put_categories(md *m)
@@ -215,7 +211,7 @@ static void put_flagged_table(md *m, const report_pick *p)
 	if (p->hidden_flagged)
 		fprintf(out, "\n%zu more flagged %s not shown.\n",
 			p->hidden_flagged,
-			plural(p->hidden_flagged, "group", "groups"));
+			report_plural(p->hidden_flagged, "group", "groups"));
 }
 
 static void put_others_table(md *m, const report_pick *p)
@@ -239,7 +235,7 @@ static void put_others_table(md *m, const report_pick *p)
 	}
 	if (p->hidden_others)
 		fprintf(out, "\n%zu other %s not shown.\n", p->hidden_others,
-			plural(p->hidden_others, "group", "groups"));
+			report_plural(p->hidden_others, "group", "groups"));
 }
 
 /* ---- one section per group ------------------------------------------------ */
@@ -292,7 +288,7 @@ static void put_stack(md *m, const group *g)
 	fputc('\n', out);
 	/* In the shape of a Go traceback, so it reads like the original. */
 	fprintf(out, "%" PRIu64 " %s [", g->count,
-		plural(g->count, "goroutine", "goroutines"));
+		report_plural(g->count, "goroutine", "goroutines"));
 	report_put_clean(out, g->state && g->state[0] ? g->state : "?");
 	if (report_minutes(g, mins, sizeof mins)[0])
 		fprintf(out, ", %s minutes", mins);
@@ -304,19 +300,19 @@ static void put_stack(md *m, const group *g)
 		n = report_key_frames(g, idx, &more);
 		if (n && idx[0] > 0)
 			fprintf(out, "... %zu runtime/library %s\n", idx[0],
-				plural(idx[0], "frame", "frames"));
+				report_plural(idx[0], "frame", "frames"));
 		for (size_t i = 0; i < n; i++) {
 			if (i && idx[i] > idx[i - 1] + 1)
 				fprintf(out, "... %zu %s\n", idx[i] - idx[i - 1] - 1,
-					plural(idx[i] - idx[i - 1] - 1,
-					       "frame", "frames"));
+					report_plural(idx[i] - idx[i - 1] - 1,
+						      "frame", "frames"));
 			put_frame_lines(out, &g->frames[idx[i]], "");
 		}
 		if (n && idx[n - 1] + 1 < g->nframes)
 			fprintf(out, "... %zu more %s\n",
 				g->nframes - idx[n - 1] - 1,
-				plural(g->nframes - idx[n - 1] - 1, "frame",
-				       "frames"));
+				report_plural(g->nframes - idx[n - 1] - 1,
+					      "frame", "frames"));
 	}
 	if (g->created_by.func)
 		put_frame_lines(out, &g->created_by, "created by ");
@@ -333,7 +329,7 @@ static void put_section(md *m, size_t num, const group *g)
 	int first = 1;
 
 	fprintf(out, "\n### %zu. %" PRIu64 " %s in %s", num, g->count,
-		plural(g->count, "goroutine", "goroutines"),
+		report_plural(g->count, "goroutine", "goroutines"),
 		category_name(g->cat));
 	if (top) {
 		fputs(": ", out);
@@ -384,7 +380,8 @@ static void put_section(md *m, size_t num, const group *g)
 	if (g->ntruncated)
 		fprintf(out, "- %" PRIu64 " %s cut short by the end of the "
 			"input\n", g->ntruncated,
-			plural(g->ntruncated, "goroutine", "goroutines"));
+			report_plural(g->ntruncated, "goroutine",
+				      "goroutines"));
 	if (m->o->verbose && g->labels) {
 		fputs("- **labels:** ", out);
 		md_code(out, g->labels, 0);

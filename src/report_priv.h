@@ -1,7 +1,7 @@
 /*
  * report_priv.h - helpers shared by the output modules (report_text.c,
- * report_json.c, report_markdown.c). Defined in report.c. Not part of the
- * public interface.
+ * report_json.c, report_markdown.c, report_prom.c, report_diff.c,
+ * report_trend.c). Defined in report.c. Not part of the public interface.
  */
 #ifndef GT_REPORT_PRIV_H
 #define GT_REPORT_PRIV_H
@@ -87,6 +87,38 @@ uint64_t report_truncated_goroutines(const group_dump *d);
  * t is 0 (unknown). Returns buf. */
 const char *report_time(double t, char *buf, size_t len);
 
+/* The same in whole seconds, the fraction dropped: "2026-11-22T04:05:00Z",
+ * "" when when is 0 (unknown). The diff and trend reports use this one.
+ * Returns buf. */
+const char *report_time_sec(double when, char *buf, size_t len);
+
+/* one when n is 1, else many. */
+const char *report_plural(uint64_t n, const char *one, const char *many);
+
+/* The escapes for bold, red, dim and reset when color is set, "" each when
+ * not. */
+void report_colors(int color, const char **bold, const char **red,
+		   const char **dim, const char **reset);
+
+/* lead, f's function, then its short "file:line" between dim and reset;
+ * control bytes shown as '?'. Nothing at all when f is NULL. */
+void report_put_frame(FILE *out, const char *lead, const group_frame *f,
+		      const char *dim, const char *reset);
+
+/* Length of the well-formed UTF-8 sequence at s, n bytes long at most (the
+ * rules jansson applies: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), or 0. */
+size_t report_utf8_len(const unsigned char *s, size_t n);
+
+/* Text for a markdown table cell: markdown punctuation and '|'
+ * backslash-escaped, control bytes as spaces. */
+void report_md_cell(FILE *out, const char *s);
+
+/* The function of g's top frame as a code span for a markdown table cell:
+ * '|' escaped, backticks and control bytes left out. Nothing when g has no
+ * frames. */
+void report_md_top_frame(FILE *out, const group *g);
+
 /* ---- defined in report_json.c, for the diff and trend documents ---------- */
 
 struct json_t;
@@ -102,5 +134,9 @@ struct json_t *report_json_str(const char *s);
 
 /* The "thresholds" object of the core schema. A new reference. */
 struct json_t *report_json_thresholds(const group_opts *g);
+
+/* Writes doc and a newline as the diff and trend documents are written
+ * (indented, in insertion order) and releases doc. GT_OK or GT_ERR. */
+int report_json_dump(FILE *out, struct json_t *doc);
 
 #endif

@@ -39,31 +39,6 @@ typedef struct prom {
 
 /* ---- the format ----------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	len = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (n < len)
-		return 0;
-	cp = c & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /* A label value: backslash, double quote and line feed escaped as the
  * format requires; other control bytes and invalid UTF-8 become '?';
  * cut at LABEL_MAX bytes on a character boundary. */
@@ -73,7 +48,7 @@ static void put_label_value(FILE *out, const char *s)
 	size_t n = strlen((const char *)u), i = 0, k;
 
 	while (i < n) {
-		k = utf8_len(u + i, n - i);
+		k = report_utf8_len(u + i, n - i);
 		if (i + (k ? k : 1) > LABEL_MAX)
 			break;
 		if (k == 0 || (k == 1 && (u[i] < 0x20 || u[i] == 0x7f))) {

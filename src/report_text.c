@@ -175,11 +175,6 @@ static void loc_text(const tx *t, const group_frame *f, char *buf, size_t len)
 		snprintf(buf, len, "%s", file);
 }
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 /* ---- header ------------------------------------------------------------- */
 
 static void put_dump_line(tx *t, size_t i)
@@ -189,8 +184,9 @@ static void put_dump_line(tx *t, size_t i)
 	fprintf(t->out, "  dump %zu/%zu: %s at line %" PRIu64 ", %" PRIu64
 		" %s, %zu %s, %zu flagged",
 		i + 1, t->s->ndumps, parse_kind_name(d->kind), d->lineno,
-		d->total, plural(d->total, "goroutine", "goroutines"),
-		d->ngroups, plural(d->ngroups, "group", "groups"), d->nflagged);
+		d->total, report_plural(d->total, "goroutine", "goroutines"),
+		d->ngroups, report_plural(d->ngroups, "group", "groups"),
+		d->nflagged);
 	char when[40];
 
 	if (report_time(d->time, when, sizeof when)[0])
@@ -220,16 +216,18 @@ static void put_header(tx *t)
 		fprintf(t->out, ": %zu dumps, the last (%s, line %" PRIu64 "): ",
 			s->ndumps, parse_kind_name(d->kind), d->lineno);
 	fprintf(t->out, "%s%" PRIu64 "%s %s, %zu %s, ", t->bold, d->total,
-		t->reset, plural(d->total, "goroutine", "goroutines"),
-		d->ngroups, plural(d->ngroups, "group", "groups"));
+		t->reset, report_plural(d->total, "goroutine", "goroutines"),
+		d->ngroups, report_plural(d->ngroups, "group", "groups"));
 	if (d->nflagged == 0)
 		fputs("none flagged\n", t->out);
 	else
 		fprintf(t->out, "%s%s%zu flagged%s as %s (%" PRIu64 " %s)\n",
 			t->bold, t->red, d->nflagged, t->reset,
-			plural(d->nflagged, "a probable leak", "probable leaks"),
+			report_plural(d->nflagged, "a probable leak",
+				      "probable leaks"),
 			d->leaked_goroutines,
-			plural(d->leaked_goroutines, "goroutine", "goroutines"));
+			report_plural(d->leaked_goroutines, "goroutine",
+				      "goroutines"));
 	if (d->title) {
 		fputs("  ", t->out);
 		report_put_clean(t->out, d->title);
@@ -246,7 +244,7 @@ static void put_header(tx *t)
 			"inside it");
 		if (cut)
 			fprintf(t->out, " (%" PRIu64 " %s cut short)", cut,
-				plural(cut, "goroutine", "goroutines"));
+				report_plural(cut, "goroutine", "goroutines"));
 		fputc('\n', t->out);
 	}
 	if (d->declared_total && d->declared_total != d->total)
@@ -256,11 +254,12 @@ static void put_header(tx *t)
 	if (st->race_reports)
 		fprintf(t->out, "note: the input holds %" PRIu64 " data race "
 			"%s (WARNING: DATA RACE), not counted here\n",
-			st->race_reports, plural(st->race_reports, "report",
-						 "reports"));
+			st->race_reports,
+			report_plural(st->race_reports, "report", "reports"));
 	if (t->o->verbose && st->long_lines)
 		fprintf(t->out, "note: %" PRIu64 " overlong %s skipped\n",
-			st->long_lines, plural(st->long_lines, "line", "lines"));
+			st->long_lines,
+			report_plural(st->long_lines, "line", "lines"));
 }
 
 /* ---- categories ---------------------------------------------------------- */
@@ -359,7 +358,7 @@ static void put_frames(tx *t, const group *g)
 	if (more)
 		fprintf(t->out, "%*s%s... %zu more %s (-v shows all)%s\n",
 			TEXT_COL, "", t->dim, more,
-			plural(more, "frame", "frames"), t->reset);
+			report_plural(more, "frame", "frames"), t->reset);
 	if (g->flags & PARSE_G_ELIDED)
 		fprintf(t->out, "%*s%s(the runtime elided frames of this "
 			"stack)%s\n", TEXT_COL, "", t->dim, t->reset);
@@ -374,7 +373,7 @@ static void put_group_head(tx *t, size_t num, const group *g, int flagged)
 	report_minutes(g, mins, sizeof mins);
 	fprintf(t->out, "%s[%zu]%s %s%" PRIu64 "%s %s  %s", flagged ? t->red : "",
 		num, flagged ? t->reset : "", t->bold, g->count, t->reset,
-		plural(g->count, "goroutine", "goroutines"),
+		report_plural(g->count, "goroutine", "goroutines"),
 		category_name(g->cat));
 	if (g->state && g->state[0]) {
 		fputs("  \"", t->out);
@@ -472,7 +471,8 @@ static void put_group(tx *t, size_t num, const group *g)
 	if (g->ntruncated)
 		fprintf(t->out, "%*snote:  %" PRIu64 " %s cut short by the end "
 			"of the input\n", INDENT, "", g->ntruncated,
-			plural(g->ntruncated, "goroutine", "goroutines"));
+			report_plural(g->ntruncated, "goroutine",
+				      "goroutines"));
 	if (t->o->verbose) {
 		put_ids(t, g);
 		if (g->labels)
@@ -534,12 +534,7 @@ int report_text(FILE *out, const group_set *s, const report_opts *o)
 	tx t = {out, o, s, group_set_last(s), "", "", "", ""};
 	report_pick p;
 
-	if (o->color) {
-		t.bold = "\033[1m";
-		t.red = "\033[31m";
-		t.dim = "\033[2m";
-		t.reset = "\033[0m";
-	}
+	report_colors(o->color, &t.bold, &t.red, &t.dim, &t.reset);
 	put_header(&t);
 	if (t.d == NULL) {
 		fputs("\nno probable leak found\n", out);
@@ -558,7 +553,7 @@ int report_text(FILE *out, const group_set *s, const report_opts *o)
 	if (p.hidden_flagged)
 		fprintf(out, "\n... %zu more flagged %s not shown (-n 0 shows "
 			"all)\n", p.hidden_flagged,
-			plural(p.hidden_flagged, "group", "groups"));
+			report_plural(p.hidden_flagged, "group", "groups"));
 
 	if (p.nothers) {
 		if (p.hidden_others)
@@ -580,16 +575,17 @@ int report_text(FILE *out, const group_set *s, const report_opts *o)
 	if (p.hidden_others)
 		fprintf(out, "%s... %zu other %s not shown (%s shows all)\n",
 			p.nothers ? "" : "\n", p.hidden_others,
-			plural(p.hidden_others, "group", "groups"),
+			report_plural(p.hidden_others, "group", "groups"),
 			o->top ? "-n 0 -v" : "-v");
 	report_pick_free(&p);
 
 	if (t.d->nflagged)
 		fprintf(out, "\n%s%sprobable leak: %zu %s, %" PRIu64 " %s "
 			"(%.1f%%)%s\n", t.bold, t.red, t.d->nflagged,
-			plural(t.d->nflagged, "group", "groups"),
+			report_plural(t.d->nflagged, "group", "groups"),
 			t.d->leaked_goroutines,
-			plural(t.d->leaked_goroutines, "goroutine", "goroutines"),
+			report_plural(t.d->leaked_goroutines, "goroutine",
+				      "goroutines"),
 			report_pct(t.d->leaked_goroutines, t.d->total), t.reset);
 	else
 		fputs("\nno probable leak found\n", out);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -23,26 +22,9 @@
 #define TEXT_COL 11   /* "    cause: " */
 #define SNAPS_SHOWN 12 /* snapshots listed unless verbose */
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 static size_t last_index(const trend *t)
 {
 	return t->npoints ? t->npoints - 1 : 0;
-}
-
-/* "2026-11-22T04:05:00Z" into buf, "" when unknown. */
-static const char *iso_time(double when, char *buf, size_t len)
-{
-	time_t s = (time_t)when;
-	struct tm tm;
-
-	buf[0] = '\0';
-	if (when > 0 && gmtime_r(&s, &tm))
-		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
 }
 
 /* "25m", "2h05m", "3d04h", "40s". */
@@ -159,12 +141,12 @@ static void put_header(ttx *x)
 	fputs("gtriage trend: ", x->out);
 	report_put_clean(x->out, x->o->source ? x->o->source : "-");
 	fprintf(x->out, ": %zu %s", t->npoints,
-		plural(t->npoints, "snapshot", "snapshots"));
+		report_plural(t->npoints, "snapshot", "snapshots"));
 	if (t->timed)
 		fprintf(x->out, " over %s",
 			span_text(span_seconds(t), sp, sizeof sp));
 	fprintf(x->out, ", %zu %s, ", t->nseries,
-		plural(t->nseries, "group", "groups"));
+		report_plural(t->nseries, "group", "groups"));
 	if (t->ngrowing)
 		fprintf(x->out, "%s%s%zu growing%s\n", x->bold, x->red,
 			t->ngrowing, x->reset);
@@ -186,10 +168,13 @@ static void put_header(ttx *x)
 			continue;
 		}
 		fprintf(x->out, "  %3zu  %-20s  ", i + 1,
-			iso_time(p->when, a, sizeof a)[0] ? a : "(time unknown)");
+			report_time_sec(p->when, a, sizeof a)[0]
+				? a
+				: "(time unknown)");
 		report_put_clean(x->out, p->label);
 		fprintf(x->out, "  %" PRIu64 " %s\n", p->dump->total,
-			plural(p->dump->total, "goroutine", "goroutines"));
+			report_plural(p->dump->total, "goroutine",
+				      "goroutines"));
 	}
 	if (t->npoints < TREND_MIN_POINTS)
 		fprintf(x->out, "note: the growth test needs at least %d "
@@ -253,17 +238,9 @@ static void put_where(ttx *x, const group *g)
 	size_t idx[REPORT_KEY_FRAMES], n = report_key_frames(g, idx, NULL);
 
 	for (size_t i = 0; i < n; i++) {
-		const group_frame *f = &g->frames[idx[i]];
-
 		fprintf(x->out, "    %-7s", i ? "" : "at:");
-		report_put_clean(x->out, f->func);
-		if (f->file) {
-			fprintf(x->out, "  %s", x->dim);
-			report_put_clean(x->out, report_short_path(f->file));
-			if (f->line)
-				fprintf(x->out, ":%u", f->line);
-			fputs(x->reset, x->out);
-		}
+		report_put_frame(x->out, "", &g->frames[idx[i]], x->dim,
+				 x->reset);
 		fputc('\n', x->out);
 	}
 	if (g->created_by.func) {
@@ -331,7 +308,6 @@ static void put_series_line(ttx *x, size_t num, const trend_series *s,
 			    int numw)
 {
 	const trend *t = x->t;
-	const group_frame *f = report_top_frame(s->latest);
 	char nb[32], gr[32];
 
 	snprintf(nb, sizeof nb, "[%zu]", num);
@@ -340,17 +316,8 @@ static void put_series_line(ttx *x, size_t num, const trend_series *s,
 	fprintf(x->out, "  %4" PRIu64 " -> %-4" PRIu64 " %-8s %-13s",
 		s->counts[0], s->counts[last_index(t)],
 		growth_text(t, s, gr, sizeof gr), category_name(s->latest->cat));
-	if (f) {
-		fputs("  ", x->out);
-		report_put_clean(x->out, f->func);
-		if (f->file) {
-			fprintf(x->out, "  %s", x->dim);
-			report_put_clean(x->out, report_short_path(f->file));
-			if (f->line)
-				fprintf(x->out, ":%u", f->line);
-			fputs(x->reset, x->out);
-		}
-	}
+	report_put_frame(x->out, "  ", report_top_frame(s->latest), x->dim,
+			 x->reset);
 	fputc('\n', x->out);
 }
 
@@ -360,12 +327,7 @@ static int trend_text(FILE *out, const trend *t, const report_opts *o)
 	size_t ngrow = 0, nflag = 0, nother, shown, i;
 	char sp[32];
 
-	if (o->color) {
-		x.bold = "\033[1m";
-		x.red = "\033[31m";
-		x.dim = "\033[2m";
-		x.reset = "\033[0m";
-	}
+	report_colors(o->color, &x.bold, &x.red, &x.dim, &x.reset);
 	put_header(&x);
 	for (i = 0; i < t->nseries; i++) {
 		ngrow += t->series[i].growing != 0;
@@ -405,7 +367,8 @@ static int trend_text(FILE *out, const trend *t, const report_opts *o)
 	}
 	if (shown < nother)
 		fprintf(out, "... %zu other %s not shown (-v shows all)\n",
-			nother - shown, plural(nother - shown, "group", "groups"));
+			nother - shown,
+			report_plural(nother - shown, "group", "groups"));
 
 	if (t->ngrowing) {
 		double rate = 0;
@@ -417,8 +380,8 @@ static int trend_text(FILE *out, const trend *t, const report_opts *o)
 		}
 		fprintf(out, "\n%s%sprobable leak: %zu %s growing steadily, %"
 			PRIu64 " %s now", x.bold, x.red, t->ngrowing,
-			plural(t->ngrowing, "group", "groups"), now,
-			plural(now, "goroutine", "goroutines"));
+			report_plural(t->ngrowing, "group", "groups"), now,
+			report_plural(now, "goroutine", "goroutines"));
 		if (t->timed)
 			fprintf(out, ", %+.1f per hour", rate);
 		fprintf(out, "%s\n", x.reset);
@@ -444,7 +407,7 @@ static json_t *jtime(double when)
 {
 	char buf[32];
 
-	return when > 0 ? json_string(iso_time(when, buf, sizeof buf))
+	return when > 0 ? json_string(report_time_sec(when, buf, sizeof buf))
 			: json_null();
 }
 
@@ -582,33 +545,10 @@ static json_t *jtrend(const trend *t, const report_opts *o)
 
 static int trend_json(FILE *out, const trend *t, const report_opts *o)
 {
-	json_t *doc = jtrend(t, o);
-	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-					      JSON_REAL_PRECISION(15));
-
-	json_decref(doc);
-	if (rc != 0)
-		return GT_ERR;
-	fputc('\n', out);
-	return ferror(out) ? GT_ERR : GT_OK;
+	return report_json_dump(out, jtrend(t, o));
 }
 
 /* ---- markdown ------------------------------------------------------------- */
-
-/* Text for a table cell: markdown punctuation escaped, '|' too. */
-static void md_cell(FILE *out, const char *s)
-{
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fputc(' ', out);
-		else if (strchr("\\`*_[]<|#~&", c))
-			fprintf(out, "\\%c", c);
-		else
-			fputc(c, out);
-	}
-}
 
 static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 {
@@ -616,17 +556,18 @@ static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 	char a[32], sp[32], gr[32];
 
 	fputs("## Goroutine trend: ", out);
-	md_cell(out, o->source ? o->source : "-");
+	report_md_cell(out, o->source ? o->source : "-");
 	fprintf(out, "\n\n%zu %s", t->npoints,
-		plural(t->npoints, "snapshot", "snapshots"));
+		report_plural(t->npoints, "snapshot", "snapshots"));
 	if (t->timed)
 		fprintf(out, " over %s", span_text(span_seconds(t), sp, sizeof sp));
 	fprintf(out, ", %zu %s. ", t->nseries,
-		plural(t->nseries, "group", "groups"));
+		report_plural(t->nseries, "group", "groups"));
 	if (t->ngrowing)
 		fprintf(out, "**%zu %s steadily: %s.**\n", t->ngrowing,
-			plural(t->ngrowing, "group grows", "groups grow"),
-			plural(t->ngrowing, "a probable leak", "probable leaks"));
+			report_plural(t->ngrowing, "group grows", "groups grow"),
+			report_plural(t->ngrowing, "a probable leak",
+				      "probable leaks"));
 	else
 		fputs("No group grows steadily.\n", out);
 
@@ -634,8 +575,8 @@ static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 	      out);
 	for (size_t i = 0; i < t->npoints; i++) {
 		fprintf(out, "| %zu | %s | ", i + 1,
-			iso_time(t->points[i].when, a, sizeof a));
-		md_cell(out, t->points[i].label);
+			report_time_sec(t->points[i].when, a, sizeof a));
+		report_md_cell(out, t->points[i].label);
 		fprintf(out, " | %" PRIu64 " |\n", t->points[i].dump->total);
 	}
 
@@ -644,7 +585,6 @@ static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 	      "|---|---:|---:|---:|---|---|---|---|\n", out);
 	for (size_t i = 0; i < t->nseries; i++) {
 		const trend_series *s = &t->series[i];
-		const group_frame *f = report_top_frame(s->latest);
 
 		if (!s->flagged && shown >= limit)
 			continue;
@@ -657,20 +597,12 @@ static int trend_markdown(FILE *out, const trend *t, const report_opts *o)
 			growth_text(t, s, gr, sizeof gr),
 			s->growing ? "**yes**" : s->flagged ? "flagged" : "no",
 			category_name(s->latest->cat));
-		if (f) {
-			fputc('`', out);
-			for (const char *p = f->func; *p; p++)
-				if (*p == '|')
-					fputs("\\|", out);
-				else if (*p != '`' && (unsigned char)*p >= 0x20)
-					fputc(*p, out);
-			fputc('`', out);
-		}
+		report_md_top_frame(out, s->latest);
 		fprintf(out, " | `%s` |\n", s->fingerprint);
 	}
 	if (shown < t->nseries)
 		fprintf(out, "\n%zu other %s not shown.\n", t->nseries - shown,
-			plural(t->nseries - shown, "group", "groups"));
+			report_plural(t->nseries - shown, "group", "groups"));
 	return ferror(out) ? GT_ERR : GT_OK;
 }
 

@@ -390,15 +390,22 @@ static int write_job(FILE *f, void *ud, gt_err *e)
 	return report_write(f, j->s, j->o, e);
 }
 
-int tool_write_report(const tool_config *c, const group_set *s, gt_err *e)
+int tool_write_output(const char *path,
+		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+		      gt_err *e)
 {
-	struct report_job j = {s, &c->report};
-
-	if (c->out_path && strcmp(c->out_path, "-") != 0)
-		return tool_write_atomic(c->out_path, write_job, &j, e);
-	if (report_write(stdout, s, &c->report, e) != GT_OK)
+	if (path && strcmp(path, "-") != 0)
+		return tool_write_atomic(path, fn, ud, e);
+	if (fn(stdout, ud, e) != GT_OK)
 		return GT_ERR;
 	if (fflush(stdout) != 0)
 		return gt_errf(e, "stdout: %s", strerror(errno));
 	return GT_OK;
+}
+
+int tool_write_report(const tool_config *c, const group_set *s, gt_err *e)
+{
+	struct report_job j = {s, &c->report};
+
+	return tool_write_output(c->out_path, write_job, &j, e);
 }

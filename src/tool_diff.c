@@ -152,13 +152,7 @@ int tool_diff_main(int argc, char **argv)
 	{
 		struct diff_job j = {d, &c, old_name, new_name};
 
-		if (c.out_path && strcmp(c.out_path, "-") != 0) {
-			if (tool_write_atomic(c.out_path, write_diff, &j, &e) !=
-			    GT_OK) {
-				tool_warn("%s", e.msg);
-				goto out;
-			}
-		} else if (write_diff(stdout, &j, &e) != GT_OK) {
+		if (tool_write_output(c.out_path, write_diff, &j, &e) != GT_OK) {
 			tool_warn("%s", e.msg);
 			goto out;
 		}

@@ -350,16 +350,14 @@ int tool_trend_main(int argc, char **argv)
 	}
 	trend_finish(t);
 
-	if (c.out_path && strcmp(c.out_path, "-") != 0) {
+	{
 		void *job[2] = {t, &c.report};
 
-		if (tool_write_atomic(c.out_path, write_trend, job, &e) != GT_OK) {
+		if (tool_write_output(c.out_path, write_trend, job, &e) !=
+		    GT_OK) {
 			tool_warn("%s", e.msg);
 			goto out;
 		}
-	} else if (trend_report(stdout, t, &c.report, &e) != GT_OK) {
-		tool_warn("%s", e.msg);
-		goto out;
 	}
 	rc = t->ngrowing ? EXIT_LEAK : EXIT_CLEAN;
 out:

@@ -522,15 +522,9 @@ int tool_watch_main(int argc, char **argv)
 		struct final_job j = {t, c.report};
 
 		j.o.source = url;
-		if (c.out_path && strcmp(c.out_path, "-") != 0) {
-			if (tool_write_atomic(c.out_path, write_final, &j, &e) !=
-			    GT_OK) {
-				tool_warn("%s", e.msg);
-				goto restore;
-			}
-		} else if (write_final(stdout, &j, &e) != GT_OK ||
-			   fflush(stdout) != 0) {
-			tool_warn("%s", e.msg[0] ? e.msg : strerror(errno));
+		if (tool_write_output(c.out_path, write_final, &j, &e) !=
+		    GT_OK) {
+			tool_warn("%s", e.msg);
 			goto restore;
 		}
 	}

@@ -21,77 +21,20 @@
 
 #include <jansson.h>
 
-#include "builtin_rules.h"
 #include "diff.h"
 #include "group.h"
 #include "parse.h"
 #include "rules.h"
 #include "tool.h"
 
-/* n goroutines with one stack, ids from first_id (0: none of the ids
- * given, use the list); salt changes what must not matter. */
-typedef struct gspec {
-	const char *state;
-	const char *func;
-	const char *file;
-	unsigned line;
-	uint64_t first_id;
-	unsigned n;
-	int minutes;
-} gspec;
-
-static void append(char **buf, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void append(char **buf, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	*buf = gt_realloc(*buf, *len + (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	*len += (size_t)n;
-}
-
-static char *dump_text(const gspec *g, size_t ng, unsigned salt)
-{
-	char *b = NULL;
-	size_t len = 0;
-
-	append(&b, &len, "goroutine 1 [running]:\nmain.main()\n"
-		"\t/src/app/main.go:20 +0x%x\n\n", 0x10 + salt);
-	for (size_t i = 0; i < ng; i++)
-		for (unsigned k = 0; k < g[i].n; k++) {
-			append(&b, &len, "goroutine %llu [%s",
-			       (unsigned long long)(g[i].first_id + k), g[i].state);
-			if (g[i].minutes >= 0)
-				append(&b, &len, ", %d minutes", g[i].minutes);
-			append(&b, &len, "]:\n%s(0xc%06x, 0x%x)\n\t%s:%u +0x%x\n",
-			       g[i].func, salt * 97 + k, salt, g[i].file,
-			       g[i].line, 0x20 + salt);
-			append(&b, &len, "created by main.start in goroutine 1\n"
-			       "\t/src/app/main.go:%u +0x%x\n\n", 30 + (unsigned)i,
-			       0x40 + salt);
-		}
-	return b;
-}
+#include "testutil.h"
 
 static rules *rs;
 
 static int setup(void **state)
 {
-	gt_err e = {{0}};
-
 	(void)state;
-	rs = rules_new();
-	for (size_t i = 0; i < builtin_rules_count; i++)
-		if (rules_add_text(rs, builtin_rules[i].name, builtin_rules[i].text,
-				   builtin_rules[i].len, &e) != GT_OK)
-			return -1;
+	rs = builtin();
 	return 0;
 }
 
@@ -100,21 +43,6 @@ static int teardown(void **state)
 	(void)state;
 	rules_free(rs);
 	return 0;
-}
-
-static group_set *parse_set(const char *text)
-{
-	group_set *s = group_set_new(rs, NULL);
-	parse_sink k = group_sink(s);
-	parse_ctx *p = parse_new(&k);
-	gt_err e = {{0}};
-
-	assert_int_equal(parse_feed(p, text, strlen(text), &e), GT_OK);
-	assert_int_equal(parse_finish(p, &e), GT_OK);
-	group_set_finish(s, parse_get_stats(p));
-	parse_free(p);
-	assert_int_equal(s->ndumps, 1);
-	return s;
 }
 
 static const diff_entry *find(const diff_result *r, const char *func)
@@ -134,25 +62,34 @@ static const diff_entry *find(const diff_result *r, const char *func)
  * pool 4 (10-13), conns 5 (300-304), batch 2 (400-401), and goroutine
  * 500-501 of a new stack. */
 static const gspec old_g[] = {
-	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41, 100, 5, -1},
-	{"chan receive", "main.(*Pool).worker", "/src/app/pool.go", 66, 10, 4, -1},
-	{"select", "main.(*Cache).janitor", "/src/app/cache.go", 12, 200, 3, -1},
-	{"IO wait", "main.(*Conn).read", "/src/app/conn.go", 88, 300, 10, -1},
+	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41,
+	 "main.start", 100, 5, -1},
+	{"chan receive", "main.(*Pool).worker", "/src/app/pool.go", 66,
+	 "main.start", 10, 4, -1},
+	{"select", "main.(*Cache).janitor", "/src/app/cache.go", 12,
+	 "main.start", 200, 3, -1},
+	{"IO wait", "main.(*Conn).read", "/src/app/conn.go", 88,
+	 "main.start", 300, 10, -1},
 };
 static const gspec new_g[] = {
-	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41, 100, 5, 3},
-	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41, 105, 10, -1},
-	{"chan receive", "main.(*Pool).worker", "/src/app/pool.go", 66, 10, 4, -1},
-	{"IO wait", "main.(*Conn).read", "/src/app/conn.go", 88, 300, 5, -1},
-	{"semacquire", "main.(*Batch).flush", "/src/app/batch.go", 7, 400, 2, -1},
+	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41,
+	 "main.start", 100, 5, 3},
+	{"chan send", "main.fetch.func1", "/src/app/fetch.go", 41,
+	 "main.start", 105, 10, -1},
+	{"chan receive", "main.(*Pool).worker", "/src/app/pool.go", 66,
+	 "main.start", 10, 4, -1},
+	{"IO wait", "main.(*Conn).read", "/src/app/conn.go", 88,
+	 "main.start", 300, 5, -1},
+	{"semacquire", "main.(*Batch).flush", "/src/app/batch.go", 7,
+	 "main.start", 400, 2, -1},
 };
 
 static diff_result *old_new(group_set **a, group_set **b)
 {
 	char *t1 = dump_text(old_g, 4, 1), *t2 = dump_text(new_g, 5, 2);
 
-	*a = parse_set(t1);
-	*b = parse_set(t2);
+	*a = parse_set(rs, t1);
+	*b = parse_set(rs, t2);
 	free(t1);
 	free(t2);
 	return diff_dumps((*a)->dumps[0], (*b)->dumps[0]);
@@ -244,13 +181,13 @@ static void test_stuck(void **state)
 static void test_moved_not_stuck(void **state)
 {
 	const gspec o[] = {{"chan receive", "main.(*Pool).worker",
-			    "/src/app/pool.go", 66, 10, 4, -1}};
+			    "/src/app/pool.go", 66, "main.start", 10, 4, -1}};
 	const gspec n[] = {{"chan receive", "main.(*Pool).worker",
-			    "/src/app/pool.go", 70, 10, 2, -1},
+			    "/src/app/pool.go", 70, "main.start", 10, 2, -1},
 			   {"chan receive", "main.(*Pool).worker",
-			    "/src/app/pool.go", 66, 12, 2, -1}};
+			    "/src/app/pool.go", 66, "main.start", 12, 2, -1}};
 	char *t1 = dump_text(o, 1, 1), *t2 = dump_text(n, 2, 1);
-	group_set *a = parse_set(t1), *b = parse_set(t2);
+	group_set *a = parse_set(rs, t1), *b = parse_set(rs, t2);
 	diff_result *r = diff_dumps(a->dumps[0], b->dumps[0]);
 
 	(void)state;
@@ -284,8 +221,8 @@ static void test_flagged(void **state)
 	{
 		char *t = dump_text(new_g, 5, 2);
 
-		a = parse_set(t);
-		b = parse_set(t);
+		a = parse_set(rs, t);
+		b = parse_set(rs, t);
 		free(t);
 	}
 	r = diff_dumps(a->dumps[0], b->dumps[0]);
@@ -303,17 +240,12 @@ static char *render(const diff_result *r, report_format f, int verbose)
 	group_opts g;
 	gt_err e = {{0}};
 	FILE *fp = tmpfile();
-	long n;
 	char *b;
 
 	group_opts_default(&g);
 	assert_int_equal(diff_report(fp, r, &o, &g, "old.txt", "new.txt", &e),
 			 GT_OK);
-	n = ftell(fp);
-	b = gt_malloc((size_t)n + 1);
-	rewind(fp);
-	assert_int_equal(fread(b, 1, (size_t)n, fp), (size_t)n);
-	b[n] = '\0';
+	b = slurp(fp);
 	fclose(fp);
 	return b;
 }
@@ -402,7 +334,7 @@ static void test_reports(void **state)
 static void test_empty_sides(void **state)
 {
 	char *t = dump_text(old_g, 4, 1);
-	group_set *a = parse_set(t);
+	group_set *a = parse_set(rs, t);
 	diff_result *r = diff_dumps(NULL, a->dumps[0]);
 
 	(void)state;

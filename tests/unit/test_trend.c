@@ -26,95 +26,15 @@
 
 #include <jansson.h>
 
-#include "builtin_rules.h"
 #include "group.h"
 #include "parse.h"
 #include "rules.h"
 #include "tool.h"
 #include "trend.h"
 
+#include "testutil.h"
+
 /* ---- building dumps --------------------------------------------------------- */
-
-/* n goroutines with one stack, ids from first_id; salt changes what must
- * not matter (arguments, pc offsets). */
-typedef struct gspec {
-	const char *state;
-	const char *func;
-	const char *file;
-	unsigned line;
-	const char *creator;
-	uint64_t first_id;
-	unsigned n;
-	int minutes; /* -1: none */
-} gspec;
-
-static void append(char **buf, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void append(char **buf, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	*buf = gt_realloc(*buf, *len + (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	*len += (size_t)n;
-}
-
-static char *dump_text(const gspec *g, size_t ng, unsigned salt)
-{
-	char *b = NULL;
-	size_t len = 0;
-
-	append(&b, &len, "goroutine 1 [running]:\nmain.main()\n"
-		"\t/src/app/main.go:20 +0x%x\n\n", 0x10 + salt);
-	for (size_t i = 0; i < ng; i++)
-		for (unsigned k = 0; k < g[i].n; k++) {
-			append(&b, &len, "goroutine %llu [%s",
-			       (unsigned long long)(g[i].first_id + k), g[i].state);
-			if (g[i].minutes >= 0)
-				append(&b, &len, ", %d minutes", g[i].minutes);
-			append(&b, &len, "]:\n%s(0xc%06x, 0x%x)\n\t%s:%u +0x%x\n",
-			       g[i].func, salt * 97 + k, salt, g[i].file,
-			       g[i].line, 0x20 + salt);
-			append(&b, &len, "created by %s in goroutine 1\n"
-			       "\t/src/app/main.go:%u +0x%x\n\n", g[i].creator,
-			       30 + (unsigned)i, 0x40 + salt);
-		}
-	return b;
-}
-
-static rules *builtin(void)
-{
-	rules *r = rules_new();
-	gt_err e = {{0}};
-
-	for (size_t i = 0; i < builtin_rules_count; i++)
-		assert_int_equal(rules_add_text(r, builtin_rules[i].name,
-						builtin_rules[i].text,
-						builtin_rules[i].len, &e),
-				 GT_OK);
-	return r;
-}
-
-static group_set *parse_set(const rules *r, const char *text)
-{
-	group_set *s = group_set_new(r, NULL);
-	parse_sink k = group_sink(s);
-	parse_ctx *p = parse_new(&k);
-	gt_err e = {{0}};
-
-	assert_int_equal(parse_feed(p, text, strlen(text), &e), GT_OK);
-	assert_int_equal(parse_finish(p, &e), GT_OK);
-	group_set_finish(s, parse_get_stats(p));
-	parse_free(p);
-	assert_int_equal(s->ndumps, 1);
-	return s;
-}
 
 /* A snapshot of a program with a leak of `leak` goroutines (ids from
  * 100) and a pool of `pool` workers (ids 10...). */
@@ -445,20 +365,6 @@ static void test_steady_share_not_flagged(void **state)
 }
 
 /* ---- reports ------------------------------------------------------------- */
-
-static char *slurp(FILE *f)
-{
-	long n;
-	char *b;
-
-	fflush(f);
-	n = ftell(f);
-	b = gt_malloc((size_t)n + 1);
-	rewind(f);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	b[n] = '\0';
-	return b;
-}
 
 static void test_reports(void **state)
 {
