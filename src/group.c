@@ -425,6 +425,7 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 	rules_subject sub;
 	size_t i, n = 0;
 	unsigned r = 0;
+	int suspect = 0; /* a diagnosis with a leak size matched */
 
 	if (g->nframes > 64)
 		frames = gt_malloc(g->nframes * sizeof *frames);
@@ -441,6 +442,8 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		g->diags[i] = found[i];
 		if (found[i]->healthy)
 			g->healthy = 1;
+		if (found[i]->leak_at)
+			suspect = 1;
 		if (found[i]->leak_at && g->count >= found[i]->leak_at)
 			r |= GROUP_R_DIAGNOSIS;
 	}
@@ -459,8 +462,10 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		if (g->count >= o->share_floor && d->total &&
 		    (double)g->count / (double)d->total >= o->min_share)
 			r |= GROUP_R_SHARE;
+		/* a small idle-shaped group is spared for its age, unless a
+		 * diagnosis calls its shape a possible leak */
 		if (o->min_minutes > 0 && g->max_minutes >= o->min_minutes &&
-		    !(idle_shape(g->cat) && g->count <= o->pool_max))
+		    !(idle_shape(g->cat) && g->count <= o->pool_max && !suspect))
 			r |= GROUP_R_MINUTES;
 	}
 	/* a known-healthy shape stays unflagged while small; what the runtime
@@ -483,6 +488,10 @@ static int by_suspicion(const void *pa, const void *pb)
 		return group_is_leak(a) ? -1 : 1;
 	if (is_permanent(a) != is_permanent(b))
 		return is_permanent(a) ? -1 : 1;
+	/* a healthy shape flagged only for its size or age comes after the
+	 * groups nothing vouches for */
+	if (group_is_leak(a) && a->healthy != b->healthy)
+		return a->healthy ? 1 : -1;
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
 	if (a->max_minutes != b->max_minutes)
@@ -556,8 +565,9 @@ const char *group_reason_text(const group *g, unsigned reason,
 			 100.0 * o->min_share);
 		break;
 	case GROUP_R_MINUTES:
-		snprintf(buf, len, "blocked up to %d minutes (>= %d)",
-			 g->max_minutes, o->min_minutes);
+		snprintf(buf, len, "blocked up to %d minute%s (>= %d)",
+			 g->max_minutes, g->max_minutes == 1 ? "" : "s",
+			 o->min_minutes);
 		break;
 	case GROUP_R_DIAGNOSIS:
 		for (i = 0; i < g->ndiags; i++)

@@ -55,6 +55,10 @@ SIGNATURES = [
     ("worker.worker", ["example.com/shop/internal/worker.(*Pool).worker"]),
     ("lifecycle.handleSignals", ["example.com/shop/internal/lifecycle.handleSignals"]),
     ("clock.loop", ["example.com/shop/internal/clock.(*Debouncer).loop"]),
+    ("shipping.poll", ["example.com/shop/internal/shipping.(*Tracker).poll"]),
+    ("http2.serverConn.serve", ["net/http.(*http2serverConn).serve"]),
+    ("http2.serverConn.readFrames", ["net/http.(*http2serverConn).readFrames"]),
+    ("http2.ClientConn.readLoop", ["net/http.(*http2ClientConn).readLoop"]),
     ("http.readLoop", ["net/http.(*persistConn).readLoop"]),
     ("http.writeLoop", ["net/http.(*persistConn).writeLoop"]),
     ("http.backgroundRead", ["net/http.(*connReader).backgroundRead",
@@ -70,6 +74,8 @@ SIGNATURES = [
     ("grpc.http2Client.reader", ["google.golang.org/grpc/internal/transport.(*http2Client).reader"]),
     ("grpc.serveStreams", ["google.golang.org/grpc.(*Server).serveStreams"]),
     ("grpc.Server.Serve", ["google.golang.org/grpc.(*Server).Serve"]),
+    ("grpc.ccBalancerWrapper.watcher", ["google.golang.org/grpc.(*ccBalancerWrapper).watcher"]),
+    ("grpc.addrConn.resetTransport", ["google.golang.org/grpc.(*addrConn).resetTransport"]),
     ("main.main", ["main.main"]),
 ]
 
@@ -101,8 +107,12 @@ SCENARIOS = {
     "accept": {"gateway.acceptLoop": 1},
     "pool": {"worker.worker": 4},
     "signals": {"lifecycle.handleSignals": 1, "signal.loop": 1},
+    # optional scenarios (not part of -scenarios all)
+    "http2": {"http2.serverConn.serve": 4, "http2.serverConn.readFrames": 4,
+              "http2.ClientConn.readLoop": 4, "http.Server.Serve": 1},
+    "sleeppoll": {"shipping.poll": 6},
 }
-ALL = list(SCENARIOS)
+ALL = [s for s in SCENARIOS if s not in ("http2", "sleeppoll")]
 DEADLOCK_SAFE = ["fanout", "chanrecv", "nilchan", "selectnone", "mutex", "rwmutex",
                  "waitgroup", "cond", "lockedthread", "deep", "pool"]
 SYSTEM_SET = DEADLOCK_SAFE + ["connread", "sleeploop", "ticker", "deepsyscall", "syscall", "busy",
@@ -113,6 +123,14 @@ ANCESTORS_SET = ["waitgroup", "connread", "stuckhandler", "pool"]
 LABELS_SET = ["fanout", "pool", "mutex", "stuckhandler"]
 RACE_SET = ["fanout", "mutex", "connread", "pool", "signals"]
 GROW_SET = ["accept", "pool", "ticker", "signals"]
+LONGWAIT_SET = ["mutex", "sleeploop", "connread", "httpbody", "stuckhandler", "syscall"]
+SELECTMAIN_SET = ["accept", "pool", "sleeppoll"]
+HTTPCONNS_REQUESTS = 60  # -httpbody-requests of the httpconns capture
+
+# longwait: the least number of minutes ("[IO wait, 11 minutes]") that every
+# goroutine of these signatures must show.
+LONGWAIT_MINUTES = {"legacy.readReply": 11, "cache.Get": 11, "loadgen.fire": 11,
+                    "plugin.readFrames": 11, "janitor.run": 11, "http.conn.serve": 11}
 
 # Goroutines that belong to the harness rather than to a scenario.
 MAIN = {"main.main": 1}
@@ -128,6 +146,12 @@ def expected(scenarios, *extra):
     for e in extra:
         c.update(e)
     return c
+
+
+def httpbody(n):
+    # the httpbody scenario with -httpbody-requests n
+    return {"http.readLoop": n, "http.writeLoop": n, "http.conn.serve": n,
+            "http.Server.Serve": 1}
 
 
 def grow(searches):
@@ -152,6 +176,7 @@ def expectations(ver):
         "deadlock": (expected(DEADLOCK_SAFE, MAIN), "exact"),
         "ancestors": (expected(ANCESTORS_SET, MAIN, ADMIN, PPROF_REQ), "exact"),
         "minutes": (expected(MINUTES_SET, MAIN, ADMIN), "app"),
+        "longwait": (expected(LONGWAIT_SET, MAIN, ADMIN), "app"),
         "test-timeout": ({"orders.Reconciler.Run": 1, "orders.match": 3, "main.main": 1}, "app"),
     }
     if ver >= (1, 26):
@@ -173,6 +198,23 @@ def expectations(ver):
             "grow-1": (expected(GROW_SET, MAIN, ADMIN, PPROF_REQ, grow(2)), "exact"),
             "grow-2": (expected(GROW_SET, MAIN, ADMIN, PPROF_REQ, grow(10)), "exact"),
             "grow-3": (expected(GROW_SET, MAIN, ADMIN, PPROF_REQ, grow(25)), "exact"),
+            "select-main": (expected(SELECTMAIN_SET, MAIN, ADMIN, PPROF_REQ), "exact"),
+            "httpconns": (expected([], MAIN, ADMIN, PPROF_REQ, httpbody(HTTPCONNS_REQUESTS)),
+                          "exact"),
+            "http2": (expected(["http2"], MAIN, ADMIN, PPROF_REQ), "exact"),
+        })
+    else:
+        e.update({
+            # grpcleak-old (google.golang.org/grpc v1.40.0), 5 requests: 7
+            # goroutines left per connection (balancer watcher, addrConn
+            # resetTransport, client reader, client and server loopy
+            # writers, server keepalive, serveStreams), the accept loop and
+            # main writing the dump.
+            "grpc-debug2": ({"grpc.ccBalancerWrapper.watcher": 5, "grpc.addrConn.resetTransport": 5,
+                             "grpc.loopyWriter.run": 10, "grpc.http2Server.keepalive": 5,
+                             "grpc.http2Client.reader": 5, "grpc.serveStreams": 5,
+                             "grpc.Server.Serve": 1, "pprof.writer": 1},
+                            "exact"),
         })
     return e
 
@@ -232,7 +274,9 @@ def signature(funcs):
     return "other:" + (funcs[0] if funcs else "?")
 
 
-def count_traceback(text):
+def count_traceback(text, minutes=None):
+    """Counts goroutines per signature (and those marked leaked); if minutes
+    is a dict, stores the smallest wait in minutes seen per signature."""
     c = collections.Counter()
     leaked = collections.Counter()
     seen = set()
@@ -246,6 +290,10 @@ def count_traceback(text):
         c[sig] += 1
         if "(leaked)" in state:
             leaked[sig] += 1
+        if minutes is not None:
+            m = re.search(r", (\d+) minutes", state)
+            n = int(m.group(1)) if m else 0
+            minutes[sig] = min(minutes.get(sig, n), n)
     return c, leaked
 
 
@@ -279,9 +327,15 @@ def check_file(path, ver, kind):
         if mode == "leaked":
             exp = collections.Counter(LEAKED)
     else:
-        got, leaked = count_traceback(text)
+        minutes = {}
+        got, leaked = count_traceback(text, minutes)
         if kind == "leakprofile" and leaked != collections.Counter(LEAKED):
             errors.append("leaked: got %s want %s" % (dict(leaked), LEAKED))
+        if kind == "longwait":
+            for sig, want in sorted(LONGWAIT_MINUTES.items()):
+                if minutes.get(sig, 0) < want:
+                    errors.append("%s: waits %d minutes, want at least %d"
+                                  % (sig, minutes.get(sig, 0), want))
     # The pprof request's background reader may not have run yet: then its
     # stack holds only runtime.goexit (debug=1: a record with no frames).
     if (mode == "exact" and got.get("runtime", 0) == 1

@@ -2,8 +2,11 @@
 # Regenerates every goroutine dump under samples/ from the programs in
 # samples/gen. Runs from any directory.
 #
-#   samples/gen/regen.sh            everything (2-3 minutes; the "minutes"
-#                                   captures wait 70 s, in parallel)
+#   samples/gen/regen.sh            everything (about 12 minutes: the
+#                                   "longwait" captures wait 11 minutes, the
+#                                   "minutes" captures 70 s, in parallel)
+#   SKIP_LONG=1 samples/gen/regen.sh      keep the existing *-longwait.txt
+#                                   (2-3 minutes)
 #   SKIP_MINUTES=1 samples/gen/regen.sh   keep the existing *-minutes.txt
 #
 # Toolchains: Go 1.26 as `go` on PATH (or $GO126), Go 1.19 at
@@ -19,6 +22,7 @@ SAMPLES="$(cd "$GEN/.." && pwd)"
 GO126="${GO126:-go}"
 GO119="${GO119:-/usr/lib/go-1.19/bin/go}"
 SKIP_MINUTES="${SKIP_MINUTES:-0}"
+SKIP_LONG="${SKIP_LONG:-0}"
 PYTHON="${PYTHON:-python3}"
 
 # cgo off: static binaries, and the runtime's deadlock detector does not
@@ -120,6 +124,28 @@ minutes_capture() { # <version> <binary>
 	finish "$pid"
 	cp "$WORK/minutes-$v.err" "$SAMPLES/$v-minutes.txt"
 }
+# Blocked for 11 minutes: past every minutes threshold of the diagnoses up
+# to 10 (connection reads, locks, HTTP client round trips, system calls,
+# time.Sleep, idle server connections). settle() in leaky runs the two GC
+# cycles that stamp the wait start; the dump comes 670 s after that.
+LONGWAIT_SCEN="mutex,sleeploop,connread,httpbody,stuckhandler,syscall"
+longwait_capture() { # <version> <binary>
+	local v="$1" bin="$2"
+	start "longwait-$v" "$bin" -scenarios "$LONGWAIT_SCEN" -lifetime 800s
+	local pid="$PID"
+	sleep 670
+	kill -QUIT "$pid"
+	finish "$pid"
+	cp "$WORK/longwait-$v.err" "$SAMPLES/$v-longwait.txt"
+}
+if [ "$SKIP_LONG" != 1 ]; then
+	log "starting the 11 minute longwait captures in the background"
+	(longwait_capture "$V126" "$WORK/leaky-$V126") &
+	LONG1=$!
+	(longwait_capture "$V119" "$WORK/leaky-$V119") &
+	LONG2=$!
+fi
+
 if [ "$SKIP_MINUTES" != 1 ]; then
 	log "starting the 70 s minutes captures in the background"
 	(minutes_capture "$V126" "$WORK/leaky-$V126") &
@@ -236,6 +262,24 @@ done
 kill -TERM "$PID"
 finish "$PID"
 
+log "$V126: main parked in select {}"
+start selectmain "$WORK/leaky-$V126" -mode selectmain -scenarios accept,pool,sleeppoll -lifetime 30s
+fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-select-main.txt"
+kill -TERM "$PID"
+finish "$PID"
+
+log "$V126: 60 response bodies left open"
+start httpconns "$WORK/leaky-$V126" -scenarios httpbody -httpbody-requests 60 -lifetime 30s
+fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-httpconns.txt"
+kill -TERM "$PID"
+finish "$PID"
+
+log "$V126: idle HTTP/2 connections"
+start http2 "$WORK/leaky-$V126" -scenarios http2 -lifetime 30s
+fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-http2.txt"
+kill -TERM "$PID"
+finish "$PID"
+
 # gRPC lives in its own module (grpcleak/, Go 1.26 only) so that the rest
 # builds without downloading anything; without the module proxy the existing
 # file is kept.
@@ -247,10 +291,25 @@ else
 	tail -3 "$WORK/grpc-build.err" >&2
 fi
 
+# An old gRPC (v1.40.0, goroutines per ClientConn of its own: balancer
+# watcher, addrConn.resetTransport) in grpcleak-old/, built with Go 1.19.
+log "$V119: gRPC v1.40 client per request"
+if (cd "$GEN/grpcleak-old" && "$GO119" build -trimpath -o "$WORK/grpcleak-old" .) 2>"$WORK/grpc-old-build.err"; then
+	"$WORK/grpcleak-old" -requests 5 -o "$SAMPLES/$V119-grpc-debug2.txt" 2>/dev/null
+else
+	log "warning: cannot build grpcleak-old (no module proxy?), keeping $V119-grpc-debug2.txt"
+	tail -3 "$WORK/grpc-old-build.err" >&2
+fi
+
 if [ "$SKIP_MINUTES" != 1 ]; then
 	log "waiting for the minutes captures"
 	wait "$MIN1" || die "minutes capture for $V126 failed"
 	wait "$MIN2" || die "minutes capture for $V119 failed"
+fi
+if [ "$SKIP_LONG" != 1 ]; then
+	log "waiting for the longwait captures"
+	wait "$LONG1" || die "longwait capture for $V126 failed"
+	wait "$LONG2" || die "longwait capture for $V119 failed"
 fi
 
 log "deriving variants"

@@ -33,6 +33,12 @@ static const char rules_text[] =
 	"    cause a listener waiting for connections\n"
 	"    fix nothing to fix\n"
 	"    healthy\n"
+	"diagnosis stuck-handler\n"
+	"    category chan-receive\n"
+	"    frame ^main\\.handler$\n"
+	"    cause a handler waits for an answer that never comes\n"
+	"    fix time the wait out\n"
+	"    leak-at 50\n"
 	"diagnosis leaky-sender\n"
 	"    category chan-send\n"
 	"    frame ^main\\.fanout\n"
@@ -245,6 +251,36 @@ static void test_flags(void **state)
 	free(text);
 }
 
+/* A small idle-shaped group is spared for its age unless a diagnosis calls
+ * the shape a possible leak; among flagged groups, healthy shapes last. */
+static void test_age_and_order(void **state)
+{
+	char *pool = many("IO wait, 30 minutes", "net.(*TCPListener).Accept", 20, 100);
+	char *text = malloc(strlen(pool) + 512);
+	group_set *s;
+	const group_dump *d;
+
+	(void)state;
+	sprintf(text,
+		"%s"
+		"goroutine 2 [chan receive, 30 minutes]:\nmain.handler()\n\t/app/x.go:9 +0x1\n\n"
+		"goroutine 3 [chan receive, 30 minutes]:\nmain.handler()\n\t/app/x.go:9 +0x1\n\n"
+		"goroutine 4 [chan receive, 30 minutes]:\nmain.idle()\n\t/app/x.go:13 +0x1\n",
+		pool);
+	s = triage(text, NULL);
+	d = group_set_last(s);
+	assert_int_equal(find(d, "main.handler")->reasons, GROUP_R_MINUTES);
+	assert_int_equal(find(d, "main.idle")->reasons, 0);
+	assert_true(find(d, "net.(*TCPListener).Accept")->healthy);
+	assert_true(find(d, "net.(*TCPListener).Accept")->reasons & GROUP_R_MINUTES);
+	/* the healthy group is bigger, but comes after the handler */
+	assert_string_equal(d->groups[0]->frames[0].func, "main.handler");
+	assert_string_equal(d->groups[1]->frames[0].func, "net.(*TCPListener).Accept");
+	group_set_free(s);
+	free(pool);
+	free(text);
+}
+
 static void test_diagnosis_leak_at(void **state)
 {
 	char *two = many("chan send", "main.fanout", 2, 10);
@@ -341,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_group_by_levels),
 		cmocka_unit_test(test_fingerprint_stable),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_age_and_order),
 		cmocka_unit_test(test_diagnosis_leak_at),
 		cmocka_unit_test(test_deadlock_and_leaked),
 		cmocka_unit_test(test_debug1_counts_and_dumps),

@@ -25,6 +25,7 @@ import (
 	"example.com/shop/internal/cache"
 	"example.com/shop/internal/catalog"
 	"example.com/shop/internal/config"
+	"example.com/shop/internal/edge"
 	"example.com/shop/internal/gateway"
 	"example.com/shop/internal/inventory"
 	"example.com/shop/internal/janitor"
@@ -41,6 +42,7 @@ import (
 	"example.com/shop/internal/queue"
 	"example.com/shop/internal/render"
 	"example.com/shop/internal/session"
+	"example.com/shop/internal/shipping"
 	"example.com/shop/internal/supervisor"
 	"example.com/shop/internal/worker"
 )
@@ -83,12 +85,20 @@ var scenarios = []scenario{
 	{"signals", startSignals},
 }
 
+// optional scenarios run only when named in -scenarios (not part of all),
+// after the ones above.
+var optional = []scenario{
+	{"http2", startHTTP2},
+	{"sleeppoll", startSleepPoll},
+}
+
 // deadlockSafe lists scenarios that use neither timers nor the network, so
 // the runtime can still detect that every goroutine is asleep.
 var deadlockSafe = "fanout,chanrecv,nilchan,selectnone,mutex,rwmutex,waitgroup,cond,lockedthread,deep,pool"
 
 type app struct {
 	lifetime time.Duration
+	requests int // httpbody: requests whose bodies are left open
 	stopping chan struct{}
 	stopOnce sync.Once
 	counter  lifecycle.Counter
@@ -103,11 +113,12 @@ func main() {
 		ready      = flag.String("ready", "", "file to write the admin address to once every scenario is parked")
 		panicAfter = flag.Duration("panic-after", 0, "panic in an order-journal goroutine after this long (0: never)")
 		lifetime   = flag.Duration("lifetime", 3*time.Minute, "exit after this long")
-		mode       = flag.String("mode", "serve", "serve, deadlock, race or race-only")
+		mode       = flag.String("mode", "serve", "serve, deadlock, selectmain, race or race-only")
 		logTo      = flag.String("log", "stdout", "application log destination: stdout or stderr")
 		fetch      = flag.String("fetch", "", "client mode: GET this URL, write the body to -o, exit")
 		out        = flag.String("o", "-", "output file for -fetch")
 		count      = flag.Int("n", 1, "client mode: repeat the GET n times (body of the last one kept)")
+		requests   = flag.Int("httpbody-requests", 20, "httpbody scenario: number of requests whose bodies are never closed")
 	)
 	flag.Parse()
 	if *fetch != "" {
@@ -124,7 +135,7 @@ func main() {
 	}
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds | log.LUTC)
 
-	a := &app{lifetime: *lifetime, stopping: make(chan struct{})}
+	a := &app{lifetime: *lifetime, requests: *requests, stopping: make(chan struct{})}
 	selected, err := selectScenarios(*list, *mode)
 	if err != nil {
 		log.Fatal(err)
@@ -169,6 +180,16 @@ func main() {
 		}
 	}
 
+	if *mode == "selectmain" {
+		// Park main for good, the way many daemons do; the process ends
+		// when the lifetime timer fires (or on a signal).
+		time.AfterFunc(*lifetime, func() {
+			log.Printf("shop: lifetime over, exiting")
+			os.Exit(0)
+		})
+		select {}
+	}
+
 	if *mode == "deadlock" {
 		// Wait for the shutdown that nobody will ever request.
 		var shutdown sync.WaitGroup
@@ -207,7 +228,7 @@ func selectScenarios(list, mode string) ([]scenario, error) {
 		want[strings.TrimSpace(n)] = true
 	}
 	var out []scenario
-	for _, s := range scenarios {
+	for _, s := range append(append([]scenario{}, scenarios...), optional...) {
 		if want[s.name] {
 			out = append(out, s)
 			delete(want, s.name)
@@ -441,7 +462,7 @@ func startHTTPBody(a *app) error {
 	}
 	c := pricing.NewClient(srv.URL)
 	keep = append(keep, srv, c)
-	for i := 0; i < 20; i++ {
+	for i := 0; i < a.requests; i++ {
 		if err := c.FetchQuote(fmt.Sprintf("sku-%d", 200+i)); err != nil {
 			return err
 		}
@@ -538,5 +559,34 @@ func startSignals(a *app) error {
 		log.Printf("shop: %v received, stopping", sig)
 		a.stop()
 	})
+	return nil
+}
+
+func startHTTP2(a *app) error {
+	o, err := edge.StartOrigin()
+	if err != nil {
+		return err
+	}
+	keep = append(keep, o)
+	for _, name := range []string{"edge-fra", "edge-ams", "edge-lhr", "edge-cdg"} {
+		n := edge.NewNode(name, o)
+		keep = append(keep, n)
+		proto, err := n.Pull("/assets/site.css")
+		if err != nil {
+			return err
+		}
+		if proto != "HTTP/2.0" {
+			return fmt.Errorf("%s: got %s, want HTTP/2.0", name, proto)
+		}
+	}
+	return nil
+}
+
+func startSleepPoll(a *app) error {
+	t := shipping.NewTracker(15 * time.Minute)
+	keep = append(keep, t)
+	for i := 0; i < 6; i++ {
+		t.Track(fmt.Sprintf("parcel-%d", 5100+i))
+	}
 	return nil
 }
