@@ -77,6 +77,9 @@ typedef struct group {
 	const rules_diag **diags;
 	size_t ndiags;
 	int healthy;        /* a healthy diagnosis matched */
+	uint64_t runtime_sig; /* debug=1: see parse_goroutine */
+	int inferred;       /* debug=1: category taken from another record
+			       blocked the same way */
 
 	/* private: next group whose stack hashed the same */
 	struct group *chain;

@@ -83,6 +83,10 @@ typedef struct parse_goroutine {
 				 "# labels:" text; NULL when absent */
 	size_t labels_len;
 	uint64_t lineno;      /* input line of the header */
+	uint64_t runtime_sig; /* debug=1: a hash of the program counters that
+				 pprof hides above the first frame shown (the
+				 runtime's own frames), 0 if none; records
+				 blocked the same way share it */
 } parse_goroutine;
 
 typedef struct parse_dump {

@@ -323,6 +323,7 @@ static group *group_create(group_set *s, group_dump *d,
 		copy_frame(&g->created_by, pg->created_by);
 	g->min_minutes = g->max_minutes = -1;
 	g->flags = pg->flags;
+	g->runtime_sig = pg->runtime_sig;
 	if (g->nframes > 64)
 		frames = gt_malloc(g->nframes * sizeof *frames);
 	subject_of(g, &sub, frames, &created);
@@ -501,6 +502,33 @@ static int by_suspicion(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+/* debug=1 hides the runtime frames that tell a channel wait from a select;
+ * a record left unknown takes the category of another record of the dump
+ * whose hidden frames are the same and whose visible ones told. */
+static void infer_hidden(group_dump *d, group_by by)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->ngroups; i++) {
+		group *g = d->groups[i];
+
+		if (g->cat != CAT_UNKNOWN || g->runtime_sig == 0)
+			continue;
+		for (j = 0; j < d->ngroups; j++) {
+			const group *k = d->groups[j];
+
+			if (k->runtime_sig == g->runtime_sig && !k->inferred &&
+			    k->cat != CAT_UNKNOWN && k->cat != CAT_RUNNING &&
+			    k->cat != CAT_RUNTIME) {
+				g->cat = k->cat;
+				g->inferred = 1;
+				fingerprint(g, by);
+				break;
+			}
+		}
+	}
+}
+
 void group_set_finish(group_set *s, const parse_stats *st)
 {
 	size_t i, j;
@@ -510,6 +538,8 @@ void group_set_finish(group_set *s, const parse_stats *st)
 	for (i = 0; i < s->ndumps; i++) {
 		group_dump *d = s->dumps[i];
 
+		if (d->kind == PARSE_KIND_DEBUG1)
+			infer_hidden(d, s->opts.by);
 		d->nflagged = 0;
 		d->leaked_goroutines = 0;
 		memset(d->by_cat, 0, sizeof d->by_cat);

@@ -81,6 +81,8 @@ struct parse_ctx {
 	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
 	int seen_g1;
 	uint64_t dump_goroutines;
+	uint64_t rec_pcs[8]; /* debug=1: the first pcs of the record header */
+	size_t rec_npcs;
 
 	/* goroutine under construction */
 	int in_g;
@@ -133,6 +135,28 @@ static uint64_t parse_u64(const char *s, size_t n, size_t *used)
 	while (i < n && s[i] >= '0' && s[i] <= '9' && i < 20)
 		v = v * 10 + (uint64_t)(s[i++] - '0');
 	*used = i;
+	return v;
+}
+
+/* "0x4a1b3c" (the 0x optional); *used is 0 if there is no hex number. */
+static uint64_t parse_hex(const char *s, size_t n, size_t *used)
+{
+	uint64_t v = 0;
+	size_t i = n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0;
+	size_t start = i;
+
+	for (; i < n && i < 18; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 16;
+
+		if (d == 16)
+			break;
+		v = v << 4 | d;
+	}
+	*used = i > start ? i : 0;
 	return v;
 }
 
@@ -802,6 +826,21 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	return 0;
 }
 
+/* debug=1 lists a record's program counters, then shows its frames with
+ * the runtime's own left out. The pcs before the first frame shown (pc + 1
+ * is the return address listed) are the same for every goroutine blocked
+ * the same way, e.g. gopark+selectgo: hashed, they let the grouper
+ * classify a record by another one whose visible frames tell. */
+static uint64_t hidden_sig(const parse_ctx *p, const char *pc, size_t n)
+{
+	size_t i;
+	uint64_t first = parse_hex(pc, n, &i) + 1, h = 0xcbf29ce484222325ull;
+
+	for (i = 0; i < p->rec_npcs && p->rec_pcs[i] != first; i++)
+		h = (h ^ p->rec_pcs[i]) * 0x100000001b3ull;
+	return i > 0 && i < p->rec_npcs ? h : 0;
+}
+
 /* One line of a debug=1 profile. Returns 1 if it belongs to the dump. */
 static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		       int *rc)
@@ -829,6 +868,9 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 
 			if (f == NULL)
 				return 1;
+			if (p->nslots == 0)
+				p->g.runtime_sig = hidden_sig(p, s + 2,
+							      (size_t)(f - s) - 2);
 			f++;
 			file = memchr(f, '\t', n - (size_t)(f - s));
 			fl = file ? (size_t)(file - f) : n - (size_t)(f - s);
@@ -847,8 +889,22 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	}
 	count = parse_u64(s, n, &used);
 	if (used > 0 && starts(s + used, n - used, " @")) {
+		const char *q = s + used + 2, *end = s + n;
+
 		if ((*rc = g_emit(p, e)) != GT_OK)
 			return 1;
+		for (p->rec_npcs = 0; q < end && p->rec_npcs < 8;) {
+			size_t got;
+			uint64_t pc;
+
+			while (q < end && *q == ' ')
+				q++;
+			pc = parse_hex(q, (size_t)(end - q), &got);
+			if (got == 0)
+				break;
+			p->rec_pcs[p->rec_npcs++] = pc;
+			q += got;
+		}
 		p->in_g = 1;
 		p->g.count = count;
 		p->g.flags = PARSE_G_RECORD | (p->leak_profile ? PARSE_G_LEAKED : 0);

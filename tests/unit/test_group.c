@@ -21,6 +21,8 @@ static const char rules_text[] =
 	"    state ^chan send\n"
 	"category chan-receive\n"
 	"    state ^chan receive\n"
+	"category select\n"
+	"    frame ^net/http\\.\\(\\*persistConn\\)\\.readLoop$\n"
 	"category mutex\n"
 	"    state ^sync\\.Mutex\\.Lock$\n"
 	"category running\n"
@@ -345,6 +347,31 @@ static void test_debug1_counts_and_dumps(void **state)
 	group_set_free(s);
 }
 
+/* debug=1 hides the runtime frames: a record takes the category of one
+ * whose hidden frames are the same and whose visible frames tell. */
+static void test_debug1_hidden_frames(void **state)
+{
+	const char *t =
+		"goroutine profile: total 4\n"
+		"2 @ 0x1000 0x2000 0x3001 0x9000\n"
+		"#\t0x3000\tnet/http.(*persistConn).readLoop+0x0\tx.go:1\n\n"
+		"1 @ 0x1000 0x2000 0x4001 0x9000\n"
+		"#\t0x4000\tmain.wait+0x0\t/app/m.go:5\n\n"
+		"1 @ 0x1000 0x2500 0x5001 0x9000\n"
+		"#\t0x5000\tmain.other+0x0\t/app/m.go:9\n\n";
+	group_set *s = triage(t, NULL);
+	const group_dump *d = group_set_last(s);
+
+	(void)state;
+	assert_int_equal(find(d, "net/http.(*persistConn).readLoop")->cat, CAT_SELECT);
+	assert_false(find(d, "net/http.(*persistConn).readLoop")->inferred);
+	assert_int_equal(find(d, "main.wait")->cat, CAT_SELECT);
+	assert_true(find(d, "main.wait")->inferred);
+	assert_int_equal(find(d, "main.other")->cat, CAT_UNKNOWN);
+	assert_int_equal(d->by_cat[CAT_SELECT], 3);
+	group_set_free(s);
+}
+
 static void test_user_frames(void **state)
 {
 	static const struct {
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_diagnosis_leak_at),
 		cmocka_unit_test(test_deadlock_and_leaked),
 		cmocka_unit_test(test_debug1_counts_and_dumps),
+		cmocka_unit_test(test_debug1_hidden_frames),
 		cmocka_unit_test(test_user_frames),
 	};
 
