@@ -339,10 +339,13 @@ static int end_keep_prefix(parse_ctx *p, gt_err *e)
  * concatenated. */
 static int is_dump_writer(parse_ctx *p)
 {
+	static const char w[] = "runtime/pprof.writeGoroutineStacks";
 	size_t i;
 
-	static const char w[] = "runtime/pprof.writeGoroutineStacks";
-
+	/* only the one printing is running: a concurrent request for the
+	 * profile waits its turn in the same function */
+	if (p->g.state_len != 7 || memcmp(p->state, "running", 7) != 0)
+		return 0;
 	for (i = 0; i < p->nslots && i < 8; i++)
 		if (p->slots[i].func_len == sizeof w - 1 &&
 		    memcmp(p->slots[i].func, w, sizeof w - 1) == 0)

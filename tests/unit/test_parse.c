@@ -524,6 +524,41 @@ static void test_concatenated_dumps(void **state)
 	free(r);
 }
 
+/* A pprof dump starts with the goroutine writing it: when one shows up
+ * again, running, a second dump begins; a concurrent request's writer,
+ * waiting its turn in the same function, belongs to the dump. */
+static void test_dump_writer_split(void **state)
+{
+	static const char writer[] =
+		"goroutine 40 [running]:\n"
+		"runtime/pprof.writeGoroutineStacks({0x1, 0x2})\n"
+		"\truntime/pprof/pprof.go:819 +0x6b\n\n";
+	static const char waiting[] =
+		"goroutine 41 [semacquire]:\n"
+		"runtime.goroutineProfileWithLabelsConcurrent(...)\n"
+		"\truntime/mprof.go:1704 +0x5d\n"
+		"runtime/pprof.writeGoroutineStacks({0x1, 0x3})\n"
+		"\truntime/pprof/pprof.go:819 +0x6b\n\n";
+	static const char other[] =
+		"goroutine 7 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\n";
+	char t[2048];
+	rec *r;
+
+	(void)state;
+	snprintf(t, sizeof t, "%s%s%s", writer, other, waiting);
+	r = RUN(t);
+	assert_int_equal(r->dumps, 1);
+	assert_int_equal(r->ng, 3);
+	free(r);
+
+	snprintf(t, sizeof t, "%s%s%s%s", writer, other, writer, other);
+	r = RUN(t);
+	assert_int_equal(r->dumps, 2);
+	assert_int_equal(r->ng, 4);
+	assert_int_equal(r->g[2].dump, 1);
+	free(r);
+}
+
 static void test_long_and_binary_lines(void **state)
 {
 	size_t big = PARSE_MAX_LINE + 100, n;
@@ -562,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_dump),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_concatenated_dumps),
+		cmocka_unit_test(test_dump_writer_split),
 		cmocka_unit_test(test_long_and_binary_lines),
 	};
 
