@@ -188,7 +188,8 @@ static void put_flagged_table(md *m, const report_pick *p)
 
 	fputs("\n**Probable leaks**\n\n"
 	      "| # | goroutines | category | state | minutes | top frame | "
-	      "reasons |\n|---:|---:|---|---|---:|---|---|\n", out);
+	      "reasons | fingerprint |\n|---:|---:|---|---|---:|---|---|---|\n",
+	      out);
 	for (size_t i = 0; i < p->nflagged; i++) {
 		const group *g = m->d->groups[p->flagged[i]];
 		int first = 1;
@@ -206,7 +207,7 @@ static void put_flagged_table(md *m, const report_pick *p)
 				report_reason_code(report_reason_bits[k]));
 			first = 0;
 		}
-		fputs(" |\n", out);
+		fprintf(out, " | `%s` |\n", g->fingerprint);
 	}
 	if (p->hidden_flagged)
 		fprintf(out, "\n%zu more flagged %s not shown.\n",
@@ -221,8 +222,8 @@ static void put_others_table(md *m, const report_pick *p)
 	if (p->nothers == 0)
 		return;
 	fputs("\n**Other groups**\n\n"
-	      "| # | goroutines | category | state | top frame |\n"
-	      "|---:|---:|---|---|---|\n", out);
+	      "| # | goroutines | category | state | top frame | fingerprint |\n"
+	      "|---:|---:|---|---|---|---|\n", out);
 	for (size_t i = 0; i < p->nothers; i++) {
 		const group *g = m->d->groups[p->others[i]];
 
@@ -231,7 +232,7 @@ static void put_others_table(md *m, const report_pick *p)
 		md_code(out, g->state, 1);
 		fputs(" | ", out);
 		cell_top_frame(out, g, m->o->verbose);
-		fputs(" |\n", out);
+		fprintf(out, " | `%s` |\n", g->fingerprint);
 	}
 	if (p->hidden_others)
 		fprintf(out, "\n%zu other %s not shown.\n", p->hidden_others,

@@ -937,22 +937,22 @@ static void test_markdown(void **state)
 	absent(t, "| mutex |");
 
 	pos(t, "| # | goroutines | category | state | minutes | top frame | "
-	       "reasons |\n");
+	       "reasons | fingerprint |\n");
 	row = line_with(t, "| 1 | 1000 |");
 	assert_string_equal(row, "| 1 | 1000 | chan-receive | `chan receive` | "
 				 "12-31 | `example.com/shop/internal/fanout."
 				 "(*Fetcher).worker` fanout/fetch.go:88 | "
-				 "count, minutes, diagnosis |");
+				 "count, minutes, diagnosis | `3f2a9c1e0b7d4a55` |");
 	free(row);
 	/* '|' escaped in the cell, a double-backtick span around the '`' */
 	row = line_with(t, "| 3 | 5 |");
 	assert_string_equal(row, "| 3 | 5 | nil-chan | `chan receive (nil "
 				 "chan)` |  | ``example.com/shop/pipe.weird\\|"
-				 "name`tick`` pipe/p.go:7 | nil-chan |");
-	assert_int_equal(cell_bars(row), 8);
+				 "name`tick`` pipe/p.go:7 | nil-chan | `bbbbbbbbbbbbbbbb` |");
+	assert_int_equal(cell_bars(row), 9);
 	free(row);
 	row = line_with(t, "| 4 | 100 |");
-	assert_int_equal(cell_bars(row), 6);
+	assert_int_equal(cell_bars(row), 7);
 	free(row);
 
 	/* one section per flagged group, none for the others */
@@ -1005,7 +1005,7 @@ static void test_markdown_fence_and_text(void **state)
 	pos(t, "## Goroutine triage: a\\_b\\*c\\|d.log\n");
 	/* a file path in a cell is text: '|' escaped there as well */
 	pos(t, "| 1 | 200 | chan-send | `chan send` |  | ````main.tick```s```` "
-	       "a\\|b/x.go:3 | count |\n");
+	       "a\\|b/x.go:3 | count | `9999999999999999` |\n");
 	/* the block fence outgrows the run of three backticks */
 	pos(t, "````\n200 goroutines [chan send]:\nmain.tick```s\n"
 	       "\t/src/a|b/x.go:3\n````\n");
