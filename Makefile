@@ -71,6 +71,10 @@ install: gtriage
 	install -m 644 gtriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/gtriage.1
 
 clean:
-	rm -rf build gtriage
+	rm -rf build/rel build/san gtriage
 
-.PHONY: all gtriage deps check bench samples install clean
+# also the benchmark dump, which takes a while to make again
+distclean: clean
+	rm -rf build
+
+.PHONY: all gtriage deps check bench samples install clean distclean
