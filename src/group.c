@@ -250,9 +250,9 @@ static rules_frame *subject_frames(const group *g, rules_frame *buf)
 
 	for (i = 0; i < g->nframes; i++) {
 		buf[i].func = g->frames[i].func;
-		buf[i].func_len = strlen(g->frames[i].func);
+		buf[i].func_len = g->frames[i].func_len;
 		buf[i].file = g->frames[i].file;
-		buf[i].file_len = g->frames[i].file ? strlen(g->frames[i].file) : 0;
+		buf[i].file_len = g->frames[i].file_len;
 		buf[i].line = g->frames[i].line;
 	}
 	return buf;
@@ -269,9 +269,9 @@ static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
 	sub->nframes = g->nframes;
 	if (g->created_by.func) {
 		created->func = g->created_by.func;
-		created->func_len = strlen(g->created_by.func);
+		created->func_len = g->created_by.func_len;
 		created->file = g->created_by.file;
-		created->file_len = created->file ? strlen(created->file) : 0;
+		created->file_len = g->created_by.file_len;
 		created->line = g->created_by.line;
 		sub->created_by = created;
 	}
@@ -289,17 +289,17 @@ static void fingerprint(group *g, group_by by)
 
 	for (i = 0; i < g->nframes; i++) {
 		h = fnv(h, "\n", 1);
-		h = fnv(h, g->frames[i].func, strlen(g->frames[i].func));
+		h = fnv(h, g->frames[i].func, g->frames[i].func_len);
 		if (by == GROUP_BY_LINE && g->frames[i].file) {
 			int n = snprintf(num, sizeof num, ":%u", g->frames[i].line);
 
-			h = fnv(h, g->frames[i].file, strlen(g->frames[i].file));
+			h = fnv(h, g->frames[i].file, g->frames[i].file_len);
 			h = fnv(h, num, (size_t)n);
 		}
 	}
 	if (g->created_by.func) {
 		h = fnv(h, "\ncreated by ", 12);
-		h = fnv(h, g->created_by.func, strlen(g->created_by.func));
+		h = fnv(h, g->created_by.func, g->created_by.func_len);
 	}
 	snprintf(g->fingerprint, sizeof g->fingerprint, "%016llx",
 		 (unsigned long long)h);

@@ -235,12 +235,15 @@ static void rebase(parse_ctx *p)
 
 /* ---- life cycle ------------------------------------------------------- */
 
+static void g_reset(parse_ctx *p);
+
 parse_ctx *parse_new(const parse_sink *sink)
 {
 	parse_ctx *p = gt_calloc(1, sizeof *p);
 
 	p->sink = *sink;
 	p->lp = logprefix_new();
+	g_reset(p);
 	return p;
 }
 
@@ -296,7 +299,6 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->crash_tail = 0;
 	p->mode = kind == PARSE_KIND_DEBUG1 ? M_DEBUG1 : M_TRACE;
 	p->st.dumps++;
-	g_reset(p);
 	if (p->sink.dump_begin)
 		return p->sink.dump_begin(p->sink.ud, &p->dump, e);
 	return GT_OK;
@@ -361,32 +363,15 @@ static int g_emit(parse_ctx *p, gt_err *e)
 	if (!p->in_g)
 		return GT_OK;
 	if (p->mode == M_TRACE && p->dump_goroutines > 0 && is_dump_writer(p)) {
-		/* keep the goroutine across the dump boundary */
-		parse_dump keep = p->dump;
-		size_t ns = p->nslots;
-		ablock *cur = p->arena_cur;
-		size_t clen = cur ? cur->len : 0;
-		parse_goroutine g = p->g;
-		int hc = p->has_created;
-		fslot cr = p->created;
-
+		/* this goroutine opens the next dump: close the current one
+		 * around it, keeping it as it is */
 		if (p->sink.dump_end &&
 		    p->sink.dump_end(p->sink.ud, &p->dump, e) != GT_OK)
 			return GT_ERR;
-		p->dump = keep;
-		p->dump.title = NULL;
 		p->dump.title_len = 0;
-		p->dump.lineno = g.lineno;
+		p->dump.lineno = p->g.lineno;
 		if (dump_begin(p, PARSE_KIND_TRACEBACK, e) != GT_OK)
 			return GT_ERR;
-		p->in_g = 1;
-		p->arena_cur = cur; /* keep the views made so far */
-		if (cur)
-			cur->len = clen;
-		p->nslots = ns;
-		p->g = g;
-		p->has_created = hc;
-		p->created = cr;
 	}
 	grow(&p->frames, &p->frames_cap, p->nslots + 1, sizeof *p->frames);
 	for (i = 0; i < p->nslots; i++) {
@@ -696,8 +681,6 @@ static int is_header_line(parse_ctx *p, const char *s, size_t n)
 	(void)p;
 	return starts(s, n, "goroutine ") && scan_header(s, n, &h);
 }
-
-static int title_line(const char *s, size_t n, parse_kind *kind);
 
 /* " in goroutine N" at the end of a created-by line (Go 1.21+), or NULL. */
 static const char *created_in(const char *s, size_t n)
