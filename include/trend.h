@@ -6,17 +6,26 @@
  * The trend borrows the group_dumps it is given: they must outlive it.
  *
  * Growth test, per group, on its counts c[0..n-1] in time order (0 where
- * the group is absent):
+ * the group is absent). It never looks at the level of the counts, only
+ * at how they move, so a leak already at 10,000 that keeps rising is
+ * growing and two series with the same rise and noise get one answer:
  *   - at least 3 snapshots (two points cannot tell a step from a trend:
  *     that is what diff is for);
- *   - it grew: c[n-1] - c[0] >= min_growth and >= min_rise * max(c[0], 1);
+ *   - it rose: c[n-1] > c[0], by at least min_growth goroutines: with 3-4
+ *     snapshots c[n-1] - c[0], from 5 on the rise of the least-squares
+ *     line across the window (growth per hour times the hours covered,
+ *     or per snapshot without times), which a noisy end point cannot
+ *     fake; a group flagged in the last snapshot needs a rise of 1;
  *   - not a single step: the largest rise between two neighbouring
- *     snapshots is at most max_step of the whole growth;
- *   - steadily: with fewer than 5 snapshots every count is larger than the
- *     one before (below 5 points the Mann-Kendall p-value cannot go under
- *     0.05 at all); from 5 on, the Mann-Kendall statistic S is positive
- *     and its two-sided p-value (normal approximation, tie-corrected
- *     variance, continuity correction) is at most max_p.
+ *     snapshots is at most max_step of c[n-1] - c[0];
+ *   - steadily, against the noise of the series: with fewer than 5
+ *     snapshots every count is larger than the one before (below 5
+ *     points the Mann-Kendall p-value cannot go under 0.05 at all); from
+ *     5 on, the Mann-Kendall statistic S is positive and its two-sided
+ *     p-value (normal approximation, tie-corrected variance, continuity
+ *     correction) is at most max_p. A pool that wobbles has S near 0;
+ *   - optionally (min_rise > 0, off by default) c[n-1] - c[0] of at
+ *     least min_rise * max(c[0], 1), the relative test of old.
  */
 #ifndef GT_TREND_H
 #define GT_TREND_H
@@ -39,8 +48,9 @@
 #define TREND_MK_ALWAYS 200
 
 typedef struct trend_opts {
-	uint64_t min_growth;  /* growth (last - first) needed to flag (default 5) */
-	double min_rise;      /* and this relative growth (default 0.2 = 20%) */
+	uint64_t min_growth;  /* rise needed to flag (default 5) */
+	double min_rise;      /* and this rise relative to the first count
+				 (default 0: off) */
 	double max_p;         /* significance of the Mann-Kendall test (0.05) */
 	double max_step;      /* largest single rise, as a share of the whole
 				 growth (default 0.75) */
@@ -74,6 +84,8 @@ typedef struct trend_series {
 	int flagged;          /* reasons != 0 */
 	double growth_per_hour; /* least-squares slope over the snapshots with
 				   a known time; 0 without two distinct times */
+	double rise;          /* of the least-squares line across the window
+				 (per snapshot when untimed) */
 	double p_value;       /* Mann-Kendall, two-sided; 1 when not run
 				 (see TREND_MK_ALWAYS) */
 	long mk_s;            /* Mann-Kendall S */
@@ -107,10 +119,12 @@ void trend_add(trend *t, const group_dump *d, double when, const char *label);
 void trend_finish(trend *t);
 
 /* The growth test on one series of counts at times when[] (seconds since
- * the epoch, 0 where unknown; NULL: none known). Fills growing,
- * growth_per_hour, p_value and mk_s of out. Exposed for tests. */
+ * the epoch, 0 where unknown; NULL: none known). flagged: the group is
+ * flagged in the last snapshot by the single-snapshot rules. Fills
+ * growing, growth_per_hour, rise, p_value and mk_s of out. Exposed for
+ * tests. */
 void trend_test(const trend_opts *o, const uint64_t *counts,
-		const double *when, size_t n, trend_series *out);
+		const double *when, size_t n, int flagged, trend_series *out);
 
 /* The time written in a file name, seconds since the epoch, or 0: the
  * first "20261122T040500" (as `gtriage snap` names its files) or

@@ -461,6 +461,7 @@ static json_t *jseries(const trend *t, const trend_series *s)
 	json_object_set_new(o, "growth_per_hour",
 			    t->timed ? jnum(s->growth_per_hour, 1000)
 				     : json_null());
+	json_object_set_new(o, "rise", jnum(s->rise, 1000));
 	json_object_set_new(o, "mann_kendall_s", json_integer(s->mk_s));
 	json_object_set_new(o, "p_value", jnum(s->p_value, 1e6));
 	json_object_set_new(o, "last_seen", json_integer((json_int_t)last_seen));

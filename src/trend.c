@@ -20,7 +20,7 @@ void trend_opts_default(trend_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->min_growth = 5;
-	o->min_rise = 0.2;
+	o->min_rise = 0; /* off: the test is level-free */
 	o->max_p = 0.05;
 	o->max_step = 0.75;
 	group_opts_default(&o->group);
@@ -117,45 +117,78 @@ double trend_mann_kendall(const uint64_t *x, size_t n, long *s_out)
 	return erfc(fabs(z) / sqrt(2.0));
 }
 
-/* Least-squares slope of counts against time, per hour, over the points
- * with a known time; 0 without two distinct times. */
-static double slope_per_hour(const uint64_t *c, const double *when, size_t n)
+/* Least-squares slope of c against x over the points with keep[i] (all
+ * when keep is NULL); *span gets the x range they cover. 0 without two
+ * distinct x. */
+static double ls_slope(const uint64_t *c, const double *x, const int *keep,
+		       size_t n, double *span)
 {
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0, t0 = 0, den;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0, lo = 0, hi = 0, den;
 	size_t i;
 
-	if (when == NULL)
-		return 0;
+	*span = 0;
 	for (i = 0; i < n; i++) {
-		double x, y;
+		double y = (double)c[i];
 
-		if (when[i] <= 0)
+		if (keep && !keep[i])
 			continue;
-		/* hours from the first point: epoch seconds squared would
-		 * lose precision */
-		if (m == 0)
-			t0 = when[i];
-		x = (when[i] - t0) / 3600.0;
-		y = (double)c[i];
-		sx += x, sy += y, sxx += x * x, sxy += x * y, m++;
+		if (m == 0 || x[i] < lo)
+			lo = x[i];
+		if (m == 0 || x[i] > hi)
+			hi = x[i];
+		sx += x[i], sy += y, sxx += x[i] * x[i], sxy += x[i] * y, m++;
 	}
 	if (m < 2)
 		return 0;
 	den = m * sxx - sx * sx;
 	if (fabs(den) < 1e-12)
 		return 0;
+	*span = hi - lo;
 	return (m * sxy - sx * sy) / den;
 }
 
-void trend_test(const trend_opts *o, const uint64_t *c, const double *when,
-		size_t n, trend_series *out)
+/* The least-squares slope per hour over the points with a known time,
+ * and the rise of that line across the window (*rise): over the timed
+ * points when there are two distinct times, else over the snapshots as
+ * if evenly spaced. Only the slope carries the level-free part of the
+ * growth, so the rise is what the absolute threshold looks at. */
+static double slope_and_rise(const uint64_t *c, const double *when, size_t n,
+			     double *rise)
 {
-	uint64_t first, last, growth, step = 0;
+	double *x = gt_malloc(n * sizeof *x), t0 = 0, span, per_hour = 0;
+	int *keep = gt_malloc(n * sizeof *keep);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		keep[i] = when && when[i] > 0;
+		/* hours from the first timed point: epoch seconds squared
+		 * would lose precision */
+		if (keep[i] && t0 == 0)
+			t0 = when[i];
+		x[i] = keep[i] ? (when[i] - t0) / 3600.0 : 0;
+	}
+	per_hour = ls_slope(c, x, keep, n, &span);
+	*rise = per_hour * span;
+	if (span <= 0) {
+		for (i = 0; i < n; i++)
+			x[i] = (double)i;
+		*rise = ls_slope(c, x, NULL, n, &span) * span;
+		per_hour = 0;
+	}
+	free(x);
+	free(keep);
+	return per_hour;
+}
+
+void trend_test(const trend_opts *o, const uint64_t *c, const double *when,
+		size_t n, int flagged, trend_series *out)
+{
+	uint64_t first, last, growth, step = 0, need;
 	size_t i;
 	int rising = 1;
 
 	out->growing = 0;
-	out->growth_per_hour = slope_per_hour(c, when, n);
+	out->growth_per_hour = slope_and_rise(c, when, n, &out->rise);
 	/* Mann-Kendall is quadratic in the points: on a long series it only
 	 * runs for the groups that pass the cheap checks below */
 	out->mk_s = 0;
@@ -169,8 +202,14 @@ void trend_test(const trend_opts *o, const uint64_t *c, const double *when,
 	if (last <= first)
 		return;
 	growth = last - first;
-	if (growth < o->min_growth ||
+	if (o->min_rise > 0 &&
 	    (double)growth < o->min_rise * (double)(first ? first : 1))
+		return;
+	/* a group the single-snapshot rules already flag needs no size
+	 * threshold: its steady rise is the confirmation */
+	need = flagged ? 1 : o->min_growth;
+	/* with 3-4 points the fitted line is no better than the two ends */
+	if (n < TREND_MK_POINTS ? growth < need : out->rise < (double)need)
 		return;
 	for (i = 1; i < n; i++) {
 		if (c[i] <= c[i - 1])
@@ -210,6 +249,14 @@ static int by_time(const void *pa, const void *pb)
 	if (a->key != b->key)
 		return a->key < b->key ? -1 : 1;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The series' group is flagged by the single-snapshot rules in the last
+ * snapshot (growth aside). */
+static int flagged_last(const trend *t, const trend_series *s)
+{
+	return s->latest_dump == t->points[t->npoints - 1].dump &&
+	       (s->latest->reasons & ~(unsigned)GROUP_R_GROWING) != 0;
 }
 
 static unsigned series_reasons(const trend *t, const trend_series *s)
@@ -332,7 +379,7 @@ void trend_finish(trend *t)
 		trend_series *s = &t->series[i];
 
 		trend_test(&t->opts, s->counts, t->timed ? when : NULL,
-			   t->npoints, s);
+			   t->npoints, flagged_last(t, s), s);
 		s->reasons = series_reasons(t, s);
 		s->flagged = s->reasons != 0;
 		t->ngrowing += s->growing != 0;

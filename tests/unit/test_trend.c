@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ static trend_series run(const uint64_t *c, size_t n)
 
 	trend_opts_default(&o);
 	memset(&s, 0, sizeof s);
-	trend_test(&o, c, NULL, n, &s);
+	trend_test(&o, c, NULL, n, 0, &s);
 	return s;
 }
 
@@ -118,8 +119,11 @@ static void test_noisy(void **state)
 	assert_false(GROWING(3, 7, 2, 6, 4, 8));
 	/* ends higher, but the rise is not monotonic enough */
 	assert_false(GROWING(10, 30, 12, 28, 14, 31));
-	/* a large pool drifting up by a few percent */
-	assert_false(GROWING(100, 101, 102, 103, 104, 106));
+	/* a pool wobbling by 3 around 64 */
+	assert_false(GROWING(64, 61, 67, 62, 66, 63, 65, 64, 67, 61, 64));
+	assert_false(GROWING(64, 62, 65, 67, 63, 61, 66, 64, 62, 67));
+	/* a wobble that happens to end 6 higher is still a wobble */
+	assert_false(GROWING(61, 66, 62, 67, 63, 65, 61, 64, 67));
 }
 
 static void test_flat(void **state)
@@ -171,15 +175,176 @@ static void test_thresholds(void **state)
 	(void)state;
 	trend_opts_default(&o);
 	assert_int_equal(o.min_growth, 5);
-	assert_true(o.min_rise == 0.2 && o.max_p == 0.05 && o.max_step == 0.75);
-	o.min_growth = 6;
+	assert_true(o.min_rise == 0 && o.max_p == 0.05 && o.max_step == 0.75);
 	memset(&s, 0, sizeof s);
-	trend_test(&o, c, NULL, 6, &s);
+	trend_test(&o, c, NULL, 6, 0, &s);
+	assert_true(s.growing);
+	assert_true(fabs(s.rise - 5.0) < 1e-9);
+	o.min_growth = 6;
+	trend_test(&o, c, NULL, 6, 0, &s);
 	assert_false(s.growing);
 	o.min_growth = 5;
 	o.max_p = 0.001;
-	trend_test(&o, c, NULL, 6, &s);
+	trend_test(&o, c, NULL, 6, 0, &s);
 	assert_false(s.growing);
+	/* the relative test of old, on request: 5 is 500% of 1, but 5% of
+	 * 100 */
+	o.max_p = 0.05;
+	o.min_rise = 0.2;
+	trend_test(&o, c, NULL, 6, 0, &s);
+	assert_true(s.growing);
+	{
+		const uint64_t high[] = {100, 101, 102, 103, 104, 105};
+
+		trend_test(&o, high, NULL, 6, 0, &s);
+		assert_false(s.growing);
+		o.min_rise = 0;
+		trend_test(&o, high, NULL, 6, 0, &s);
+		assert_true(s.growing);
+	}
+}
+
+/* The issue's leak: 254 -> 304 in five steps of 10 s, +3,600 per hour,
+ * growing although the rise is under 20% of the first count. */
+static void test_fast_leak_at_a_level(void **state)
+{
+	const uint64_t c[] = {254, 264, 274, 284, 294, 304};
+	double when[6];
+	trend_opts o;
+	trend_series s;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		when[i] = 1e9 + 10.0 * i;
+	trend_opts_default(&o);
+	memset(&s, 0, sizeof s);
+	trend_test(&o, c, when, 6, 0, &s);
+	assert_true(fabs(s.growth_per_hour - 3600.0) < 1e-6);
+	assert_true(fabs(s.rise - 50.0) < 1e-6);
+	assert_int_equal(s.mk_s, 15);
+	assert_true(s.growing);
+}
+
+/* A leak already at 10,000: rising by about 60 a minute with noise, over
+ * ten snapshots; and `watch -c 4` on a leak of ~21,000 an hour, fetched
+ * every 10 s. */
+static void test_large_leak(void **state)
+{
+	const uint64_t big[] = {10000, 10071, 10113, 10187, 10232,
+				10310, 10349, 10428, 10466, 10544};
+	const uint64_t four[] = {10000, 10061, 10115, 10175};
+	double when[10];
+	trend_opts o;
+	trend_series s;
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		when[i] = 1e9 + 60.0 * i;
+	trend_opts_default(&o);
+	memset(&s, 0, sizeof s);
+	trend_test(&o, big, when, 10, 0, &s);
+	assert_true(s.growing);
+	assert_true(s.growth_per_hour > 3500 && s.growth_per_hour < 3700);
+	for (int i = 0; i < 4; i++)
+		when[i] = 1e9 + 10.0 * i;
+	trend_test(&o, four, when, 4, 0, &s);
+	assert_true(s.growing);
+	assert_true(s.growth_per_hour > 20000 && s.growth_per_hour < 22000);
+}
+
+/* Same slope and noise at any level: the same answer, and the answer
+ * expected of the shape. */
+static void test_level_free(void **state)
+{
+	static const struct {
+		int64_t d[10];
+		int growing;
+	} shapes[] = {
+		{{0, 3, 1, 5, 4, 8, 6, 10, 9, 12}, 1},   /* noisy leak */
+		{{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}, 1}, /* clean leak */
+		{{0, 6, 1, 5, 2, 7, 0, 4, 1, 6}, 0},     /* wobble */
+		{{0, 0, 0, 0, 0, 20, 20, 20, 20, 21}, 0}, /* one step */
+		{{0, 1, 1, 2, 2, 2, 3, 3, 3, 4}, 0},     /* +4 in all */
+	};
+	static const uint64_t levels[] = {0, 50, 10000, 1000000};
+	trend_opts o;
+
+	(void)state;
+	trend_opts_default(&o);
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+			uint64_t c[10];
+			double when[10];
+			trend_series s;
+
+			for (int i = 0; i < 10; i++) {
+				c[i] = levels[l] + (uint64_t)shapes[k].d[i];
+				when[i] = 1e9 + 30.0 * i;
+			}
+			memset(&s, 0, sizeof s);
+			trend_test(&o, c, when, 10, 0, &s);
+			if (s.growing != shapes[k].growing)
+				fail_msg("shape %zu at level %" PRIu64
+					 ": growing %d",
+					 k, levels[l], s.growing);
+		}
+	}
+}
+
+/* A group the single-snapshot rules flag needs no size threshold: three
+ * rising snapshots confirm it. */
+static void test_flagged_rising(void **state)
+{
+	const uint64_t c[] = {20, 21, 22}, flat[] = {20, 21, 21};
+	const uint64_t step[] = {1, 2, 12};
+	trend_opts o;
+	trend_series s;
+
+	(void)state;
+	trend_opts_default(&o);
+	memset(&s, 0, sizeof s);
+	trend_test(&o, c, NULL, 3, 0, &s);
+	assert_false(s.growing);
+	trend_test(&o, c, NULL, 3, 1, &s);
+	assert_true(s.growing);
+	trend_test(&o, flat, NULL, 3, 1, &s);
+	assert_false(s.growing);
+	/* a step is still no steady rise */
+	trend_test(&o, step, NULL, 3, 1, &s);
+	assert_false(s.growing);
+}
+
+/* Through trend_finish: the leak is flagged for its share in the last
+ * snapshot and rises by 1 a snapshot; the pool rises by 1 too but is
+ * under every single-snapshot threshold. */
+static void test_flagged_rising_trend(void **state)
+{
+	rules *r = builtin();
+	group_set *sets[3];
+	trend *t = trend_new(NULL);
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		char *txt = app_text(20 + (unsigned)i, 3 + (unsigned)i,
+				     (unsigned)i);
+
+		sets[i] = parse_set(r, txt);
+		free(txt);
+		trend_add(t, sets[i]->dumps[0], 1e9 + 60 * i, "x");
+	}
+	trend_finish(t);
+	assert_int_equal(t->ngrowing, 1);
+	assert_true(t->series[0].growing);
+	assert_string_equal(t->series[0].latest->frames[0].func,
+			    "main.fetch.func1");
+	assert_int_equal(t->series[0].counts[2], 22);
+	assert_true(sets[2]->dumps[0]->groups[0]->reasons & GROUP_R_SHARE);
+	for (size_t i = 1; i < t->nseries; i++)
+		assert_false(t->series[i].growing);
+	trend_free(t);
+	for (int i = 0; i < 3; i++)
+		group_set_free(sets[i]);
+	rules_free(r);
 }
 
 static void test_slope(void **state)
@@ -193,13 +358,13 @@ static void test_slope(void **state)
 	(void)state;
 	trend_opts_default(&o);
 	memset(&s, 0, sizeof s);
-	trend_test(&o, c, t, 3, &s);
+	trend_test(&o, c, t, 3, 0, &s);
 	assert_true(fabs(s.growth_per_hour - 20.0) < 1e-9);
 	assert_true(s.growing);
 	/* only the points with a time count */
-	trend_test(&o, c, some, 3, &s);
+	trend_test(&o, c, some, 3, 0, &s);
 	assert_true(fabs(s.growth_per_hour - 20.0) < 1e-9);
-	trend_test(&o, c, NULL, 3, &s);
+	trend_test(&o, c, NULL, 3, 0, &s);
 	assert_true(s.growth_per_hour == 0);
 }
 
@@ -680,6 +845,11 @@ int main(void)
 		cmocka_unit_test(test_few_points),
 		cmocka_unit_test(test_thresholds),
 		cmocka_unit_test(test_slope),
+		cmocka_unit_test(test_fast_leak_at_a_level),
+		cmocka_unit_test(test_large_leak),
+		cmocka_unit_test(test_level_free),
+		cmocka_unit_test(test_flagged_rising),
+		cmocka_unit_test(test_flagged_rising_trend),
 		cmocka_unit_test(test_name_time),
 		cmocka_unit_test(test_order_and_match),
 		cmocka_unit_test(test_unknown_times_keep_order),
