@@ -40,6 +40,25 @@ typedef struct report_opts {
 int report_write(FILE *out, const group_set *s, const report_opts *o,
 		 gt_err *e);
 
+/* One input of a run over several (gtriage a.txt b.txt): its name and
+ * its finished set, or no set and why. Borrowed: the caller owns all. */
+typedef struct report_input {
+	const char *name;     /* the source of its report: a path, "<stdin>" */
+	const group_set *set; /* NULL: unreadable, or not a dump */
+	const char *error;    /* when set is NULL: "a.txt: No such file ..." */
+} report_input;
+
+/* Writes a report per input, each as report_write() writes it for that
+ * input alone (o->source replaced by its name), then a summary across
+ * them. Text and Markdown: the reports one after the other, an
+ * unreadable input as its error, then a table of goroutines, groups and
+ * flagged groups per input with totals. JSON: the report of the last
+ * readable input, with an "inputs" array holding one report object per
+ * input ({"source", "error"} for an unreadable one). The Prometheus format
+ * takes one input: GT_ERR. At least one input must have a set. */
+int report_write_inputs(FILE *out, const report_input *in, size_t n,
+			const report_opts *o, gt_err *e);
+
 /* Flushes out after a format wrote to it: turns the format's status rc or a
  * write error (a full disk, a reader gone: EPIPE) into a message. */
 int report_flush(FILE *out, int rc, gt_err *e);

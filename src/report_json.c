@@ -331,6 +331,12 @@ static int put_group(FILE *out, const group *g, const group_dump *d,
 
 int report_json(FILE *out, const group_set *s, const report_opts *o)
 {
+	return report_json_more(out, s, o, NULL, NULL);
+}
+
+int report_json_more(FILE *out, const group_set *s, const report_opts *o,
+		     int (*more)(FILE *out, void *ud), void *ud)
+{
 	const group_dump *d = group_set_last(s);
 	uint64_t none[CAT__COUNT] = {0};
 	json_t *snaps;
@@ -368,7 +374,9 @@ int report_json(FILE *out, const group_set *s, const report_opts *o)
 	snaps = json_array();
 	for (size_t i = 0; i < s->ndumps; i++)
 		json_array_append_new(snaps, jsnapshot(i, s->dumps[i]));
-	if (put_member(out, 2, "snapshots", snaps, 1) != GT_OK)
+	if (put_member(out, 2, "snapshots", snaps, more == NULL) != GT_OK)
+		return GT_ERR;
+	if (more && more(out, ud) != GT_OK)
 		return GT_ERR;
 	fputs("}\n", out);
 	return ferror(out) ? GT_ERR : GT_OK;

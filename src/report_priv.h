@@ -139,4 +139,10 @@ struct json_t *report_json_thresholds(const group_opts *g);
  * (indented, in insertion order) and releases doc. GT_OK or GT_ERR. */
 int report_json_dump(FILE *out, struct json_t *doc);
 
+/* report_json() with more members: more(out, ud) writes them after
+ * "snapshots" and its ",\n", each at column 2, the last one ending in
+ * "\n". */
+int report_json_more(FILE *out, const group_set *s, const report_opts *o,
+		     int (*more)(FILE *out, void *ud), void *ud);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * tool_triage.c - the default command: read dumps, classify, group, flag,
  * report. Exit 0 when nothing is flagged, 1 for a probable leak, 2 on
- * trouble.
+ * trouble. Several inputs are triaged apart, each into its own set, and
+ * reported one by one with a summary; the exit status is the worst.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -25,7 +26,8 @@ static const char usage[] =
 	"stacks and flag probable leaks. Reads pprof debug=2 and debug=1\n"
 	"profiles, panic, fatal error and SIGQUIT output, plain, gzip'd or inside\n"
 	"logs (kubectl, docker, journald prefixes). No FILE or '-' reads stdin.\n"
-	"With several dumps in the input the report describes the last one.\n"
+	"With several dumps in one input the report describes the last one;\n"
+	"several inputs are reported one by one, then summed up.\n"
 	"\n";
 
 static const char usage_tail[] =
@@ -34,7 +36,8 @@ static const char usage_tail[] =
 	"  -V, --version         print the version\n"
 	"\n"
 	"Exit status: 0 no probable leak, 1 probable leak flagged, 2 trouble\n"
-	"(bad usage, unreadable input, not a dump, broken rule file).\n"
+	"(bad usage, unreadable input, not a dump, broken rule file); with\n"
+	"several inputs the worst of them.\n"
 	"See gtriage(1); the rule format is in patterns/README.md.\n";
 
 enum { OPT_LIST_RULES = 512 };
@@ -53,23 +56,101 @@ static void list_rules(const tool_config *c)
 }
 
 /* What a non-dump input looked like, for the one-line error. */
-static void describe_non_dump(const char *name, const parse_stats *st)
+static void describe_non_dump(const char *name, const parse_stats *st,
+			      gt_err *e)
 {
 	if (st->bytes == 0)
-		tool_warn("%s: empty input, no goroutine dump", name);
+		gt_errf(e, "%s: empty input, no goroutine dump", name);
 	else if (st->nul_bytes || st->ctrl_bytes > st->bytes / 100 + 8)
-		tool_warn("%s: binary data (%llu bytes), not a goroutine dump",
-			  name, (unsigned long long)st->bytes);
+		gt_errf(e, "%s: binary data (%llu bytes), not a goroutine dump",
+			name, (unsigned long long)st->bytes);
 	else if (st->race_reports)
-		tool_warn("%s: %llu data race report%s but no goroutine dump "
-			  "(%llu lines)",
-			  name, (unsigned long long)st->race_reports,
-			  st->race_reports == 1 ? "" : "s",
-			  (unsigned long long)st->lines);
+		gt_errf(e, "%s: %llu data race report%s but no goroutine dump "
+			"(%llu lines)",
+			name, (unsigned long long)st->race_reports,
+			st->race_reports == 1 ? "" : "s",
+			(unsigned long long)st->lines);
 	else
-		tool_warn("%s: no goroutine dump found in %llu lines (%llu bytes)",
-			  name, (unsigned long long)st->lines,
-			  (unsigned long long)st->bytes);
+		gt_errf(e, "%s: no goroutine dump found in %llu lines (%llu bytes)",
+			name, (unsigned long long)st->lines,
+			(unsigned long long)st->bytes);
+}
+
+/* Reads and groups one input into in->set; on failure warns, keeps the
+ * message in msg and leaves in->set NULL. Returns its exit status. */
+static int triage_one(report_input *in, const char *arg, const rules *r,
+		      const tool_config *c, char *msg, size_t len)
+{
+	group_set *s = group_set_new(r, &c->group);
+	const group_dump *last;
+	gt_err e = {{0}};
+	int cut = 0;
+
+	in->set = NULL;
+	in->error = msg;
+	msg[0] = 0;
+	if (tool_read(s, arg, c, &cut, &e) != GT_OK) {
+		group_set_free(s);
+		goto bad;
+	}
+	if (cut)
+		tool_warn("%s: input ends early; triaging what arrived", arg);
+	group_set_finish(s, NULL);
+	if ((last = group_set_last(s)) == NULL) {
+		describe_non_dump(in->name, &s->stats, &e);
+		group_set_free(s);
+		goto bad;
+	}
+	in->set = s;
+	return last->nflagged ? EXIT_LEAK : EXIT_CLEAN;
+bad:
+	tool_warn("%s", e.msg);
+	snprintf(msg, len, "%s", e.msg);
+	return EXIT_TROUBLE;
+}
+
+struct inputs_job {
+	const report_input *in;
+	size_t n;
+	const report_opts *o;
+};
+
+static int write_inputs(FILE *f, void *ud, gt_err *e)
+{
+	const struct inputs_job *j = ud;
+
+	return report_write_inputs(f, j->in, j->n, j->o, e);
+}
+
+/* Several inputs: each triaged on its own, then one report of them all. */
+static int triage_many(char **inputs, size_t n, const rules *r,
+		       const tool_config *c)
+{
+	report_input *in = gt_calloc(n, sizeof *in);
+	gt_err *msgs = gt_calloc(n, sizeof *msgs);
+	struct inputs_job j = {in, n, &c->report};
+	gt_err e = {{0}};
+	int rc = EXIT_CLEAN, any = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int one;
+
+		in[i].name = strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i];
+		one = triage_one(&in[i], inputs[i], r, c, msgs[i].msg,
+				 sizeof msgs[i].msg);
+		rc = one > rc ? one : rc;
+		any |= in[i].set != NULL;
+	}
+	if (any && tool_write_output(c->out_path, write_inputs, &j, &e) !=
+			   GT_OK) {
+		tool_warn("%s", e.msg);
+		rc = EXIT_TROUBLE;
+	}
+	for (size_t i = 0; i < n; i++)
+		group_set_free((group_set *)in[i].set);
+	free(in);
+	free(msgs);
+	return rc;
 }
 
 int tool_triage_main(int argc, char **argv)
@@ -122,12 +203,19 @@ int tool_triage_main(int argc, char **argv)
 			  "name a file or pipe one in, or see --help");
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
 	tool_config_finish(&c);
-	c.report.source = ninputs > 1 ? "several inputs"
-			  : strcmp(inputs[0], "-") == 0 ? "<stdin>"
-							: inputs[0];
+	if (ninputs > 1 && c.report.format == REPORT_PROM) {
+		tool_warn("-f prom takes one input (one metrics file per "
+			  "target), got %zu", ninputs);
+		goto out;
+	}
+	c.report.source = strcmp(inputs[0], "-") == 0 ? "<stdin>" : inputs[0];
 
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
+		goto out;
+	}
+	if (ninputs > 1) {
+		rc = triage_many(inputs, ninputs, r, &c);
 		goto out;
 	}
 	s = group_set_new(r, &c.group);
@@ -144,7 +232,8 @@ int tool_triage_main(int argc, char **argv)
 	}
 	group_set_finish(s, NULL);
 	if ((last = group_set_last(s)) == NULL) {
-		describe_non_dump(c.report.source, &s->stats);
+		describe_non_dump(c.report.source, &s->stats, &e);
+		tool_warn("%s", e.msg);
 		goto out;
 	}
 	if (tool_write_report(&c, s, &e) != GT_OK) {

@@ -93,3 +93,47 @@ NO_COLOR=1 "$bin" --color=auto "$s" | grep -q "$(printf '\033')" && ko "NO_COLOR
 # A reader that goes away (head) is not a crash.
 "$bin" -v samples/go1.26-sigquit.txt 2>"$tmp/err" | head -n 1 >/dev/null
 if grep -qi 'sanitizer\|core dumped' "$tmp/err"; then ko "closed pipe"; else ok "closed pipe: no crash"; fi
+
+# Several inputs: each one's report as it gives alone, in order, then the
+# summary; the exit status is the worst of them.
+a=samples/series/app-20261122T041249Z.txt
+b=samples/go1.26-minutes.txt
+"$bin" "$a" >"$tmp/one-a" 2>/dev/null
+"$bin" "$b" >"$tmp/one-b" 2>/dev/null
+"$bin" "$a" "$b" >"$tmp/two" 2>/dev/null
+rc=$?
+{ cat "$tmp/one-a"; echo; cat "$tmp/one-b"; } >"$tmp/want"
+head -n "$(wc -l <"$tmp/want")" "$tmp/two" >"$tmp/got"
+same "two inputs: each reported as alone" "$tmp/want" "$tmp/got"
+if [ $rc = 1 ]; then ok "two inputs: clean and leak exit 1"; else ko "two inputs exit" "exit $rc, want 1"; fi
+"$bin" "$a" samples/go1.26-http2.txt >/dev/null 2>&1
+rc=$?
+if [ $rc = 0 ]; then ok "two clean inputs exit 0"; else ko "two clean inputs exit" "exit $rc, want 0"; fi
+"$bin" "$b" "$tmp/no-such-file" "$a" >"$tmp/three" 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q 'no-such-file' "$tmp/err" &&
+	grep -q "^gtriage: $a: " "$tmp/three"; then
+	ok "unreadable input: exit 2, the others still reported"
+else
+	ko "unreadable input" "exit $rc"
+fi
+# JSON: every element of "inputs" is the input's report alone; the top
+# level is the last readable input's, "inputs" aside.
+"$bin" -f json "$a" >"$tmp/one-a.json" 2>/dev/null
+"$bin" -f json "$b" >"$tmp/one-b.json" 2>/dev/null
+"$bin" -f json "$a" "$tmp/no-such-file" "$b" >"$tmp/three.json" 2>/dev/null
+awk -v dir="$tmp" '
+	/^  "inputs": \[$/ { on = 1; k = 0; next }
+	on && /^  \]$/ { on = 0; next }
+	on && /^    \{$/ { k++ }
+	on { line = substr($0, 5); if (line == "},") line = "}"; print line > (dir "/elem" k) }
+' "$tmp/three.json"
+same "json inputs[0] == the first input alone" "$tmp/one-a.json" "$tmp/elem1"
+same "json inputs[2] == the last input alone" "$tmp/one-b.json" "$tmp/elem3"
+if grep -q '"error": ".*no-such-file' "$tmp/elem2"; then ok "json inputs[1] holds the error"; else ko "json inputs[1] error"; fi
+sed '/^  "inputs": \[$/,$d' "$tmp/three.json" | sed '$s/,$//' >"$tmp/top.json"
+sed '$d' "$tmp/one-b.json" >"$tmp/top-want.json"
+same "json top level == the last readable input" "$tmp/top-want.json" "$tmp/top.json"
+"$bin" -f prom "$a" "$b" >/dev/null 2>&1
+rc=$?
+if [ $rc = 2 ]; then ok "-f prom refuses several inputs"; else ko "-f prom several inputs" "exit $rc"; fi
