@@ -117,26 +117,32 @@ double trend_mann_kendall(const uint64_t *x, size_t n, long *s_out)
 	return erfc(fabs(z) / sqrt(2.0));
 }
 
-/* Least-squares slope of c against x over the points with keep[i] (all
- * when keep is NULL); *span gets the x range they cover. 0 without two
- * distinct x. */
-static double ls_slope(const uint64_t *c, const double *x, const int *keep,
-		       size_t n, double *span)
+/* Least-squares slope of c: against time in hours over the points with a
+ * known time when when is given, else against the snapshot index; *span
+ * gets the x range those points cover. 0 without two distinct x. */
+static double ls_slope(const uint64_t *c, const double *when, size_t n,
+		       double *span)
 {
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0, lo = 0, hi = 0, den;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0, t0 = 0, lo = 0, hi = 0;
+	double den;
 	size_t i;
 
 	*span = 0;
 	for (i = 0; i < n; i++) {
-		double y = (double)c[i];
+		double x, y = (double)c[i];
 
-		if (keep && !keep[i])
+		if (when && when[i] <= 0)
 			continue;
-		if (m == 0 || x[i] < lo)
-			lo = x[i];
-		if (m == 0 || x[i] > hi)
-			hi = x[i];
-		sx += x[i], sy += y, sxx += x[i] * x[i], sxy += x[i] * y, m++;
+		/* hours from the first timed point: epoch seconds squared
+		 * would lose precision */
+		if (when && m == 0)
+			t0 = when[i];
+		x = when ? (when[i] - t0) / 3600.0 : (double)i;
+		if (m == 0 || x < lo)
+			lo = x;
+		if (m == 0 || x > hi)
+			hi = x;
+		sx += x, sy += y, sxx += x * x, sxy += x * y, m++;
 	}
 	if (m < 2)
 		return 0;
@@ -147,36 +153,22 @@ static double ls_slope(const uint64_t *c, const double *x, const int *keep,
 	return (m * sxy - sx * sy) / den;
 }
 
-/* The least-squares slope per hour over the points with a known time,
- * and the rise of that line across the window (*rise): over the timed
- * points when there are two distinct times, else over the snapshots as
- * if evenly spaced. Only the slope carries the level-free part of the
- * growth, so the rise is what the absolute threshold looks at. */
+/* The least-squares slope per hour over the points with a known time
+ * (0 without two distinct times), and in *rise the rise of the line
+ * across the window: over the timed points, or over the snapshots as if
+ * evenly spaced when there are no two times. The rise is what the
+ * absolute threshold looks at: unlike last less first, one noisy end
+ * point barely moves it. */
 static double slope_and_rise(const uint64_t *c, const double *when, size_t n,
 			     double *rise)
 {
-	double *x = gt_malloc(n * sizeof *x), t0 = 0, span, per_hour = 0;
-	int *keep = gt_malloc(n * sizeof *keep);
-	size_t i;
+	double span = 0, per_hour = when ? ls_slope(c, when, n, &span) : 0;
 
-	for (i = 0; i < n; i++) {
-		keep[i] = when && when[i] > 0;
-		/* hours from the first timed point: epoch seconds squared
-		 * would lose precision */
-		if (keep[i] && t0 == 0)
-			t0 = when[i];
-		x[i] = keep[i] ? (when[i] - t0) / 3600.0 : 0;
-	}
-	per_hour = ls_slope(c, x, keep, n, &span);
 	*rise = per_hour * span;
 	if (span <= 0) {
-		for (i = 0; i < n; i++)
-			x[i] = (double)i;
-		*rise = ls_slope(c, x, NULL, n, &span) * span;
+		*rise = ls_slope(c, NULL, n, &span) * span;
 		per_hour = 0;
 	}
-	free(x);
-	free(keep);
 	return per_hour;
 }
 
