@@ -62,14 +62,17 @@ if ! (cd "$here/server" && "$GO" build -trimpath -o "$W/server" .) >"$W/build.lo
 fi
 ok "build the Go test server ($("$GO" version | cut -d' ' -f3))"
 
-# start_server NAME: starts a fresh server, sets PORT and B (base URL).
+# start_server NAME [SERVER ARGS...]: starts a fresh server, sets PORT and B
+# (base URL).
 start_server() {
-	rm -f "$W/$1.port"
-	"$W/server" -addr-file "$W/$1.port" -limit 120s >"$W/$1.log" 2>&1 &
+	n=$1
+	shift
+	rm -f "$W/$n.port"
+	"$W/server" -addr-file "$W/$n.port" -limit 120s "$@" >"$W/$n.log" 2>&1 &
 	pids="$pids $!"
 	i=0
-	while [ ! -s "$W/$1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	PORT=$(cat "$W/$1.port" 2>/dev/null)
+	while [ ! -s "$W/$n.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	PORT=$(cat "$W/$n.port" 2>/dev/null)
 	B=http://127.0.0.1:$PORT
 	[ -n "$PORT" ]
 }
@@ -203,6 +206,18 @@ else bad "watch: main.leakyWaiter growth '${g}'/h" "$W/watch.out"; fi
 if ! in_growing "$W/watch.out" main.poolWorker && grep -q "8 -> 8 .*main.poolWorker" "$W/watch.out"; then
 	ok "watch: the pool of 8 is not growing"
 else bad "watch: the pool" "$W/watch.out"; fi
+
+# A leak already large (10,000 goroutines, as after hours) that keeps
+# rising by 20 a second: four fetches a second apart rise by well under
+# 20% of the first count, and the leak is still growing.
+start_server backlog -backlog 10000 || bad "start a server with a large leak"
+run backlog watch "$B/debug/pprof/goroutine" --interval 1s --count 4
+if [ "$RC" = 1 ] && in_growing "$W/backlog.out" main.leakyWaiter &&
+	! in_growing "$W/backlog.out" main.poolWorker; then
+	ok "watch: a leak already at 10,000 that keeps rising is growing, the pool not (exit 1)"
+else
+	bad "watch on a large leak: exit $RC" "$W/backlog.out"
+fi
 
 # watch ended by SIGINT prints the final report and exits by itself
 # (signalled directly: timeout(1) would pass SIGINT on more than once)

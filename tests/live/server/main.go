@@ -45,12 +45,18 @@ func leakAt(perSecond int) {
 	tick := time.NewTicker(time.Second / time.Duration(perSecond))
 	defer tick.Stop()
 	for range tick.C {
-		ch := make(chan struct{})
-		leakMu.Lock()
-		leaked = append(leaked, ch)
-		leakMu.Unlock()
-		go leakyWaiter(ch)
+		spawnLeak()
 	}
+}
+
+// spawnLeak starts one leaking goroutine; the backlog and the steady leak
+// share it, so they share a stack and a fingerprint.
+func spawnLeak() {
+	ch := make(chan struct{})
+	leakMu.Lock()
+	leaked = append(leaked, ch)
+	leakMu.Unlock()
+	go leakyWaiter(ch)
 }
 
 // poolWorker is the healthy part: a fixed pool waiting for jobs.
@@ -90,6 +96,7 @@ func main() {
 	addrFile := flag.String("addr-file", "", "write the port here once serving")
 	limit := flag.Duration("limit", 120*time.Second, "exit after this long")
 	rate := flag.Int("leak", 20, "goroutines leaked per second")
+	backlog := flag.Int("backlog", 0, "goroutines already leaked at start, as in a process that has leaked for hours")
 	freePort := flag.Bool("free-port", false, "print a port nobody listens on, and exit")
 	flag.Parse()
 
@@ -106,6 +113,9 @@ func main() {
 
 	for i := 0; i < poolSize; i++ {
 		go poolWorker(i)
+	}
+	for i := 0; i < *backlog; i++ {
+		spawnLeak()
 	}
 	if *rate > 0 {
 		go leakAt(*rate)
