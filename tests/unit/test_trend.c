@@ -739,6 +739,43 @@ static void test_tool_reordered(void **state)
 	assert_string_equal(counts, "10 20 30");
 }
 
+/* `gtriage trend` over files: a leak at 254 that rises by 10 every 10 s
+ * to 304 is growing, whatever its level, next to a pool wobbling around
+ * 64; --min-rise brings the relative test back. Size thresholds are out
+ * of reach here, so no group is flagged by them. */
+static void test_tool_at_a_level(void **state)
+{
+	const unsigned pool[] = {64, 61, 67, 62, 66, 64};
+	char p[6][256], labels[512], counts[128];
+	const char *args[10];
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		char name[64], *txt = app_text(254 + 10 * (unsigned)i, pool[i],
+					       (unsigned)i);
+
+		snprintf(name, sizeof name, "app-20261122T0405%02dZ.txt",
+			 10 * i);
+		write_file(name, txt, 0);
+		free(txt);
+		snprintf(p[i], sizeof p[i], "%s/%s", tmpdir, name);
+		args[i] = p[i];
+	}
+	args[6] = "--min-count";
+	args[7] = "100000";
+	args[8] = "--min-share";
+	args[9] = "1";
+	assert_int_equal(run_trend(args, 10, labels, sizeof labels, counts,
+				   sizeof counts),
+			 EXIT_LEAK);
+	assert_string_equal(counts, "254 264 274 284 294 304");
+	args[8] = "--min-rise";
+	args[9] = "0.2";
+	assert_int_equal(run_trend(args, 10, labels, sizeof labels, counts,
+				   sizeof counts),
+			 EXIT_CLEAN);
+}
+
 static void test_tool_renamed(void **state)
 {
 	/* names without a time: modification times order them */
@@ -856,6 +893,8 @@ int main(void)
 		cmocka_unit_test(test_steady_share_not_flagged),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test_setup_teardown(test_tool_reordered, setup_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_tool_at_a_level, setup_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_tool_renamed, setup_dir,
 						remove_dir),
