@@ -4,8 +4,10 @@
  *
  * A leak shows as a group whose count keeps rising from snapshot to
  * snapshot; a worker pool stays flat, a burst of requests goes up and down,
- * a deploy or a cache warm-up is one step. The test asks for growth that is
- * large enough, not a single step, and monotonic enough not to be noise.
+ * a deploy or a cache warm-up is one step. The test asks for a rise that is
+ * large enough in goroutines, not a single step, and monotonic enough not
+ * to be noise; it never weighs the rise against the level, so a leak that
+ * is already large cannot hide behind its own size.
  */
 #include "trend.h"
 
