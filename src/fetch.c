@@ -5,6 +5,7 @@
  * one multi handle. Failures become one-line messages naming the URL and
  * what went wrong in the words a user would check next.
  */
+#define _GNU_SOURCE /* memmem */
 #include "fetch.h"
 
 #include <ctype.h>
@@ -35,6 +36,275 @@ int fetch_is_url(const char *s)
 {
 	return strncasecmp(s, "http://", 7) == 0 ||
 	       strncasecmp(s, "https://", 8) == 0;
+}
+
+/* ---- what may be shown -------------------------------------------------- */
+
+/* A URL's longest shown form in a message: a gt_err has room for it and
+ * the reason after it. */
+#define URL_SHOWN_MAX 256
+
+/* Query parameters whose value is a credential: substrings of the
+ * lower-cased name. Blanking a harmless value costs nothing; showing a
+ * token in a CI log is the leak this exists for. */
+static int secret_param(const char *name, size_t n)
+{
+	static const char *const words[] = {
+		"token", "pass", "secret", "key", "auth",
+		"sig",   "session", "credential", "pwd", "jwt",
+	};
+	char low[64];
+	size_t i;
+
+	if (n >= sizeof low)
+		n = sizeof low - 1;
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[n] = '\0';
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Where a URL quoted in running text ends. */
+static int url_stop(char c)
+{
+	return (unsigned char)c <= ' ' || c == '"' || c == '\'' || c == '<' ||
+	       c == '>' || c == '`' || c == 0x7f;
+}
+
+static size_t put(char *out, size_t o, const char *s, size_t n)
+{
+	memcpy(out + o, s, n);
+	return o + n;
+}
+
+/* Copies the URL s[a..end) (a is just past "://") redacted; returns o. */
+static size_t put_url(char *out, size_t o, const char *s, size_t a,
+		      size_t end)
+{
+	size_t host = a, auth_end = a, k, q, frag;
+
+	while (auth_end < end && s[auth_end] != '/' && s[auth_end] != '?' &&
+	       s[auth_end] != '#')
+		auth_end++;
+	/* the last '@' ends the userinfo, as libcurl parses it */
+	for (k = a; k < auth_end; k++)
+		if (s[k] == '@')
+			host = k + 1;
+	if (host > a) {
+		const char *colon = memchr(s + a, ':', host - 1 - a);
+
+		if (colon)
+			o = put(out, o, s + a, (size_t)(colon + 1 - (s + a)));
+		o = put(out, o, "***@", 4);
+	}
+	o = put(out, o, s + host, auth_end - host);
+	for (q = auth_end; q < end && s[q] != '?' && s[q] != '#'; q++)
+		;
+	for (frag = q; frag < end && s[frag] != '#'; frag++)
+		;
+	o = put(out, o, s + auth_end, q - auth_end);
+	if (q < frag) {
+		/* "?a=1&token=x" */
+		k = q + 1;
+		o = put(out, o, "?", 1);
+		while (k < frag) {
+			size_t pe = k, eq;
+
+			while (pe < frag && s[pe] != '&' && s[pe] != ';')
+				pe++;
+			for (eq = k; eq < pe && s[eq] != '='; eq++)
+				;
+			if (eq < pe && secret_param(s + k, eq - k)) {
+				o = put(out, o, s + k, eq + 1 - k);
+				o = put(out, o, "***", 3);
+			} else {
+				o = put(out, o, s + k, pe - k);
+			}
+			if (pe < frag)
+				o = put(out, o, s + pe, 1);
+			k = pe + 1;
+		}
+	}
+	return put(out, o, s + frag, end - frag);
+}
+
+char *fetch_url_display(const char *s)
+{
+	size_t n = strlen(s), i = 0, o = 0;
+	/* each redaction adds at most 3 bytes and needs at least one '@',
+	 * '=' or ':' of the input */
+	char *out = gt_malloc(4 * n + 16);
+	const char *sep;
+
+	while (i < n && (sep = strstr(s + i, "://")) != NULL) {
+		size_t a = (size_t)(sep - s) + 3, end = a;
+
+		while (end < n && !url_stop(s[end]))
+			end++;
+		o = put(out, o, s + i, a - i);
+		o = put_url(out, o, s, a, end);
+		i = end;
+	}
+	o = put(out, o, s + i, n - i);
+	out[o] = '\0';
+	return out;
+}
+
+/* The URL as messages show it: redacted, and cut in the middle when long
+ * so the reason after it is never cut off. Caller frees. */
+static char *shown_url(const char *url)
+{
+	char *d = fetch_url_display(url);
+	size_t n = strlen(d), head = URL_SHOWN_MAX * 2 / 3,
+	       tail = URL_SHOWN_MAX - head - 3;
+
+	if (n > URL_SHOWN_MAX) {
+		memcpy(d + head, "...", 3);
+		memmove(d + head + 3, d + n - tail, tail + 1);
+	}
+	return d;
+}
+
+/* Blanks every occurrence of one secret in msg. Shorter ones are left:
+ * two characters would blank half of any message, and the code never
+ * formats a secret into one; this is for text from libcurl and servers. */
+static void scrub(char *msg, const char *sec, size_t len)
+{
+	char *p = msg;
+	size_t n;
+
+	if (len < 4)
+		return;
+	n = strlen(msg);
+	while ((p = memmem(p, n - (size_t)(p - msg), sec, len)) != NULL) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + len, n - (size_t)(p + len - msg) + 1);
+		n -= len - 3;
+		p += 3;
+	}
+}
+
+static int hexval(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0'
+	       : isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10
+					    : -1;
+}
+
+/* A secret as given and, percent-decoded, as libcurl may quote it. */
+static void scrub_both(char *msg, const char *sec, size_t len)
+{
+	char dec[512];
+	size_t i, n = 0;
+
+	scrub(msg, sec, len);
+	if (memchr(sec, '%', len) == NULL || len >= sizeof dec)
+		return;
+	for (i = 0; i < len; i++) {
+		if (sec[i] == '%' && i + 2 < len && hexval(sec[i + 1]) >= 0 &&
+		    hexval(sec[i + 2]) >= 0) {
+			dec[n++] = (char)(hexval(sec[i + 1]) * 16 + hexval(sec[i + 2]));
+			i += 2;
+		} else {
+			dec[n++] = sec[i];
+		}
+	}
+	scrub(msg, dec, n);
+}
+
+/* The credentials of one URL: its userinfo password and secret query
+ * values. */
+static void scrub_url(char *msg, const char *url)
+{
+	const char *a = strstr(url, "://"), *end, *at = NULL, *k, *colon;
+
+	if (a == NULL)
+		return;
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	for (k = a; k < end; k++)
+		if (*k == '@')
+			at = k;
+	if (at) {
+		colon = memchr(a, ':', (size_t)(at - a));
+		if (colon)
+			scrub_both(msg, colon + 1, (size_t)(at - colon - 1));
+		else
+			scrub_both(msg, a, (size_t)(at - a));
+	}
+	if (*end != '?')
+		return;
+	for (k = end + 1; *k && *k != '#';) {
+		size_t pl = strcspn(k, "&;#"), nl = strcspn(k, "=&;#");
+
+		if (nl < pl && secret_param(k, nl))
+			scrub_both(msg, k + nl + 1, pl - nl - 1);
+		k += pl;
+		if (*k == '&' || *k == ';')
+			k++;
+	}
+}
+
+/* The value of a credential header ("Authorization: Bearer x"): all of it
+ * and its parts (the token after the scheme, each cookie's value). */
+static void scrub_header(char *msg, const char *h)
+{
+	static const char *const names[] = {"authorization",
+					    "proxy-authorization", "cookie"};
+	size_t nl = strcspn(h, ":"), i, vl;
+	const char *v;
+	int hit = 0;
+
+	while (nl > 0 && h[nl - 1] == ' ')
+		nl--;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == nl && strncasecmp(h, names[i], nl) == 0)
+			hit = 1;
+	if (!hit || h[strcspn(h, ":")] != ':')
+		return;
+	v = h + strcspn(h, ":") + 1;
+	v += strspn(v, " \t");
+	vl = strlen(v);
+	while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		vl--;
+	scrub(msg, v, vl);
+	while (vl > 0) {
+		/* "Bearer x", "a=1; b=2": each value after a space or '=' */
+		size_t part = strcspn(v, " ;,=");
+
+		if (part >= vl)
+			break;
+		v += part + 1;
+		vl -= part + 1;
+		part = strcspn(v, " ;,");
+		scrub(msg, v, part < vl ? part : vl);
+	}
+}
+
+/* Every message leaving this module: URLs in it redacted (libcurl's text
+ * and a server's reason may quote one, with a redirect's userinfo), and
+ * any credential given for the transfer blanked. */
+static void clean_msg(gt_err *e, const char *url, const fetch_opts *o)
+{
+	char *d = fetch_url_display(e->msg);
+	size_t i;
+
+	snprintf(e->msg, sizeof e->msg, "%s", d);
+	free(d);
+	scrub_url(e->msg, url);
+	if (o->userpwd) {
+		const char *c = strchr(o->userpwd, ':');
+
+		if (c)
+			scrub(e->msg, c + 1, strlen(c + 1));
+		else
+			scrub(e->msg, o->userpwd, strlen(o->userpwd));
+	}
+	for (i = 0; i < o->nheaders; i++)
+		scrub_header(e->msg, o->headers[i]);
 }
 
 /* ---- URL normalisation -------------------------------------------------- */
@@ -115,6 +385,7 @@ typedef struct xfer {
 	fetch_job *job;
 	CURL *h;
 	char *url;             /* normalised */
+	char *shown;           /* url as messages show it */
 	input_stream *in;
 	uint64_t dumps_before;
 	char errbuf[CURL_ERROR_SIZE];
@@ -257,7 +528,7 @@ static int setup(xfer *x, const fetch_opts *o, struct curl_slist *hdrs,
 	}
 #undef SET
 	if (rc != CURLE_OK)
-		return gt_errf(e, "%s: libcurl: %s", x->url,
+		return gt_errf(e, "%s: libcurl: %s", x->shown,
 			       curl_easy_strerror(rc));
 	return GT_OK;
 }
@@ -327,10 +598,10 @@ static void http_error(xfer *x, gt_err *e)
 		       "credentials)";
 	error_page_line(x, said, sizeof said);
 	if (said[0] && strcasecmp(said, reason) != 0)
-		gt_errf(e, "%s: HTTP %ld %s: %s%s", x->url, st, reason, said,
+		gt_errf(e, "%s: HTTP %ld %s: %s%s", x->shown, st, reason, said,
 			hint);
 	else
-		gt_errf(e, "%s: HTTP %ld%s%s%s", x->url, st, *reason ? " " : "",
+		gt_errf(e, "%s: HTTP %ld%s%s%s", x->shown, st, *reason ? " " : "",
 			reason, hint);
 }
 
@@ -416,60 +687,60 @@ static void curl_error(xfer *x, CURLcode c, const fetch_opts *o, gt_err *e)
 	switch (c) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		where(x, 0, at, sizeof at);
-		gt_errf(e, "%s: cannot resolve host %s (DNS)", x->url, at);
+		gt_errf(e, "%s: cannot resolve host %s (DNS)", x->shown, at);
 		return;
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		gt_errf(e, "%s: cannot resolve the proxy (DNS; from the *_proxy "
-			   "variables): %s", x->url, detail(x, c));
+			   "variables): %s", x->shown, detail(x, c));
 		return;
 	case CURLE_COULDNT_CONNECT:
 		where(x, 1, at, sizeof at);
 		if (oserr == ECONNREFUSED)
 			gt_errf(e, "%s: connection refused by %s (is the "
 				   "program running and serving there?)",
-				x->url, at);
+				x->shown, at);
 		else if (oserr)
-			gt_errf(e, "%s: cannot connect to %s: %s", x->url, at,
+			gt_errf(e, "%s: cannot connect to %s: %s", x->shown, at,
 				strerror((int)oserr));
 		else
-			gt_errf(e, "%s: cannot connect to %s: %s", x->url, at,
+			gt_errf(e, "%s: cannot connect to %s: %s", x->shown, at,
 				detail(x, c));
 		return;
 	case CURLE_OPERATION_TIMEDOUT:
 		if (connect <= 0 && (o->timeout <= 0 ||
 				     total < (double)o->timeout - 0.5))
 			gt_errf(e, "%s: no connection within %ld s "
-				   "(--connect-timeout)", x->url,
+				   "(--connect-timeout)", x->shown,
 				o->connect_timeout);
 		else if (connect <= 0)
 			gt_errf(e, "%s: timed out after %ld s (--max-time) "
-				   "while connecting", x->url, o->timeout);
+				   "while connecting", x->shown, o->timeout);
 		else if (!x->started)
 			gt_errf(e, "%s: timed out after %ld s (--max-time) "
-				   "waiting for the response", x->url,
+				   "waiting for the response", x->shown,
 				o->timeout);
 		else
 			gt_errf(e, "%s: timed out after %ld s (--max-time), "
-				   "%llu bytes received", x->url, o->timeout,
+				   "%llu bytes received", x->shown, o->timeout,
 				(unsigned long long)j->bytes);
 		return;
 	case CURLE_TOO_MANY_REDIRECTS:
-		gt_errf(e, "%s: more than %ld redirects (--max-redirs)", x->url,
+		gt_errf(e, "%s: more than %ld redirects (--max-redirs)", x->shown,
 			o->max_redirs);
 		return;
 	case CURLE_GOT_NOTHING:
 		gt_errf(e, "%s: the server closed the connection without a "
-			   "response", x->url);
+			   "response", x->shown);
 		return;
 	case CURLE_ABORTED_BY_CALLBACK:
-		gt_errf(e, "%s: interrupted", x->url);
+		gt_errf(e, "%s: interrupted", x->shown);
 		return;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		gt_errf(e, "%s: %s (only http and https are fetched)", x->url,
+		gt_errf(e, "%s: %s (only http and https are fetched)", x->shown,
 			detail(x, c));
 		return;
 	case CURLE_URL_MALFORMAT:
-		gt_errf(e, "%s: not a valid URL: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: not a valid URL: %s", x->shown, detail(x, c));
 		return;
 	default:
 		break;
@@ -477,14 +748,14 @@ static void curl_error(xfer *x, CURLcode c, const fetch_opts *o, gt_err *e)
 	if (c == CURLE_PEER_FAILED_VERIFICATION)
 		gt_errf(e, "%s: TLS: the server's certificate cannot be trusted "
 			   "(%s); give its CA with --cacert FILE, or -k to skip "
-			   "the check", x->url, detail(x, c));
+			   "the check", x->shown, detail(x, c));
 	else if (is_tls_error(c))
-		gt_errf(e, "%s: TLS: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: TLS: %s", x->shown, detail(x, c));
 	else if (is_cut(c))
 		gt_errf(e, "%s: the connection broke before the body: %s",
-			x->url, detail(x, c));
+			x->shown, detail(x, c));
 	else
-		gt_errf(e, "%s: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: %s", x->shown, detail(x, c));
 }
 
 /* The body arrived but held no dump: say what it was. */
@@ -501,20 +772,20 @@ static void not_a_dump(xfer *x, gt_err *e)
 		what[0] = '\0';
 	if (x->job->bytes == 0)
 		gt_errf(e, "%s: empty response (HTTP %ld), no goroutine dump",
-			x->url, x->job->status);
+			x->shown, x->job->status);
 	else if (ct && strncasecmp(ct, "text/html", 9) == 0)
 		gt_errf(e, "%s: got an HTML page (%s, %llu bytes), not a "
 			   "goroutine dump: a login page or a wrong path?",
-			x->url, ct, (unsigned long long)x->job->bytes);
+			x->shown, ct, (unsigned long long)x->job->bytes);
 	else if (st->nul_bytes || st->ctrl_bytes > st->bytes / 100 + 8)
 		gt_errf(e, "%s: binary data (%llu bytes%s), not a text goroutine "
 			   "dump (pprof's default debug=0 is a protobuf: ask "
 			   "for ?debug=2)",
-			x->url, (unsigned long long)x->job->bytes, what);
+			x->shown, (unsigned long long)x->job->bytes, what);
 	else
 		gt_errf(e, "%s: no goroutine dump in the response (%llu lines, "
 			   "%llu bytes%s)",
-			x->url, (unsigned long long)st->lines,
+			x->shown, (unsigned long long)st->lines,
 			(unsigned long long)x->job->bytes, what);
 }
 
@@ -524,7 +795,7 @@ static void name_url(const xfer *x, gt_err *e)
 	char tmp[sizeof e->msg];
 
 	memcpy(tmp, e->msg, sizeof tmp);
-	gt_errf(e, "%s: %s", x->url, tmp);
+	gt_errf(e, "%s: %s", x->shown, tmp);
 }
 
 /* After the transfer: finish the parse and settle the job's result. */
@@ -563,7 +834,7 @@ static void settle(xfer *x, CURLcode c, const fetch_opts *o)
 		if (j->cut)
 			gt_errf(&j->err, "%s: the %s broke after %llu bytes, "
 					 "before any goroutine dump",
-				x->url, c == CURLE_OK ? "gzip stream" : "connection",
+				x->shown, c == CURLE_OK ? "gzip stream" : "connection",
 				(unsigned long long)j->bytes);
 		else
 			not_a_dump(x, &j->err);
@@ -615,7 +886,12 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 		jobs[i].bytes = 0;
 		jobs[i].when = 0;
 		jobs[i].seconds = 0;
-		gt_errf(&jobs[i].err, "%s: not fetched", jobs[i].url);
+		{
+			char *d = shown_url(jobs[i].url);
+
+			gt_errf(&jobs[i].err, "%s: not fetched", d);
+			free(d);
+		}
 	}
 	if (global_ready(e) != GT_OK)
 		return GT_ERR;
@@ -628,12 +904,13 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 
 		x->job = &jobs[i];
 		x->url = fetch_normalize_url(jobs[i].url);
+		x->shown = shown_url(x->url);
 		x->in = input_new(jobs[i].p);
 		x->dumps_before = parse_get_stats(jobs[i].p)->dumps;
 		gettimeofday(&x->t0, NULL);
 		if ((x->h = curl_easy_init()) == NULL) {
 			gt_errf(&jobs[i].err, "%s: libcurl: cannot create a "
-					      "handle", x->url);
+					      "handle", x->shown);
 			x->done = 1;
 			continue;
 		}
@@ -688,6 +965,7 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 			curl_multi_remove_handle(m, x->h);
 			settle(x, CURLE_ABORTED_BY_CALLBACK, o);
 		}
+		clean_msg(&jobs[i].err, jobs[i].url, o);
 		if (jobs[i].rc != GT_OK && rc == GT_OK) {
 			rc = GT_ERR;
 			if (e)
@@ -697,6 +975,7 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 			curl_easy_cleanup(x->h);
 		input_free(x->in);
 		free(x->url);
+		free(x->shown);
 	}
 	free(xs);
 	curl_slist_free_all(hdrs);

@@ -86,7 +86,7 @@ int tool_triage_main(int argc, char **argv)
 	rules *r = NULL;
 	group_set *s = NULL;
 	const group_dump *last;
-	char **inputs;
+	char **inputs, *shown = NULL;
 	size_t ninputs, i;
 	int rc = EXIT_TROUBLE, ch, listing = 0;
 
@@ -121,10 +121,14 @@ int tool_triage_main(int argc, char **argv)
 		tool_warn("reading a dump from the terminal (end with Ctrl-D); "
 			  "name a file or pipe one in, or see --help");
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
+	if (tool_check_output(c.out_path, (const char *const *)inputs, ninputs,
+			      &e) != GT_OK) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
 	tool_config_finish(&c);
-	c.report.source = ninputs > 1 ? "several inputs"
-			  : strcmp(inputs[0], "-") == 0 ? "<stdin>"
-							: inputs[0];
+	shown = tool_display_name(inputs[0]);
+	c.report.source = ninputs > 1 ? "several inputs" : shown;
 
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
@@ -138,9 +142,13 @@ int tool_triage_main(int argc, char **argv)
 			tool_warn("%s", e.msg);
 			goto out;
 		}
-		if (cut)
+		if (cut) {
+			char *name = tool_display_name(inputs[i]);
+
 			tool_warn("%s: input ends early; triaging what arrived",
-				  inputs[i]);
+				  name);
+			free(name);
+		}
 	}
 	group_set_finish(s, NULL);
 	if ((last = group_set_last(s)) == NULL) {
@@ -153,6 +161,7 @@ int tool_triage_main(int argc, char **argv)
 	}
 	rc = last->nflagged ? EXIT_LEAK : EXIT_CLEAN;
 out:
+	free(shown);
 	group_set_free(s);
 	rules_free(r);
 	tool_config_free(&c);
