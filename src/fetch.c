@@ -120,6 +120,15 @@ static size_t put_url(char *out, size_t o, const char *s, size_t a,
 			if (eq < pe && secret_param(s + k, eq - k)) {
 				o = put(out, o, s + k, eq + 1 - k);
 				o = put(out, o, "***", 3);
+			} else if (eq < pe && memmem(s + eq, pe - eq, "://", 3)) {
+				/* "?next=http://user:pw@host/": a URL in a value */
+				char *v = gt_strndup(s + eq + 1, pe - eq - 1),
+				     *d = fetch_url_display(v);
+
+				o = put(out, o, s + k, eq + 1 - k);
+				o = put(out, o, d, strlen(d));
+				free(d);
+				free(v);
 			} else {
 				o = put(out, o, s + k, pe - k);
 			}
