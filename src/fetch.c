@@ -153,6 +153,10 @@ char *fetch_url_display(const char *s)
 
 		while (end < n && !url_stop(s[end]))
 			end++;
+		/* "URL: reason", "(URL)." in running text: the punctuation
+		 * after a URL is not part of it */
+		while (end > a && strchr(":,.;)!?", s[end - 1]))
+			end--;
 		o = put(out, o, s + i, a - i);
 		o = put_url(out, o, s, a, end);
 		i = end;
@@ -244,6 +248,7 @@ static void scrub_url(char *msg, const char *url)
 		else
 			scrub_both(msg, a, (size_t)(at - a));
 	}
+	end += strcspn(end, "?#");
 	if (*end != '?')
 		return;
 	for (k = end + 1; *k && *k != '#';) {
