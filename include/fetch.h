@@ -30,16 +30,6 @@ void fetch_opts_default(fetch_opts *o);
 /* 1 if s is an http:// or https:// URL (scheme in any case). */
 int fetch_is_url(const char *s);
 
-/* A copy of s safe to print, the one place credentials are taken out:
- * in every URL inside s (any scheme://, so a URL quoted by libcurl or a
- * redirect counts too) the userinfo's password becomes "***"
- * ("user:***@"; a userinfo without ':' may be a token: "***@"), and so
- * does the value of every query parameter whose name says it is a secret
- * (token, pass, secret, key, auth, sig, session, credential, pwd, jwt).
- * Everything else is kept. Used wherever an input becomes a display or
- * source name and on every fetch error. Caller frees. */
-char *fetch_url_display(const char *s);
-
 /* The URL to fetch: adds debug=2 to a /debug/pprof/goroutine (or
  * goroutineleak) path that has no debug parameter, and that whole path to
  * a URL that names only a host ("http://host:6060"). Caller frees. */
@@ -48,8 +38,8 @@ char *fetch_normalize_url(const char *url);
 /* Fetches url and feeds the body through a new input_stream into p, then
  * finishes the parse. *cut is set when the transfer broke off mid-body
  * (what arrived has been parsed). Errors say what happened: DNS, connect,
- * TLS, timeout, HTTP status, each with the URL as fetch_url_display()
- * shows it, cut in the middle past 256 bytes so the reason always fits;
+ * TLS, timeout, HTTP status, each with the URL as redact_url() shows
+ * it, cut in the middle past 256 bytes so the reason always fits;
  * no credential of the URL, -u or an Authorization, Proxy-Authorization
  * or Cookie header is ever in a message; a body holding no
  * goroutine dump is an error too (naming an HTML page as such). */

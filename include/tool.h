@@ -65,7 +65,7 @@ int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 	      gt_err *e);
 
 /* The name an input goes by in messages and reports: "<stdin>" for "-",
- * a URL as fetch_url_display() shows it (no credentials), a path as
+ * a URL as redact_url() shows it (no credentials), a path as
  * given. Caller frees. */
 char *tool_display_name(const char *input);
 

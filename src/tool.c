@@ -19,6 +19,7 @@
 
 #include "builtin_rules.h"
 #include "input.h"
+#include "redact.h"
 
 enum {
 	OPT_GROUP_BY = 256,
@@ -353,7 +354,7 @@ char *tool_display_name(const char *input)
 	if (strcmp(input, "-") == 0)
 		return gt_strndup("<stdin>", 7);
 	if (fetch_is_url(input))
-		return fetch_url_display(input);
+		return redact_url(input);
 	return gt_strndup(input, strlen(input));
 }
 

@@ -472,40 +472,6 @@ static void test_many(void **state)
 		parse_free(p[i]);
 }
 
-/* What a URL shows: no password, no secret query value, the rest kept. */
-static void test_display(void **state)
-{
-	static const struct {
-		const char *in, *want;
-	} t[] = {
-		{"http://host:6060/debug/pprof/goroutine",
-		 "http://host:6060/debug/pprof/goroutine"},
-		{"http://user:s3cret@host:6060/x", "http://user:***@host:6060/x"},
-		{"https://tok3n@host/", "https://***@host/"},
-		{"http://u:p@ss@host/", "http://u:***@host/"},
-		{"http://host/p?a=1&token=abc&Password=x#f",
-		 "http://host/p?a=1&token=***&Password=***#f"},
-		{"http://host/p?debug=2&access_token=", "http://host/p?debug=2&access_token=***"},
-		{"http://host/r?next=http://u:pw@other/&sig=z",
-		 "http://host/r?next=http://u:***@other/&sig=***"},
-		{"Location: ftp://a:b@c/d and http://e:f@g/ end",
-		 "Location: ftp://a:***@c/d and http://e:***@g/ end"},
-		{"/var/log/app.log", "/var/log/app.log"},
-		{"http://h@", "http://***@"},
-		{"", ""},
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		char *d = fetch_url_display(t[i].in);
-
-		if (strcmp(d, t[i].want) != 0)
-			fail_msg("%s: got '%s', want '%s'", t[i].in, d, t[i].want);
-		free(d);
-	}
-}
-
 /* No credential in any message: not the URL's, not -u's, not a header's,
  * even when the server quotes them back. */
 static void test_no_secret_in_errors(void **state)
@@ -605,7 +571,6 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_stop),
-		cmocka_unit_test(test_display),
 		cmocka_unit_test(test_no_secret_in_errors),
 		cmocka_unit_test(test_long_url),
 	};
