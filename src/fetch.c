@@ -362,8 +362,8 @@ static void http_error(xfer *x, gt_err *e)
 		gt_errf(e, "%s: HTTP %ld %s: %s%s", x->shown, st, reason, said,
 			hint);
 	else
-		gt_errf(e, "%s: HTTP %ld%s%s%s", x->shown, st, *reason ? " " : "",
-			reason, hint);
+		gt_errf(e, "%s: HTTP %ld%s%s%s", x->shown, st,
+			*reason ? " " : "", reason, hint);
 }
 
 /* Host (and port) of the URL being fetched when it failed, for connect
@@ -486,8 +486,8 @@ static void curl_error(xfer *x, CURLcode c, const fetch_opts *o, gt_err *e)
 				(unsigned long long)j->bytes);
 		return;
 	case CURLE_TOO_MANY_REDIRECTS:
-		gt_errf(e, "%s: more than %ld redirects (--max-redirs)", x->shown,
-			o->max_redirs);
+		gt_errf(e, "%s: more than %ld redirects (--max-redirs)",
+			x->shown, o->max_redirs);
 		return;
 	case CURLE_GOT_NOTHING:
 		gt_errf(e, "%s: the server closed the connection without a "
@@ -595,7 +595,8 @@ static void settle(xfer *x, CURLcode c, const fetch_opts *o)
 		if (j->cut)
 			gt_errf(&j->err, "%s: the %s broke after %llu bytes, "
 					 "before any goroutine dump",
-				x->shown, c == CURLE_OK ? "gzip stream" : "connection",
+				x->shown,
+				c == CURLE_OK ? "gzip stream" : "connection",
 				(unsigned long long)j->bytes);
 		else
 			not_a_dump(x, &j->err);

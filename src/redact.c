@@ -90,8 +90,9 @@ static size_t put_url(char *out, size_t o, const char *s, size_t a,
 			if (eq < pe && secret_param(s + k, eq - k)) {
 				o = put(out, o, s + k, eq + 1 - k);
 				o = put(out, o, "***", 3);
-			} else if (eq < pe && memmem(s + eq, pe - eq, "://", 3)) {
-				/* "?next=http://user:pw@host/": a URL in a value */
+			} else if (eq < pe &&
+				   memmem(s + eq, pe - eq, "://", 3)) {
+				/* "?next=http://u:pw@host/": a URL in a value */
 				char *v = gt_strndup(s + eq + 1, pe - eq - 1),
 				     *d = redact_url(v);
 
@@ -157,9 +158,11 @@ static void scrub(char *msg, const char *sec, size_t len)
 
 static int hexval(char c)
 {
-	return isdigit((unsigned char)c) ? c - '0'
-	       : isxdigit((unsigned char)c) ? tolower((unsigned char)c) - 'a' + 10
-					    : -1;
+	if (isdigit((unsigned char)c))
+		return c - '0';
+	if (isxdigit((unsigned char)c))
+		return tolower((unsigned char)c) - 'a' + 10;
+	return -1;
 }
 
 /* A secret as given and, percent-decoded, as libcurl may quote it. */
@@ -174,7 +177,8 @@ static void scrub_both(char *msg, const char *sec, size_t len)
 	for (i = 0; i < len; i++) {
 		if (sec[i] == '%' && i + 2 < len && hexval(sec[i + 1]) >= 0 &&
 		    hexval(sec[i + 2]) >= 0) {
-			dec[n++] = (char)(hexval(sec[i + 1]) * 16 + hexval(sec[i + 2]));
+			dec[n++] = (char)(hexval(sec[i + 1]) * 16 +
+					  hexval(sec[i + 2]));
 			i += 2;
 		} else {
 			dec[n++] = sec[i];

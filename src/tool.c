@@ -410,7 +410,8 @@ static char *resolve_links(const char *path, gt_err *e)
 		}
 		buf[n] = '\0';
 		slash = strrchr(cur, '/');
-		dl = buf[0] == '/' || slash == NULL ? 0 : (size_t)(slash + 1 - cur);
+		dl = buf[0] == '/' || slash == NULL ? 0
+						    : (size_t)(slash + 1 - cur);
 		next = gt_malloc(dl + (size_t)n + 1);
 		memcpy(next, cur, dl);
 		memcpy(next + dl, buf, (size_t)n + 1);

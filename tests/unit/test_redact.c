@@ -19,12 +19,14 @@ static void test_display(void **state)
 	} t[] = {
 		{"http://host:6060/debug/pprof/goroutine",
 		 "http://host:6060/debug/pprof/goroutine"},
-		{"http://user:s3cret@host:6060/x", "http://user:***@host:6060/x"},
+		{"http://user:s3cret@host:6060/x",
+		 "http://user:***@host:6060/x"},
 		{"https://tok3n@host/", "https://***@host/"},
 		{"http://u:p@ss@host/", "http://u:***@host/"},
 		{"http://host/p?a=1&token=abc&Password=x#f",
 		 "http://host/p?a=1&token=***&Password=***#f"},
-		{"http://host/p?debug=2&access_token=", "http://host/p?debug=2&access_token=***"},
+		{"http://host/p?debug=2&access_token=",
+		 "http://host/p?debug=2&access_token=***"},
 		{"http://host/r?next=http://u:pw@other/&sig=z",
 		 "http://host/r?next=http://u:***@other/&sig=***"},
 		{"Location: ftp://a:b@c/d and http://e:f@g/ end",
@@ -40,7 +42,8 @@ static void test_display(void **state)
 		char *d = redact_url(t[i].in);
 
 		if (strcmp(d, t[i].want) != 0)
-			fail_msg("%s: got '%s', want '%s'", t[i].in, d, t[i].want);
+			fail_msg("%s: got '%s', want '%s'", t[i].in, d,
+				 t[i].want);
 		free(d);
 	}
 }

@@ -109,8 +109,9 @@ static void test_write_through_symlink(void **state)
 
 	/* a dangling link: the file is created where it points */
 	assert_int_equal(symlink("made", in_dir("dangling")), 0);
-	assert_int_equal(
-		tool_write_atomic(in_dir("dangling"), put_hello, NULL, &e), GT_OK);
+	assert_int_equal(tool_write_atomic(in_dir("dangling"), put_hello, NULL,
+					   &e),
+			 GT_OK);
 	assert_int_equal(lstat(in_dir("dangling"), &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	assert_content(in_dir("made"), "hello\n");
