@@ -38,7 +38,10 @@ char *fetch_normalize_url(const char *url);
 /* Fetches url and feeds the body through a new input_stream into p, then
  * finishes the parse. *cut is set when the transfer broke off mid-body
  * (what arrived has been parsed). Errors say what happened: DNS, connect,
- * TLS, timeout, HTTP status, each with the URL; a body holding no
+ * TLS, timeout, HTTP status, each with the URL as redact_url() shows
+ * it, cut in the middle past 256 bytes so the reason always fits;
+ * no credential of the URL, -u or an Authorization, Proxy-Authorization
+ * or Cookie header is ever in a message; a body holding no
  * goroutine dump is an error too (naming an HTML page as such). */
 int fetch_read(const char *url, const fetch_opts *o, parse_ctx *p, int *cut,
 	       gt_err *e);

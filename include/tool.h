@@ -64,11 +64,26 @@ rules *tool_rules(const tool_config *c, gt_err *e);
 int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 	      gt_err *e);
 
+/* The name an input goes by in messages and reports: "<stdin>" for "-",
+ * a URL as redact_url() shows it (no credentials), a path as
+ * given. Caller frees. */
+char *tool_display_name(const char *input);
+
+/* Refuses (GT_ERR, e says why) an -o path that is one of the run's input
+ * files, through any symlink or hard link ("-" is standard input), so the
+ * check runs before anything is read. out NULL or "-" is stdout. */
+int tool_check_output(const char *out, const char *const *inputs, size_t n,
+		      gt_err *e);
+
 /* Writes s with c->report to stdout or atomically to c->out_path. */
 int tool_write_report(const tool_config *c, const group_set *s, gt_err *e);
 
-/* Writes a file atomically: a temporary file next to path, renamed over it.
- * fn writes the content to the FILE. */
+/* Writes a file; fn writes the content to the FILE. A symlink is followed
+ * to the file it names (dangling or not). A regular or new file is
+ * replaced atomically: a temporary file in the target's directory, renamed
+ * over it, with the mode of the file it replaces or, for a new one,
+ * 0666 less the umask. A device, FIFO or socket is written in place, never
+ * replaced; a directory is an error. */
 int tool_write_atomic(const char *path,
 		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
 		      gt_err *e);

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "input.h"
+#include "redact.h"
 
 #ifndef GTRIAGE_VERSION
 #define GTRIAGE_VERSION "0.1.0"
@@ -35,6 +36,36 @@ int fetch_is_url(const char *s)
 {
 	return strncasecmp(s, "http://", 7) == 0 ||
 	       strncasecmp(s, "https://", 8) == 0;
+}
+
+/* ---- what may be shown -------------------------------------------------- */
+
+/* A URL's longest shown form in a message: a gt_err has room for it and
+ * the reason after it. */
+#define URL_SHOWN_MAX 256
+
+/* The URL as messages show it: redacted, and cut in the middle when long
+ * so the reason after it is never cut off. Caller frees. */
+static char *shown_url(const char *url)
+{
+	char *d = redact_url(url);
+	size_t n = strlen(d), head = URL_SHOWN_MAX * 2 / 3,
+	       tail = URL_SHOWN_MAX - head - 3;
+
+	if (n > URL_SHOWN_MAX) {
+		memcpy(d + head, "...", 3);
+		memmove(d + head + 3, d + n - tail, tail + 1);
+	}
+	return d;
+}
+
+/* Every message leaving this module: URLs in it redacted (libcurl's text
+ * and a server's reason may quote one, with a redirect's userinfo), and
+ * any credential given for the transfer blanked. */
+static void clean_msg(gt_err *e, const char *url, const fetch_opts *o)
+{
+	redact_message(e->msg, sizeof e->msg, url, o->userpwd, o->headers,
+		       o->nheaders);
 }
 
 /* ---- URL normalisation -------------------------------------------------- */
@@ -115,6 +146,7 @@ typedef struct xfer {
 	fetch_job *job;
 	CURL *h;
 	char *url;             /* normalised */
+	char *shown;           /* url as messages show it */
 	input_stream *in;
 	uint64_t dumps_before;
 	char errbuf[CURL_ERROR_SIZE];
@@ -257,7 +289,7 @@ static int setup(xfer *x, const fetch_opts *o, struct curl_slist *hdrs,
 	}
 #undef SET
 	if (rc != CURLE_OK)
-		return gt_errf(e, "%s: libcurl: %s", x->url,
+		return gt_errf(e, "%s: libcurl: %s", x->shown,
 			       curl_easy_strerror(rc));
 	return GT_OK;
 }
@@ -327,11 +359,11 @@ static void http_error(xfer *x, gt_err *e)
 		       "credentials)";
 	error_page_line(x, said, sizeof said);
 	if (said[0] && strcasecmp(said, reason) != 0)
-		gt_errf(e, "%s: HTTP %ld %s: %s%s", x->url, st, reason, said,
+		gt_errf(e, "%s: HTTP %ld %s: %s%s", x->shown, st, reason, said,
 			hint);
 	else
-		gt_errf(e, "%s: HTTP %ld%s%s%s", x->url, st, *reason ? " " : "",
-			reason, hint);
+		gt_errf(e, "%s: HTTP %ld%s%s%s", x->shown, st,
+			*reason ? " " : "", reason, hint);
 }
 
 /* Host (and port) of the URL being fetched when it failed, for connect
@@ -416,60 +448,60 @@ static void curl_error(xfer *x, CURLcode c, const fetch_opts *o, gt_err *e)
 	switch (c) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		where(x, 0, at, sizeof at);
-		gt_errf(e, "%s: cannot resolve host %s (DNS)", x->url, at);
+		gt_errf(e, "%s: cannot resolve host %s (DNS)", x->shown, at);
 		return;
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		gt_errf(e, "%s: cannot resolve the proxy (DNS; from the *_proxy "
-			   "variables): %s", x->url, detail(x, c));
+			   "variables): %s", x->shown, detail(x, c));
 		return;
 	case CURLE_COULDNT_CONNECT:
 		where(x, 1, at, sizeof at);
 		if (oserr == ECONNREFUSED)
 			gt_errf(e, "%s: connection refused by %s (is the "
 				   "program running and serving there?)",
-				x->url, at);
+				x->shown, at);
 		else if (oserr)
-			gt_errf(e, "%s: cannot connect to %s: %s", x->url, at,
+			gt_errf(e, "%s: cannot connect to %s: %s", x->shown, at,
 				strerror((int)oserr));
 		else
-			gt_errf(e, "%s: cannot connect to %s: %s", x->url, at,
+			gt_errf(e, "%s: cannot connect to %s: %s", x->shown, at,
 				detail(x, c));
 		return;
 	case CURLE_OPERATION_TIMEDOUT:
 		if (connect <= 0 && (o->timeout <= 0 ||
 				     total < (double)o->timeout - 0.5))
 			gt_errf(e, "%s: no connection within %ld s "
-				   "(--connect-timeout)", x->url,
+				   "(--connect-timeout)", x->shown,
 				o->connect_timeout);
 		else if (connect <= 0)
 			gt_errf(e, "%s: timed out after %ld s (--max-time) "
-				   "while connecting", x->url, o->timeout);
+				   "while connecting", x->shown, o->timeout);
 		else if (!x->started)
 			gt_errf(e, "%s: timed out after %ld s (--max-time) "
-				   "waiting for the response", x->url,
+				   "waiting for the response", x->shown,
 				o->timeout);
 		else
 			gt_errf(e, "%s: timed out after %ld s (--max-time), "
-				   "%llu bytes received", x->url, o->timeout,
+				   "%llu bytes received", x->shown, o->timeout,
 				(unsigned long long)j->bytes);
 		return;
 	case CURLE_TOO_MANY_REDIRECTS:
-		gt_errf(e, "%s: more than %ld redirects (--max-redirs)", x->url,
-			o->max_redirs);
+		gt_errf(e, "%s: more than %ld redirects (--max-redirs)",
+			x->shown, o->max_redirs);
 		return;
 	case CURLE_GOT_NOTHING:
 		gt_errf(e, "%s: the server closed the connection without a "
-			   "response", x->url);
+			   "response", x->shown);
 		return;
 	case CURLE_ABORTED_BY_CALLBACK:
-		gt_errf(e, "%s: interrupted", x->url);
+		gt_errf(e, "%s: interrupted", x->shown);
 		return;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		gt_errf(e, "%s: %s (only http and https are fetched)", x->url,
+		gt_errf(e, "%s: %s (only http and https are fetched)", x->shown,
 			detail(x, c));
 		return;
 	case CURLE_URL_MALFORMAT:
-		gt_errf(e, "%s: not a valid URL: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: not a valid URL: %s", x->shown, detail(x, c));
 		return;
 	default:
 		break;
@@ -477,14 +509,14 @@ static void curl_error(xfer *x, CURLcode c, const fetch_opts *o, gt_err *e)
 	if (c == CURLE_PEER_FAILED_VERIFICATION)
 		gt_errf(e, "%s: TLS: the server's certificate cannot be trusted "
 			   "(%s); give its CA with --cacert FILE, or -k to skip "
-			   "the check", x->url, detail(x, c));
+			   "the check", x->shown, detail(x, c));
 	else if (is_tls_error(c))
-		gt_errf(e, "%s: TLS: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: TLS: %s", x->shown, detail(x, c));
 	else if (is_cut(c))
 		gt_errf(e, "%s: the connection broke before the body: %s",
-			x->url, detail(x, c));
+			x->shown, detail(x, c));
 	else
-		gt_errf(e, "%s: %s", x->url, detail(x, c));
+		gt_errf(e, "%s: %s", x->shown, detail(x, c));
 }
 
 /* The body arrived but held no dump: say what it was. */
@@ -501,20 +533,20 @@ static void not_a_dump(xfer *x, gt_err *e)
 		what[0] = '\0';
 	if (x->job->bytes == 0)
 		gt_errf(e, "%s: empty response (HTTP %ld), no goroutine dump",
-			x->url, x->job->status);
+			x->shown, x->job->status);
 	else if (ct && strncasecmp(ct, "text/html", 9) == 0)
 		gt_errf(e, "%s: got an HTML page (%s, %llu bytes), not a "
 			   "goroutine dump: a login page or a wrong path?",
-			x->url, ct, (unsigned long long)x->job->bytes);
+			x->shown, ct, (unsigned long long)x->job->bytes);
 	else if (st->nul_bytes || st->ctrl_bytes > st->bytes / 100 + 8)
 		gt_errf(e, "%s: binary data (%llu bytes%s), not a text goroutine "
 			   "dump (pprof's default debug=0 is a protobuf: ask "
 			   "for ?debug=2)",
-			x->url, (unsigned long long)x->job->bytes, what);
+			x->shown, (unsigned long long)x->job->bytes, what);
 	else
 		gt_errf(e, "%s: no goroutine dump in the response (%llu lines, "
 			   "%llu bytes%s)",
-			x->url, (unsigned long long)st->lines,
+			x->shown, (unsigned long long)st->lines,
 			(unsigned long long)x->job->bytes, what);
 }
 
@@ -524,7 +556,7 @@ static void name_url(const xfer *x, gt_err *e)
 	char tmp[sizeof e->msg];
 
 	memcpy(tmp, e->msg, sizeof tmp);
-	gt_errf(e, "%s: %s", x->url, tmp);
+	gt_errf(e, "%s: %s", x->shown, tmp);
 }
 
 /* After the transfer: finish the parse and settle the job's result. */
@@ -563,7 +595,8 @@ static void settle(xfer *x, CURLcode c, const fetch_opts *o)
 		if (j->cut)
 			gt_errf(&j->err, "%s: the %s broke after %llu bytes, "
 					 "before any goroutine dump",
-				x->url, c == CURLE_OK ? "gzip stream" : "connection",
+				x->shown,
+				c == CURLE_OK ? "gzip stream" : "connection",
 				(unsigned long long)j->bytes);
 		else
 			not_a_dump(x, &j->err);
@@ -615,7 +648,12 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 		jobs[i].bytes = 0;
 		jobs[i].when = 0;
 		jobs[i].seconds = 0;
-		gt_errf(&jobs[i].err, "%s: not fetched", jobs[i].url);
+		{
+			char *d = shown_url(jobs[i].url);
+
+			gt_errf(&jobs[i].err, "%s: not fetched", d);
+			free(d);
+		}
 	}
 	if (global_ready(e) != GT_OK)
 		return GT_ERR;
@@ -628,12 +666,13 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 
 		x->job = &jobs[i];
 		x->url = fetch_normalize_url(jobs[i].url);
+		x->shown = shown_url(x->url);
 		x->in = input_new(jobs[i].p);
 		x->dumps_before = parse_get_stats(jobs[i].p)->dumps;
 		gettimeofday(&x->t0, NULL);
 		if ((x->h = curl_easy_init()) == NULL) {
 			gt_errf(&jobs[i].err, "%s: libcurl: cannot create a "
-					      "handle", x->url);
+					      "handle", x->shown);
 			x->done = 1;
 			continue;
 		}
@@ -688,6 +727,7 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 			curl_multi_remove_handle(m, x->h);
 			settle(x, CURLE_ABORTED_BY_CALLBACK, o);
 		}
+		clean_msg(&jobs[i].err, jobs[i].url, o);
 		if (jobs[i].rc != GT_OK && rc == GT_OK) {
 			rc = GT_ERR;
 			if (e)
@@ -697,6 +737,7 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 			curl_easy_cleanup(x->h);
 		input_free(x->in);
 		free(x->url);
+		free(x->shown);
 	}
 	free(xs);
 	curl_slist_free_all(hdrs);

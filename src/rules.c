@@ -13,12 +13,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* What a condition is matched against. */
 enum cond_key { K_STATE, K_FRAME, K_TOP, K_CREATED, K_FILE, K_STACK };
@@ -527,30 +529,61 @@ int rules_add_text(rules *r, const char *name, const char *text, size_t len,
 
 /* ---------------------------------------------------------------- files */
 
+/* Far above any hand-written rule set; a path to something endless
+ * (/dev/zero, a log by mistake) stops here instead of at memory's end. */
+#define RULES_FILE_MAX (16u << 20)
+
 static int read_file(const char *path, char **out, size_t *len, gt_err *e)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap;
 	int status = GT_ERR;
 
-	if (!f)
+	if (fd < 0)
 		return gt_errf(e, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		gt_errf(e, "%s: cannot open: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gt_errf(e, "%s: not a regular file (a rule file is a *.rules "
+			   "file or a directory of them)", path);
+		goto out;
+	}
+	if (st.st_size > (off_t)RULES_FILE_MAX) {
+		gt_errf(e, "%s: %lld bytes: too large for a rule file (at most "
+			   "16 MiB)", path, (long long)st.st_size);
+		goto out;
+	}
+	/* one byte more than the limit tells a file that grew since */
+	cap = (size_t)st.st_size + 1;
+	buf = gt_malloc(cap);
 	for (;;) {
-		size_t got;
+		ssize_t got;
 
-		if (cap - n < 4096) {
-			cap = cap ? 2 * cap : 8192;
+		if (n == cap) {
+			if (cap > RULES_FILE_MAX) {
+				gt_errf(e, "%s: too large for a rule file (at "
+					   "most 16 MiB)", path);
+				goto out;
+			}
+			cap = cap * 2 > RULES_FILE_MAX + 1 ? RULES_FILE_MAX + 1
+							   : cap * 2;
 			buf = gt_realloc(buf, cap);
 		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			gt_errf(e, "%s: read error: %s", path, strerror(errno));
+			goto out;
+		}
 		if (got == 0)
 			break;
-	}
-	if (ferror(f)) {
-		gt_errf(e, "%s: read error: %s", path, strerror(errno));
-		goto out;
+		n += (size_t)got;
 	}
 	*out = buf;
 	*len = n;
@@ -558,7 +591,7 @@ static int read_file(const char *path, char **out, size_t *len, gt_err *e)
 	status = GT_OK;
 out:
 	free(buf);
-	fclose(f);
+	close(fd);
 	return status;
 }
 

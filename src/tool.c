@@ -11,10 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builtin_rules.h"
 #include "input.h"
+#include "redact.h"
 
 enum {
 	OPT_GROUP_BY = 256,
@@ -122,7 +127,10 @@ int tool_number(const char *opt, const char *s, double lo, double hi,
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end != '\0' || v < lo || v > hi) {
+	/* NaN fails every comparison, so it must be caught by name; and an
+	 * infinity would make the casts after this undefined */
+	if (errno || end == s || *end != '\0' || !isfinite(v) || v < lo ||
+	    v > hi) {
 		tool_warn("%s: '%s' is not a number from %g to %g", opt, s, lo, hi);
 		return -1;
 	}
@@ -341,18 +349,126 @@ int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 	return rc;
 }
 
-int tool_write_atomic(const char *path,
-		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+char *tool_display_name(const char *input)
+{
+	if (strcmp(input, "-") == 0)
+		return gt_strndup("<stdin>", 7);
+	if (fetch_is_url(input))
+		return redact_url(input);
+	return gt_strndup(input, strlen(input));
+}
+
+int tool_check_output(const char *out, const char *const *inputs, size_t n,
 		      gt_err *e)
+{
+	struct stat so, si;
+	size_t i;
+
+	if (out == NULL || strcmp(out, "-") == 0 || stat(out, &so) != 0)
+		return GT_OK; /* stdout, or a new file: no input */
+	/* writing to a terminal or a device that is also read loses nothing */
+	if (!S_ISREG(so.st_mode))
+		return GT_OK;
+	for (i = 0; i < n; i++) {
+		int got;
+
+		if (fetch_is_url(inputs[i]))
+			continue;
+		got = strcmp(inputs[i], "-") == 0 ? fstat(STDIN_FILENO, &si)
+						  : stat(inputs[i], &si);
+		if (got == 0 && si.st_dev == so.st_dev &&
+		    si.st_ino == so.st_ino)
+			return gt_errf(e, "%s: -o names an input of this run "
+					  "(%s); refusing to overwrite it",
+				       out,
+				       strcmp(inputs[i], "-") == 0 ? "stdin"
+								   : inputs[i]);
+	}
+	return GT_OK;
+}
+
+/* The file a path names once its symlinks are followed, even when the
+ * last one dangles: -o writes there, never over the link itself. */
+static char *resolve_links(const char *path, gt_err *e)
+{
+	char *cur = gt_strndup(path, strlen(path));
+	int hops;
+
+	for (hops = 0;; hops++) {
+		char buf[PATH_MAX], *next, *slash;
+		struct stat st;
+		ssize_t n;
+		size_t dl;
+
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		if (hops == 40 || (n = readlink(cur, buf, sizeof buf - 1)) < 0) {
+			gt_errf(e, "%s: %s", path,
+				hops == 40 ? strerror(ELOOP) : strerror(errno));
+			free(cur);
+			return NULL;
+		}
+		buf[n] = '\0';
+		slash = strrchr(cur, '/');
+		dl = buf[0] == '/' || slash == NULL ? 0
+						    : (size_t)(slash + 1 - cur);
+		next = gt_malloc(dl + (size_t)n + 1);
+		memcpy(next, cur, dl);
+		memcpy(next + dl, buf, (size_t)n + 1);
+		free(cur);
+		cur = next;
+	}
+}
+
+/* A device, FIFO or socket: written where it is, as "> path" would. */
+static int write_in_place(const char *path,
+			  int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+			  gt_err *e)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return gt_errf(e, "%s: %s", path, strerror(errno));
+	if ((f = fdopen(fd, "w")) == NULL) {
+		gt_errf(e, "%s: %s", path, strerror(errno));
+		close(fd);
+		return GT_ERR;
+	}
+	if (fn(f, ud, e) != GT_OK) {
+		fclose(f);
+		return GT_ERR;
+	}
+	if (fflush(f) != 0 || ferror(f)) {
+		gt_errf(e, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return GT_ERR;
+	}
+	if (fclose(f) != 0)
+		return gt_errf(e, "%s: %s", path, strerror(errno));
+	return GT_OK;
+}
+
+static int write_replacing(const char *path, const char *target, mode_t mode,
+			   int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+			   gt_err *e)
 {
 	char tmp[4096];
 	FILE *f;
 	int fd;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target) >=
+	    (int)sizeof tmp)
 		return gt_errf(e, "%s: path too long", path);
 	if ((fd = mkstemp(tmp)) < 0)
 		return gt_errf(e, "%s: %s", tmp, strerror(errno));
+	/* mkstemp's 0600 is for the temporary name only */
+	if (fchmod(fd, mode) != 0) {
+		gt_errf(e, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return GT_ERR;
+	}
 	if ((f = fdopen(fd, "w")) == NULL) {
 		gt_errf(e, "%s: %s", tmp, strerror(errno));
 		close(fd);
@@ -370,12 +486,41 @@ int tool_write_atomic(const char *path,
 		unlink(tmp);
 		return GT_ERR;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+	if (fclose(f) != 0 || rename(tmp, target) != 0) {
 		gt_errf(e, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 		return GT_ERR;
 	}
 	return GT_OK;
+}
+
+int tool_write_atomic(const char *path,
+		      int (*fn)(FILE *f, void *ud, gt_err *e), void *ud,
+		      gt_err *e)
+{
+	char *target;
+	struct stat st;
+	mode_t mode;
+	int rc;
+
+	/* stat() follows every link, the kernel's /proc/self/fd ones too */
+	if (stat(path, &st) != 0) {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		mode = 0666 & ~mask;
+	} else if (S_ISDIR(st.st_mode)) {
+		return gt_errf(e, "%s: is a directory", path);
+	} else if (!S_ISREG(st.st_mode)) {
+		return write_in_place(path, fn, ud, e);
+	} else {
+		mode = st.st_mode & 07777;
+	}
+	if ((target = resolve_links(path, e)) == NULL)
+		return GT_ERR;
+	rc = write_replacing(path, target, mode, fn, ud, e);
+	free(target);
+	return rc;
 }
 
 struct report_job {

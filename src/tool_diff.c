@@ -47,11 +47,6 @@ static int write_diff(FILE *f, void *ud, gt_err *e)
 			   j->new_name, e);
 }
 
-static const char *display_name(const char *path)
-{
-	return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
 /* Reads one input into a finished set; NULL (message printed) if it
  * cannot be read or holds no dump. */
 static group_set *read_one(const rules *r, const char *path,
@@ -59,6 +54,7 @@ static group_set *read_one(const rules *r, const char *path,
 {
 	group_set *s = group_set_new(r, &c->group);
 	gt_err e = {{0}};
+	char *name;
 	int cut = 0;
 
 	if (tool_read(s, path, c, &cut, &e) != GT_OK) {
@@ -66,15 +62,16 @@ static group_set *read_one(const rules *r, const char *path,
 		group_set_free(s);
 		return NULL;
 	}
+	name = tool_display_name(path);
 	if (cut)
-		tool_warn("%s: input ends early; using what arrived",
-			  display_name(path));
+		tool_warn("%s: input ends early; using what arrived", name);
 	group_set_finish(s, NULL);
 	if (s->ndumps == 0) {
-		tool_warn("%s: no goroutine dump found", display_name(path));
+		tool_warn("%s: no goroutine dump found", name);
 		group_set_free(s);
-		return NULL;
+		s = NULL;
 	}
+	free(name);
 	return s;
 }
 
@@ -90,7 +87,7 @@ int tool_diff_main(int argc, char **argv)
 	group_set *a = NULL, *b = NULL;
 	diff_result *d = NULL;
 	const group_dump *old_d, *new_d;
-	char old_name[4200], new_name[4200];
+	char old_name[4200], new_name[4200], *a_name = NULL, *b_name = NULL;
 	int rc = EXIT_TROUBLE, ch, nargs;
 
 	tool_config_init(&c, argc);
@@ -117,7 +114,15 @@ int tool_diff_main(int argc, char **argv)
 			  "'gtriage trend -f prom' tracks growth over time");
 		goto out;
 	}
+	if (tool_check_output(c.out_path, (const char *const *)argv + optind,
+			      (size_t)nargs, &e) != GT_OK) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
 	tool_config_finish(&c);
+	a_name = tool_display_name(argv[optind]);
+	if (nargs == 2)
+		b_name = tool_display_name(argv[optind + 1]);
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
 		goto out;
@@ -129,23 +134,20 @@ int tool_diff_main(int argc, char **argv)
 			goto out;
 		old_d = group_set_last(a);
 		new_d = group_set_last(b);
-		snprintf(old_name, sizeof old_name, "%s",
-			 display_name(argv[optind]));
-		snprintf(new_name, sizeof new_name, "%s",
-			 display_name(argv[optind + 1]));
+		snprintf(old_name, sizeof old_name, "%s", a_name);
+		snprintf(new_name, sizeof new_name, "%s", b_name);
 	} else {
 		if (a->ndumps < 2) {
 			tool_warn("%s: one dump; diff needs two inputs or a log "
 				  "holding several dumps",
-				  display_name(argv[optind]));
+				  a_name);
 			goto out;
 		}
 		old_d = a->dumps[0];
 		new_d = group_set_last(a);
-		snprintf(old_name, sizeof old_name, "%s #1",
-			 display_name(argv[optind]));
-		snprintf(new_name, sizeof new_name, "%s #%zu",
-			 display_name(argv[optind]), a->ndumps);
+		snprintf(old_name, sizeof old_name, "%s #1", a_name);
+		snprintf(new_name, sizeof new_name, "%s #%zu", a_name,
+			 a->ndumps);
 	}
 
 	d = diff_dumps(old_d, new_d);
@@ -159,6 +161,8 @@ int tool_diff_main(int argc, char **argv)
 	}
 	rc = d->nflagged ? EXIT_LEAK : EXIT_CLEAN;
 out:
+	free(a_name);
+	free(b_name);
 	diff_free(d);
 	group_set_free(a);
 	group_set_free(b);

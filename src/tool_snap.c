@@ -292,6 +292,7 @@ static int file_close(snap_file *f, double when, gt_err *e)
 
 typedef struct target {
 	const char *url;
+	char *shown;        /* url without credentials, for messages */
 	char *name;
 	char *tmp;          /* the temporary file while fetching, else NULL */
 	snap_file file;
@@ -682,7 +683,7 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 			continue;
 		/* a metric label is best short: the name alone */
 		snprintf(src, sizeof src, prom ? "%s" : "%s (%s)", t->name,
-			 t->url);
+			 t->shown);
 		o.source = src;
 		if (prom) {
 			size_t len;
@@ -806,18 +807,23 @@ static int parse_targets(target *ts, char **args, size_t n)
 			ts[i].url = a;
 			ts[i].name = target_name(a);
 		} else {
-			tool_warn("'%s' is not an http:// or https:// URL", a);
+			char *d = tool_display_name(a);
+
+			tool_warn("'%s' is not an http:// or https:// URL", d);
+			free(d);
 			return -1;
 		}
+		ts[i].shown = tool_display_name(ts[i].url);
 		ts[i].file.fd = -1;
 	}
 	/* two targets on one host:port: tell them apart by their URL, the
-	 * same way every run */
+	 * same way every run; by its shown form, so a file name owes
+	 * nothing to a credential */
 	clash = gt_calloc(n + 1, 1);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < n; j++)
 			if (i != j && strcmp(ts[i].name, ts[j].name) == 0 &&
-			    strcmp(ts[i].url, ts[j].url) != 0)
+			    strcmp(ts[i].shown, ts[j].shown) != 0)
 				clash[i] = 1;
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(ts[i].name) + 16;
@@ -827,7 +833,7 @@ static int parse_targets(target *ts, char **args, size_t n)
 			continue;
 		nn = gt_malloc(l);
 		snprintf(nn, l, "%s_%08x", ts[i].name,
-			 (unsigned)fnv32(ts[i].url));
+			 (unsigned)fnv32(ts[i].shown));
 		free(ts[i].name);
 		ts[i].name = nn;
 	}
@@ -835,10 +841,47 @@ static int parse_targets(target *ts, char **args, size_t n)
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			if (strcmp(ts[i].name, ts[j].name) == 0) {
-				tool_warn("%s given twice", ts[i].url);
+				tool_warn("%s given twice", ts[i].shown);
 				return -1;
 			}
 	return 0;
+}
+
+/* The kept snapshots are this run's inputs: -o onto one of them (a name
+ * in DIR, a link to one) would replace a dump with a report. */
+static int check_output(const snap_cfg *sc, const target *ts, size_t n)
+{
+	const char *out = sc->c.out_path;
+	DIR *d;
+	struct dirent *de;
+	struct stat so, st;
+	int rc = 0;
+
+	if (out == NULL || strcmp(out, "-") == 0 || stat(out, &so) != 0 ||
+	    !S_ISREG(so.st_mode) || (d = opendir(sc->dir)) == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char path[4096];
+		time_t t;
+		long seq;
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (snapshot_key(de->d_name, ts[i].name, &t, &seq) == 0)
+				break;
+		if (i == n)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", sc->dir, de->d_name);
+		if (stat(path, &st) == 0 && st.st_dev == so.st_dev &&
+		    st.st_ino == so.st_ino) {
+			tool_warn("%s: -o names a snapshot kept in %s; refusing "
+				  "to overwrite it",
+				  out, sc->dir);
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
 }
 
 int tool_snap_main(int argc, char **argv)
@@ -876,6 +919,8 @@ int tool_snap_main(int argc, char **argv)
 		tool_warn("%s: %s", sc.dir, strerror(errno));
 		goto out;
 	}
+	if (check_output(&sc, ts, n) != 0)
+		goto out;
 	if ((r = tool_rules(&sc.c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
 		goto out;
@@ -936,7 +981,7 @@ int tool_snap_main(int argc, char **argv)
 		if (t->cut)
 			tool_warn("%s: the connection broke mid-dump; kept what "
 				  "arrived as %s (truncated)",
-				  t->url, t->final);
+				  t->shown, t->final);
 	}
 	sync_dir(sc.dir);
 
@@ -981,6 +1026,7 @@ out:
 		free(t->kept);
 		free(t->final);
 		free(t->name);
+		free(t->shown);
 	}
 	free(ts);
 	free(jobs);

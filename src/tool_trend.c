@@ -50,6 +50,7 @@ enum { OPT_MIN_GROWTH = 600, OPT_MIN_RISE, OPT_MAX_STEP, OPT_MAX_P };
 /* Where the snapshots come from: one entry per input file. */
 typedef struct input {
 	char *path;
+	char *shown; /* tool_display_name() */
 	int is_url;
 } input;
 
@@ -65,14 +66,17 @@ static void inputs_add(inputs *in, const char *path, int is_url)
 		in->v = gt_realloc(in->v, in->cap * sizeof *in->v);
 	}
 	in->v[in->n].path = gt_strndup(path, strlen(path));
+	in->v[in->n].shown = tool_display_name(path);
 	in->v[in->n].is_url = is_url;
 	in->n++;
 }
 
 static void inputs_free(inputs *in)
 {
-	for (size_t i = 0; i < in->n; i++)
+	for (size_t i = 0; i < in->n; i++) {
 		free(in->v[i].path);
+		free(in->v[i].shown);
+	}
 	free(in->v);
 }
 
@@ -160,7 +164,7 @@ static char *source_name(char **args, size_t nargs, const inputs *in)
 	char *common = NULL, buf[64];
 
 	if (nargs == 1)
-		return gt_strndup(args[0], strlen(args[0]));
+		return tool_display_name(args[0]);
 	for (size_t i = 0; i < in->n; i++) {
 		char *t = target_of(in->v[i].path);
 
@@ -294,6 +298,19 @@ int tool_trend_main(int argc, char **argv)
 		} else
 			inputs_add(&in, argv[i], 0);
 	}
+	{
+		const char **paths = gt_calloc(in.n + 1, sizeof *paths);
+		int bad;
+
+		for (size_t i = 0; i < in.n; i++)
+			paths[i] = in.v[i].path;
+		bad = tool_check_output(c.out_path, paths, in.n, &e) != GT_OK;
+		free(paths);
+		if (bad) {
+			tool_warn("%s", e.msg);
+			goto out;
+		}
+	}
 	tool_config_finish(&c);
 	source = source_name(argv + optind, nargs, &in);
 	c.report.source = source;
@@ -315,9 +332,9 @@ int tool_trend_main(int argc, char **argv)
 		}
 		if (cut)
 			tool_warn("%s: input ends early; using what arrived",
-				  in.v[i].path);
+				  in.v[i].shown);
 		if (s->ndumps == first[i]) {
-			tool_warn("%s: no goroutine dump found", in.v[i].path);
+			tool_warn("%s: no goroutine dump found", in.v[i].shown);
 			goto out;
 		}
 	}
@@ -337,7 +354,7 @@ int tool_trend_main(int argc, char **argv)
 			char label[4200];
 			const char *b = strcmp(in.v[i].path, "-") == 0
 						? "<stdin>"
-						: in.v[i].is_url ? in.v[i].path
+						: in.v[i].is_url ? in.v[i].shown
 								 : base_name(in.v[i].path);
 
 			if (k > 1)

@@ -94,7 +94,8 @@ static int triage_one(report_input *in, const char *arg, const rules *r,
 		goto bad;
 	}
 	if (cut)
-		tool_warn("%s: input ends early; triaging what arrived", arg);
+		tool_warn("%s: input ends early; triaging what arrived",
+			  in->name);
 	group_set_finish(s, NULL);
 	if ((last = group_set_last(s)) == NULL) {
 		describe_non_dump(in->name, &s->stats, &e);
@@ -128,6 +129,7 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 {
 	report_input *in = gt_calloc(n, sizeof *in);
 	gt_err *msgs = gt_calloc(n, sizeof *msgs);
+	char **names = gt_calloc(n, sizeof *names);
 	struct inputs_job j = {in, n, &c->report};
 	gt_err e = {{0}};
 	int rc = EXIT_CLEAN, any = 0;
@@ -135,7 +137,7 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 	for (size_t i = 0; i < n; i++) {
 		int one;
 
-		in[i].name = strcmp(inputs[i], "-") == 0 ? "<stdin>" : inputs[i];
+		in[i].name = names[i] = tool_display_name(inputs[i]);
 		one = triage_one(&in[i], inputs[i], r, c, msgs[i].msg,
 				 sizeof msgs[i].msg);
 		rc = one > rc ? one : rc;
@@ -146,8 +148,11 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 		tool_warn("%s", e.msg);
 		rc = EXIT_TROUBLE;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		group_set_free((group_set *)in[i].set);
+		free(names[i]);
+	}
+	free(names);
 	free(in);
 	free(msgs);
 	return rc;
@@ -167,7 +172,7 @@ int tool_triage_main(int argc, char **argv)
 	rules *r = NULL;
 	group_set *s = NULL;
 	const group_dump *last;
-	char **inputs;
+	char **inputs, *shown = NULL;
 	size_t ninputs, i;
 	int rc = EXIT_TROUBLE, ch, listing = 0;
 
@@ -202,13 +207,19 @@ int tool_triage_main(int argc, char **argv)
 		tool_warn("reading a dump from the terminal (end with Ctrl-D); "
 			  "name a file or pipe one in, or see --help");
 	ninputs = optind < argc ? (size_t)(argc - optind) : 1;
+	if (tool_check_output(c.out_path, (const char *const *)inputs, ninputs,
+			      &e) != GT_OK) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
 	tool_config_finish(&c);
 	if (ninputs > 1 && c.report.format == REPORT_PROM) {
 		tool_warn("-f prom takes one input (one metrics file per "
 			  "target), got %zu", ninputs);
 		goto out;
 	}
-	c.report.source = strcmp(inputs[0], "-") == 0 ? "<stdin>" : inputs[0];
+	shown = tool_display_name(inputs[0]);
+	c.report.source = shown;
 
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
@@ -226,9 +237,13 @@ int tool_triage_main(int argc, char **argv)
 			tool_warn("%s", e.msg);
 			goto out;
 		}
-		if (cut)
+		if (cut) {
+			char *name = tool_display_name(inputs[i]);
+
 			tool_warn("%s: input ends early; triaging what arrived",
-				  inputs[i]);
+				  name);
+			free(name);
+		}
 	}
 	group_set_finish(s, NULL);
 	if ((last = group_set_last(s)) == NULL) {
@@ -242,6 +257,7 @@ int tool_triage_main(int argc, char **argv)
 	}
 	rc = last->nflagged ? EXIT_LEAK : EXIT_CLEAN;
 out:
+	free(shown);
 	group_set_free(s);
 	rules_free(r);
 	tool_config_free(&c);

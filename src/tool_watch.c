@@ -378,6 +378,7 @@ int tool_watch_main(int argc, char **argv)
 	trend *t = NULL;
 	view v;
 	const char *url;
+	char *shown = NULL;
 	double interval = 30;
 	long count = 0, window = DEFAULT_WINDOW;
 	size_t nwin = 0, taken = 0, failed = 0, round;
@@ -430,6 +431,7 @@ int tool_watch_main(int argc, char **argv)
 		goto out;
 	}
 	url = argv[optind];
+	shown = tool_display_name(url);
 	tool_config_finish(&c);
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
@@ -483,7 +485,7 @@ int tool_watch_main(int argc, char **argv)
 			if (job.cut)
 				tool_warn("%s: the connection broke mid-dump; "
 					  "using what arrived",
-					  url);
+					  shown);
 			if (nwin == (size_t)window) {
 				group_set_free(win[0].set);
 				memmove(win, win + 1, (nwin - 1) * sizeof *win);
@@ -500,7 +502,7 @@ int tool_watch_main(int argc, char **argv)
 			trend_free(t);
 			t = make_trend(&c, win, nwin);
 			if (v.tty)
-				draw_table(&v, url, interval, t, taken, failed,
+				draw_table(&v, shown, interval, t, taken, failed,
 					   last_error[0] ? last_error : NULL);
 			else if (job.rc == GT_OK)
 				plain_line(t, taken);
@@ -521,7 +523,7 @@ int tool_watch_main(int argc, char **argv)
 	{
 		struct final_job j = {t, c.report};
 
-		j.o.source = url;
+		j.o.source = shown;
 		if (tool_write_output(c.out_path, write_final, &j, &e) !=
 		    GT_OK) {
 			tool_warn("%s", e.msg);
@@ -538,6 +540,7 @@ out:
 		group_set_free(win[--nwin].set);
 	free(win);
 	rules_free(r);
+	free(shown);
 	tool_config_free(&c);
 	return rc;
 }

@@ -401,12 +401,14 @@ static int digits(const char *s, int n)
 
 static double stamp_at(const char *s)
 {
-	int y, mo, d, h, mi, sec, ext = s[4] == '-';
+	/* a short tail ("dump1") must not be read past its end */
+	size_t n = strnlen(s, 19);
+	int y, mo, d, h, mi, sec, ext = n > 4 && s[4] == '-';
 	struct tm tm;
 	time_t t;
 
 	if (ext) { /* 2026-11-22T04:05:00, 2026-11-22_04-05-00 */
-		if (strlen(s) < 19 || s[7] != '-' ||
+		if (n < 19 || s[7] != '-' ||
 		    (s[10] != 'T' && s[10] != '_' && s[10] != ' ') ||
 		    (s[13] != ':' && s[13] != '-') || s[16] != s[13])
 			return 0;
@@ -414,7 +416,7 @@ static double stamp_at(const char *s)
 		h = digits(s + 11, 2), mi = digits(s + 14, 2);
 		sec = digits(s + 17, 2);
 	} else { /* 20261122T040500 */
-		if (strlen(s) < 15 || s[8] != 'T')
+		if (n < 15 || s[8] != 'T')
 			return 0;
 		y = digits(s, 4), mo = digits(s + 4, 2), d = digits(s + 6, 2);
 		h = digits(s + 9, 2), mi = digits(s + 11, 2);

@@ -137,3 +137,84 @@ same "json top level == the last readable input" "$tmp/top-want.json" "$tmp/top.
 "$bin" -f prom "$a" "$b" >/dev/null 2>&1
 rc=$?
 if [ $rc = 2 ]; then ok "-f prom refuses several inputs"; else ko "-f prom several inputs" "exit $rc"; fi
+
+# -o never destroys an input: refused before reading, by any name of the
+# file (itself, a symlink, a hard link, stdin), for every command.
+o=$tmp/o
+rm -rf "$o"
+mkdir -p "$o/snaps"
+cp "$s" "$o/in.txt"
+cp "$s" "$o/snaps/app-20261122T040500Z.txt"
+cp "$s" "$o/snaps/app-20261122T041500Z.txt"
+ln -s in.txt "$o/soft"
+ln "$o/in.txt" "$o/hard"
+for how in "-o $o/in.txt $o/in.txt" "-o $o/soft $o/in.txt" "-o $o/hard $o/in.txt" \
+	"-o $o/in.txt -" "diff -o $o/in.txt $s $o/in.txt" \
+	"trend -o $o/snaps/app-20261122T041500Z.txt $o/snaps"; do
+	# shellcheck disable=SC2086
+	"$bin" $how <"$o/in.txt" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q "refusing to overwrite" "$tmp/err" && cmp -s "$s" "$o/in.txt" &&
+		cmp -s "$s" "$o/snaps/app-20261122T041500Z.txt"; then
+		ok "-o onto an input refused: gtriage $how"
+	else ko "-o onto an input: gtriage $how" "exit $rc, $(cat "$tmp/err")"; fi
+done
+
+# -o onto a symlink writes the file it names; the link stays a link.
+"$bin" "$s" >"$tmp/want" 2>/dev/null
+echo old >"$o/target"
+ln -s target "$o/link"
+"$bin" -o "$o/link" "$s" 2>/dev/null
+if [ -L "$o/link" ] && cmp -s "$tmp/want" "$o/target"; then ok "-o onto a symlink writes its target"; else ko "-o onto a symlink"; fi
+# a new file's mode follows the umask; a replaced file keeps its own
+(umask 027 && "$bin" -o "$o/new" "$s" 2>/dev/null)
+chmod 604 "$o/target"
+"$bin" -o "$o/link" "$s" 2>/dev/null
+m1=$(stat -c %a "$o/new")
+m2=$(stat -c %a "$o/target")
+if [ "$m1" = 640 ] && [ "$m2" = 604 ]; then ok "-o modes: new file 640 under umask 027, replaced file keeps 604"; else ko "-o modes" "new $m1, replaced $m2"; fi
+# a FIFO is written in place, not replaced by a regular file
+mkfifo "$o/fifo"
+cat "$o/fifo" >"$tmp/fromfifo" &
+"$bin" -o "$o/fifo" "$s" 2>/dev/null
+wait
+if [ -p "$o/fifo" ] && cmp -s "$tmp/want" "$tmp/fromfifo"; then ok "-o onto a FIFO writes through it, the FIFO stays"; else ko "-o onto a FIFO"; fi
+"$bin" -o /dev/null "$s" 2>/dev/null
+if [ -c /dev/null ]; then ok "-o /dev/null leaves the device"; else ko "-o /dev/null replaced the device"; fi
+"$bin" -o "$o" "$s" 2>"$tmp/err"
+if [ $? = 2 ] && grep -q "is a directory" "$tmp/err"; then ok "-o onto a directory: a clear error"; else ko "-o onto a directory"; fi
+
+# Numbers: NaN and infinities are refused, not passed to the casts.
+for how in "--min-count nan" "--min-share nan" "--top inf" "--min-minutes -inf" \
+	"--max-time nan" "--connect-timeout inf" "--max-ids 1e999" \
+	"trend --min-growth nan" "trend --max-p nan" "diff --pool-max nan" \
+	"watch --interval nan" "watch --max-redirs nan"; do
+	set -- $how
+	case $1 in trend | diff | watch) cmd=$1; shift ;; *) cmd= ;; esac
+	# shellcheck disable=SC2086
+	"$bin" $cmd "$@" "$s" "$s" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q "^gtriage: --[a-z-]*: '[^']*' is not" "$tmp/err"; then
+		ok "refused: gtriage $how"
+	else ko "refused: gtriage $how" "exit $rc, $(head -n 1 "$tmp/err")"; fi
+done
+
+# Rule files: a device, a FIFO (named or in a rules directory) and a file
+# over 16 MiB are refused at once.
+mkdir -p "$o/rules"
+mkfifo "$o/rules/a.rules"
+for how in "--rules /dev/zero" "--rules $o/rules/a.rules" "--rules $o/rules"; do
+	# shellcheck disable=SC2086
+	timeout 20 "$bin" $how "$s" >/dev/null 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 2 ] && grep -q "not a regular file" "$tmp/err"; then ok "refused: gtriage $how"; else ko "refused: gtriage $how" "exit $rc"; fi
+done
+GTRIAGE_RULES="$o/rules" timeout 20 "$bin" "$s" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "a.rules: not a regular file" "$tmp/err"; then ok "GTRIAGE_RULES directory with a FIFO entry: refused"; else ko "GTRIAGE_RULES FIFO entry" "exit $rc"; fi
+rm -f "$o/rules/a.rules"
+truncate -s 16777217 "$o/rules/big.rules"
+"$bin" --rules "$o/rules/big.rules" "$s" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "too large for a rule file" "$tmp/err"; then ok "a rule file over 16 MiB: refused"; else ko "big rule file" "exit $rc"; fi
+rm -rf "$o"

@@ -363,5 +363,114 @@ if [ -n "$part" ] && [ "$RC" = 2 ] && [ -z "$(ls -A "$W/term")" ] && grep -q int
 	ok "snap stopped by SIGTERM mid-transfer: exit 2, nothing left in the directory"
 else bad "snap on SIGTERM: exit $RC, left '$(ls -A "$W/term")'" "$W/term.err"; fi
 
+# ---- credentials: never shown ---------------------------------------------
+# Every secret holds "s3cret": in the URL's userinfo and query, in -u, in
+# the Authorization, Cookie and Proxy-Authorization headers, in the
+# userinfo of a redirect's target. None may reach stdout, stderr, an -o
+# file, a snapshot's name or its content, in any format, command or error.
+FORMATS="text json markdown prom"
+HP=${S#http://}
+Q="token=QTok-s3cret6&access_token=ATok-s3cret7"
+U="http://user:UrlPw-s3cret1@$HP"
+# cred NAME ARGS...: run with every credential option (after the
+# operands: getopt permutes, so each command takes them there)
+cred() {
+	n=$1
+	shift
+	run "$n" "$@" -u user:UserPw-s3cret2 -H 'Authorization: Bearer HdrTok-s3cret3' \
+		-H 'Cookie: sid=Cookie-s3cret4' -H 'Proxy-Authorization: Basic Prx-s3cret5'
+}
+leaks=
+nleak=0
+# leak NAME [FILE...]: the run's output, its stderr and FILEs hold no secret
+leak() {
+	n=$1
+	shift
+	nleak=$((nleak + 1))
+	if cat "$W/$n.out" "$W/$n.err" "$@" 2>/dev/null | grep -q s3cret; then
+		leaks="$leaks $n"
+		grep -h s3cret "$W/$n.out" "$W/$n.err" "$@" 2>/dev/null | head -3 | sed "s/^/    $n: /"
+	fi
+}
+shown=0
+for f in $FORMATS; do
+	cred "ct-$f" -f "$f" "$U/debug/pprof/goroutine?$Q"
+	leak "ct-$f"
+	# the URL is shown (prom drops the userinfo from its label)
+	if [ "$RC" != 2 ] && grep -q "127.0.0.1:$PORT/debug/pprof/goroutine?token=" "$W/ct-$f.out"; then
+		shown=$((shown + 1))
+	fi
+	cred "cto-$f" -f "$f" -o "$W/cto-$f.file" "$U/debug/pprof/goroutine?$Q"
+	[ -s "$W/cto-$f.file" ] && shown=$((shown + 1))
+	leak "cto-$f" "$W/cto-$f.file"
+	cred "cd-$f" diff -f "$f" "$U/debug/pprof/goroutine?$Q" "$U/debug/pprof/goroutine?$Q"
+	leak "cd-$f"
+	cred "cr-$f" trend -f "$f" -o "$W/cr-$f.file" "$U/debug/pprof/goroutine?$Q" "$U/debug/pprof/goroutine?$Q"
+	leak "cr-$f" "$W/cr-$f.file"
+	cred "cs-$f" snap -f "$f" "$U/debug/pprof/goroutine?$Q" --dir "$W/csnap"
+	leak "cs-$f"
+	cred "cw-$f" watch -f "$f" -o "$W/cw-$f.file" "$U/debug/pprof/goroutine?$Q" --interval 0.5s --count 2
+	leak "cw-$f" "$W/cw-$f.file"
+done
+if ls -A "$W/csnap" | grep -q s3cret || cat "$W"/csnap/* | grep -q s3cret; then
+	leaks="$leaks snapshot-files"
+fi
+nsnap=$(ls "$W/csnap" | wc -l)
+want=$(( $(echo $FORMATS | wc -w) * 2 ))
+if [ -z "$leaks" ] && [ "$shown" = "$want" ] && [ "$nsnap" -ge 1 ]; then
+	ok "no credential in $nleak runs (formats: $FORMATS; triage, -o, diff, trend, snap, watch), in $nsnap snapshot files or their names; the URL shown redacted"
+else bad "credentials shown:$leaks (URL shown redacted in $shown of $want)"; fi
+
+# every error path, every command
+leaks=
+nleak=0
+for e in refused s401 s404 timeout html redirect redirect-ftp loop echo; do
+	extra=
+	case $e in
+	refused) u="http://user:UrlPw-s3cret1@127.0.0.1:$FREE/debug/pprof/goroutine?$Q" ;;
+	s401) u="$U/status/401?$Q" ;;
+	s404) u="$U/status/404?$Q" ;;
+	timeout) u="$U/stall?$Q" extra="--max-time 1" ;;
+	html) u="$U/html?$Q" ;;
+	redirect) u="$U/redirect-to?url=http://user:Redir-s3cret8@127.0.0.1:$FREE/x" ;;
+	redirect-ftp) u="$U/redirect-to?url=ftp://user:Redir-s3cret9@127.0.0.1:$FREE/x" ;;
+	loop) u="$U/loop?$Q" extra="--max-redirs 1" ;;
+	echo) u="$U/echo-auth?$Q" ;;
+	esac
+	for c in triage diff trend snap watch; do
+		n="ce-$e-$c"
+		# shellcheck disable=SC2086
+		case $c in
+		triage) cred "$n" $extra "$u" ;;
+		diff) cred "$n" diff $extra "$u" "$u" ;;
+		trend) cred "$n" trend $extra "$u" "$u" ;;
+		snap) cred "$n" snap $extra "$u" --dir "$W/cerr" ;;
+		watch) cred "$n" watch $extra "$u" --interval 0.5s --count 1 ;;
+		esac
+		if [ "$RC" != 2 ] || [ ! -s "$W/$n.err" ]; then
+			leaks="$leaks $n(exit $RC, no error)"
+		fi
+		leak "$n"
+	done
+done
+if ls -A "$W/cerr" 2>/dev/null | grep -q s3cret; then leaks="$leaks cerr-names"; fi
+if [ -z "$leaks" ] && grep -q "rejected \*\*\*" "$W/ce-echo-triage.err" &&
+	grep -q "user:\*\*\*@127.0.0.1:$FREE" "$W/ce-refused-triage.err"; then
+	ok "no credential in $nleak failing runs (refused, 401, 404, timeout, not a dump, redirects, a server quoting them)"
+else bad "credentials in errors:$leaks" "$W/ce-echo-triage.err"; fi
+
+# A URL of 3000 bytes still leaves room for the reason.
+long=$(printf "%03000d" 0)
+run longurl "http://127.0.0.1:$FREE/$long"
+expect_err longurl 2 "connection refused by 127.0.0.1 port $FREE" "a 3000-byte URL: the message keeps its reason"
+
+# -o onto what snap keeps: refused before fetching
+k=$(ls "$W/snaps" | head -1)
+cp "$W/snaps/$k" "$W/keep.copy"
+run snapo snap -o "$W/snaps/$k" "$S/debug/pprof/goroutine" --dir "$W/snaps"
+if [ "$RC" = 2 ] && grep -q "refusing to overwrite" "$W/snapo.err" && cmp -s "$W/keep.copy" "$W/snaps/$k"; then
+	ok "snap -o onto a kept snapshot: refused, the snapshot intact"
+else bad "snap -o onto a kept snapshot: exit $RC" "$W/snapo.err"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -84,7 +84,7 @@ static void reply(int fd, const char *status, const char *type,
 
 static void serve_one(int fd, int *stalled, size_t *nstalled)
 {
-	char req[4096], path[256] = "";
+	char req[4096], path[256] = "", base[256];
 	size_t got = 0;
 	ssize_t n;
 
@@ -97,11 +97,13 @@ static void serve_one(int fd, int *stalled, size_t *nstalled)
 	}
 	req[got] = '\0';
 	sscanf(req, "GET %255s", path);
+	memcpy(base, path, sizeof base);
+	base[strcspn(base, "?")] = '\0';
 	if (strncmp(path, "/debug/pprof/goroutine?debug=2", 30) == 0 ||
-	    strcmp(path, "/dump") == 0) {
+	    strcmp(base, "/dump") == 0) {
 		reply(fd, "200 OK", "text/plain", "", dump_text,
 		      sizeof dump_text - 1, sizeof dump_text - 1);
-	} else if (strcmp(path, "/auth") == 0) {
+	} else if (strcmp(base, "/auth") == 0) {
 		if (strstr(req, "Authorization: Basic dXNlcjpwYXNz") &&
 		    strstr(req, "X-Token: t\r\n"))
 			reply(fd, "200 OK", "text/plain", "", dump_text,
@@ -109,25 +111,34 @@ static void serve_one(int fd, int *stalled, size_t *nstalled)
 		else
 			reply(fd, "401 Unauthorized", "text/plain", "",
 			      "bad credentials\n", 16, 16);
-	} else if (strcmp(path, "/missing") == 0) {
+	} else if (strcmp(base, "/echo") == 0) {
+		/* a careless server quoting the credentials it was sent */
+		char body[1024];
+		const char *h = strstr(req, "Authorization: ");
+		int bl = snprintf(body, sizeof body, "rejected %.*s\n",
+				  h ? (int)strcspn(h, "\r") : 0, h ? h : "");
+
+		reply(fd, "403 Forbidden", "text/plain", "", body, (size_t)bl,
+		      (size_t)bl);
+	} else if (strcmp(base, "/missing") == 0) {
 		reply(fd, "404 Not Found", "text/plain", "", "404 page not found\n",
 		      19, 19);
-	} else if (strcmp(path, "/html") == 0) {
+	} else if (strcmp(base, "/html") == 0) {
 		static const char page[] =
 			"<html><body><form>login</form></body></html>\n";
 
 		reply(fd, "200 OK", "text/html; charset=utf-8", "", page,
 		      sizeof page - 1, sizeof page - 1);
-	} else if (strcmp(path, "/empty") == 0) {
+	} else if (strcmp(base, "/empty") == 0) {
 		reply(fd, "200 OK", "text/plain", "", "", 0, 0);
-	} else if (strcmp(path, "/cut") == 0) {
+	} else if (strcmp(base, "/cut") == 0) {
 		/* promises the whole dump, sends a bit more than half */
 		reply(fd, "200 OK", "text/plain", "", dump_text, 100,
 		      sizeof dump_text - 1);
-	} else if (strcmp(path, "/loop") == 0) {
+	} else if (strcmp(base, "/loop") == 0) {
 		reply(fd, "302 Found", "text/plain", "Location: /loop\r\n", "",
 		      0, 0);
-	} else if (strcmp(path, "/stall") == 0) {
+	} else if (strcmp(base, "/stall") == 0) {
 		/* never answers: kept open until the server ends */
 		if (*nstalled < 16) {
 			stalled[(*nstalled)++] = fd;
@@ -196,6 +207,19 @@ static char *url(const char *path)
 }
 
 /* Fetches path into a fresh parser; returns rc, fills c, cut and e. */
+static int get_url(const char *u, const fetch_opts *o, counts *c, int *cut,
+		   gt_err *e)
+{
+	parse_sink sink = {c, c_begin, c_g, c_end};
+	parse_ctx *p = parse_new(&sink);
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	rc = fetch_read(u, o, p, cut, e);
+	parse_free(p);
+	return rc;
+}
+
 static int get(const char *path, const fetch_opts *o, counts *c, int *cut,
 	       gt_err *e)
 {
@@ -448,6 +472,67 @@ static void test_many(void **state)
 		parse_free(p[i]);
 }
 
+/* No credential in any message: not the URL's, not -u's, not a header's,
+ * even when the server quotes them back. */
+static void test_no_secret_in_errors(void **state)
+{
+	static const char *hdrs[] = {
+		"Authorization: Bearer Hdr-s3cret",
+		"Cookie: sid=Cookie-s3cret",
+	};
+	const char *paths[] = {"/echo", "/missing", "/html", "/loop"};
+	counts c;
+	gt_err e;
+	fetch_opts o;
+	int cut;
+	size_t i;
+
+	(void)state;
+	fetch_opts_default(&o);
+	o.headers = hdrs;
+	o.nheaders = 2;
+	o.userpwd = "user:User-s3cret";
+	o.max_redirs = 2;
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		char u[256];
+
+		snprintf(u, sizeof u, "http://user:Url-s3cret@127.0.0.1:%d%s"
+				      "?token=Tok-s3cret",
+			 server_port, paths[i]);
+		memset(&e, 0, sizeof e);
+		assert_int_equal(get_url(u, &o, &c, &cut, &e), GT_ERR);
+		if (strstr(e.msg, "s3cret"))
+			fail_msg("%s: %s", paths[i], e.msg);
+		assert_non_null(strstr(e.msg, "user:***@127.0.0.1"));
+	}
+	/* the server did quote it: the message says so, blanked */
+	fetch_opts_default(&o);
+	o.headers = hdrs;
+	o.nheaders = 1;
+	assert_int_equal(get("/echo", &o, &c, &cut, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "rejected Authorization: ***"));
+}
+
+/* A URL of any length leaves room for the reason. */
+static void test_long_url(void **state)
+{
+	char u[4096];
+	counts c;
+	gt_err e = {{0}};
+	fetch_opts o;
+	int cut, n;
+
+	(void)state;
+	n = snprintf(u, sizeof u, "http://127.0.0.1:%d/missing?", server_port);
+	memset(u + n, 'a', 3000);
+	u[n + 3000] = '\0';
+	fetch_opts_default(&o);
+	assert_int_equal(get_url(u, &o, &c, &cut, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "HTTP 404 Not Found"));
+	assert_non_null(strstr(e.msg, "..."));
+	assert_true(strlen(e.msg) < 400);
+}
+
 /* A stop request abandons open transfers promptly. */
 static void test_stop(void **state)
 {
@@ -486,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_no_secret_in_errors),
+		cmocka_unit_test(test_long_url),
 	};
 
 	/* a closed connection must not kill the test */

@@ -410,6 +410,50 @@ static void test_add_path(void **state)
 	rules_free(r);
 }
 
+/* Something endless or blocking named as a rule file is refused at once:
+ * a device, a FIFO (also as an entry of a rules directory), a file over
+ * the 16 MiB cap. */
+static void test_add_path_not_regular(void **state)
+{
+	rules *r = rules_new();
+	char dir[] = "/tmp/gtriage-rules-XXXXXX", path[256], sub[256];
+	gt_err e;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(rules_add_path(r, "/dev/zero", &e), GT_ERR);
+	assert_string_equal(e.msg, "/dev/zero: not a regular file (a rule file "
+				   "is a *.rules file or a directory of them)");
+
+	snprintf(path, sizeof path, "%s/x.rules", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(rules_add_path(r, path, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "not a regular file"));
+	/* the FIFO as an entry of a directory */
+	assert_int_equal(rules_add_path(r, dir, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "x.rules: not a regular file"));
+	unlink(path);
+
+	/* one byte over the cap (sparse: costs no disk) */
+	snprintf(sub, sizeof sub, "%s/big.rules", dir);
+	f = fopen(sub, "w");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), (16 << 20) + 1), 0);
+	fclose(f);
+	assert_int_equal(rules_add_path(r, sub, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "too large for a rule file"));
+	/* the same file emptied is read: the size was refused, not the name */
+	f = fopen(sub, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(rules_add_path(r, sub, &e), GT_OK);
+	unlink(sub);
+	rmdir(dir);
+	assert_int_equal(rules_count(r), 0);
+	rules_free(r);
+}
+
 /* Files of a directory are read in name order, whatever order the file
  * system lists them in: ten diagnoses must come back sorted. */
 static void test_add_path_name_order(void **state)
@@ -1282,6 +1326,7 @@ int main(void)
 		cmocka_unit_test(test_error_is_atomic),
 		cmocka_unit_test(test_add_path),
 		cmocka_unit_test(test_add_path_name_order),
+		cmocka_unit_test(test_add_path_not_regular),
 		cmocka_unit_test(test_builtin_embedded),
 		cmocka_unit_test(test_builtin_matches_files),
 		cmocka_unit_test(test_categorize_builtin),

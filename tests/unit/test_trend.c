@@ -399,6 +399,19 @@ static void test_name_time(void **state)
 	assert_true(trend_name_time("app-1234.txt") == 0);
 	assert_true(trend_name_time("app-20261322T040500Z.txt") == 0);
 	assert_true(trend_name_time("app-120261122T040500Z.txt") == 0);
+	/* a digit near the end is not read past (exact-size copies: the
+	 * sanitizer build sees any overread) */
+	{
+		static const char *const tails[] = {"dump1", "a?token=x-7",
+						    "x-2026", "x-2026-1"};
+
+		for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+			char *c = gt_strndup(tails[i], strlen(tails[i]));
+
+			assert_true(trend_name_time(c) == 0);
+			free(c);
+		}
+	}
 }
 
 /* ---- matching and order ------------------------------------------------------ */

@@ -212,6 +212,20 @@ func main() {
 	http.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/debug/pprof/goroutine?debug=2", http.StatusFound)
 	})
+	// /redirect-to?url=U: a redirect to any URL, credentials in it too.
+	http.HandleFunc("/redirect-to", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", r.URL.Query().Get("url"))
+		w.WriteHeader(http.StatusFound)
+	})
+	// A careless server that quotes the credentials it got in its error.
+	http.HandleFunc("/echo-auth", func(w http.ResponseWriter, r *http.Request) {
+		msg := "rejected " + r.Header.Get("Authorization") + " " +
+			r.Header.Get("Cookie") + " " + r.URL.RawQuery
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Echo", msg)
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintln(w, msg)
+	})
 	http.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	})
