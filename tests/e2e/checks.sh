@@ -96,6 +96,27 @@ if [ -x /usr/bin/time ] && [ -z "${SANITIZE_RUN:-}" ]; then
 fi
 rm -f "$tmp/deep"
 
+# Docker json-file lines with empty "log" parts after a partial one, and a
+# "time" with a long offset: read without undefined behaviour (the
+# sanitizer build aborts on any).
+printf '{"log":"panic: "}\n{"log":""}\n' >"$tmp/dj"
+"$bin" "$tmp/dj" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 2 ] && grep -q 'no goroutine dump found' "$tmp/out"; then ok "docker json-file: empty parts"; else ko "docker json-file: empty parts" "exit $rc"; fi
+printf '{"log":"goroutine 1 [running]:\\n","time":"2026-11-20T10:00:00.000+00:99999999999999999999"}\n{"log":"main.main()\\n"}\n{"log":"\\t/a.go:1 +0x1\\n"}\n' >"$tmp/dj"
+"$bin" "$tmp/dj" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q '1 goroutine' "$tmp/out"; then ok "docker json-file: long time offset"; else ko "docker json-file: long time offset" "exit $rc"; fi
+
+# debug=1 counts beyond what a process can hold do not wrap the total.
+{ echo 'goroutine profile: total 3'
+	for f in a b c; do printf '18446744073709551615 @ 0x1 0x2\n#\t0x1\tmain.%s+0x1\t/a.go:1\n\n' $f; done; } >"$tmp/counts"
+"$bin" -f json "$tmp/counts" >"$tmp/out" 2>&1
+got=$(sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p' "$tmp/out")
+if [ -n "$got" ] && [ "${#got}" -le 15 ] && [ "$got" -ge 70368744177664 ]; then ok "debug=1 absurd counts capped: $got"; else ko "debug=1 absurd counts" "goroutines $got"; fi
+"$bin" "$tmp/counts" >"$tmp/out" 2>&1
+if grep -q '^warning: 3 debug=1 records claim more goroutines' "$tmp/out"; then ok "debug=1 absurd counts: warned"; else ko "debug=1 absurd counts: warned"; fi
+
 # -o replaces the file atomically, and a failed run leaves it alone.
 echo "previous report" >"$tmp/report.txt"
 "$bin" -o "$tmp/report.txt" "$s" >/dev/null 2>&1
