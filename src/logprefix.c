@@ -125,7 +125,8 @@ double logprefix_parse_time(const char *s, size_t n)
 	double frac = 0, scale = 0.1;
 	size_t i = 19;
 	long off = 0, f[6];
-	static const int at[6] = {0, 5, 8, 11, 14, 17}, nd[6] = {4, 2, 2, 2, 2, 2};
+	static const int at[6] = {0, 5, 8, 11, 14, 17};
+	static const int nd[6] = {4, 2, 2, 2, 2, 2};
 	int k;
 
 	if (n < 19 || (s[4] != '-' && s[4] != '/') || s[13] != ':' ||

@@ -83,7 +83,7 @@ struct parse_ctx {
 	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
 	int seen_g1;
 	uint64_t dump_goroutines;
-	uint64_t dump_count; /* goroutines in the dump, records' counts summed */
+	uint64_t dump_count; /* goroutines in the dump, record counts summed */
 	uint64_t rec_pcs[8]; /* debug=1: the first pcs of the record header */
 	size_t rec_npcs;
 
@@ -97,7 +97,7 @@ struct parse_ctx {
 	int volatile_line;  /* the line lives in a buffer reused per line */
 	fslot *slots;
 	size_t nslots, slots_cap;
-	size_t kept_funcs; /* slots[0..kept_funcs) have their func in the arena */
+	size_t kept_funcs; /* slots[0..kept_funcs) have their func in arena */
 	size_t kept_files; /* ... and [0..kept_files) their final file */
 	unsigned kept;     /* K_*: the other views already in the arena */
 	int has_created;

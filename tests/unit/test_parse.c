@@ -585,19 +585,19 @@ static void test_long_and_binary_lines(void **state)
  * and an indented note in place of frames: a complete dump, not a cut. */
 static void test_stack_unavailable(void **state)
 {
+#define NOSTACK "\tgoroutine running on other thread; stack unavailable\n"
 	const char *t = "SIGQUIT: quit\n"
 			"PC=0x4a1b3c m=0 sigcode=0\n"
 			"\n"
 			"goroutine 1 [running]:\n"
 			"main.main()\n\t/a.go:3 +0x1\n"
 			"\n"
-			"goroutine 7 [running]:\n"
-			"\tgoroutine running on other thread; stack unavailable\n"
+			"goroutine 7 [running]:\n" NOSTACK
 			"created by main.main in goroutine 1\n"
 			"\t/a.go:9 +0x25\n"
 			"\n"
-			"goroutine 8 [running]:\n"
-			"\tgoroutine running on other thread; stack unavailable\n";
+			"goroutine 8 [running]:\n" NOSTACK;
+#undef NOSTACK
 	parse_stats st;
 	rec *r;
 	size_t step;
@@ -656,8 +656,10 @@ static void test_debug1_absurd_counts(void **state)
 {
 	const char *t =
 		"goroutine profile: total 3\n"
-		"18446744073709551615 @ 0x1 0x2\n#\t0x1\tmain.a+0x1\t/a.go:1\n\n"
-		"99999999999999999999 @ 0x1 0x2\n#\t0x1\tmain.b+0x1\t/a.go:2\n\n"
+		"18446744073709551615 @ 0x1 0x2\n"
+		"#\t0x1\tmain.a+0x1\t/a.go:1\n\n"
+		"99999999999999999999 @ 0x1 0x2\n"
+		"#\t0x1\tmain.b+0x1\t/a.go:2\n\n"
 		"9223372036854775809 @ 0x1 0x2\n#\t0x1\tmain.c+0x1\t/a.go:3\n\n"
 		"5 @ 0x1 0x2\n#\t0x1\tmain.d+0x1\t/a.go:4\n\n";
 	parse_stats st;
@@ -743,10 +745,12 @@ static void test_deep_stack_chunks(void **state)
 	n += (size_t)sprintf(t + n, "goroutine 5 [chan receive, 3 minutes]"
 				    " {\"req\":\"a\"}:\n");
 	for (i = 0; i < DEPTH; i++)
-		n += (size_t)sprintf(t + n, "main.f%zu(0x1)\n\t/src/f%zu.go:%zu +0x1\n",
+		n += (size_t)sprintf(t + n,
+				     "main.f%zu(0x1)\n\t/src/f%zu.go:%zu +0x1\n",
 				     i % 97, i % 13, i);
 	n += (size_t)sprintf(t + n, "created by main.main in goroutine 1\n"
-				    "\t/src/main.go:9 +0x25\n\ngoroutine 6 [select]:\n"
+				    "\t/src/main.go:9 +0x25\n\n"
+				    "goroutine 6 [select]:\n"
 				    "main.g()\n\t/src/g.go:1 +0x1\n");
 	assert_true(n < cap);
 	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
