@@ -27,7 +27,8 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e);
 int input_is_gzip(const input_stream *s);
 
 /* Reads a path ("-" for stdin) through a new stream into p, then finishes
- * the parse. Errors name the path. */
+ * the parse. Errors name the path; a regular file that shrinks while it is
+ * read is one (what was parsed is then not to be reported). */
 int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e);
 
 #endif

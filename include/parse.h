@@ -22,6 +22,12 @@
 /* Longest line kept; longer lines are skipped as noise (counted). */
 #define PARSE_MAX_LINE (1u << 20)
 
+/* Most goroutines a dump can hold: each owns a stack of at least 2 KiB and
+ * no 64-bit address space exceeds 2^57 bytes. debug=1 record counts that
+ * would take a dump past it are capped (parse_stats.capped_counts), so
+ * totals summed over a dump cannot wrap. */
+#define PARSE_MAX_GOROUTINES ((uint64_t)1 << 46)
+
 typedef enum parse_kind {
 	PARSE_KIND_TRACEBACK, /* bare goroutine blocks: pprof debug=2, runtime.Stack */
 	PARSE_KIND_DEBUG1,    /* pprof debug=1, already aggregated */
@@ -113,9 +119,11 @@ typedef struct parse_stats {
 	uint64_t bytes;
 	uint64_t lines;
 	uint64_t dumps;
-	uint64_t goroutines;   /* goroutines + debug=1 record counts */
+	uint64_t goroutines;   /* goroutines + debug=1 record counts
+				  (saturates at UINT64_MAX) */
 	uint64_t race_reports; /* "WARNING: DATA RACE" blocks */
 	uint64_t long_lines;   /* lines over PARSE_MAX_LINE, skipped */
+	uint64_t capped_counts; /* debug=1 counts cut to PARSE_MAX_GOROUTINES */
 	uint64_t nul_bytes;    /* NUL bytes seen (binary input) */
 	uint64_t ctrl_bytes;   /* other non-text bytes */
 } parse_stats;

@@ -5,6 +5,8 @@
 #include "input.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -128,6 +130,33 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
 	return parse_finish(s->p, e);
 }
 
+/* A file cut short while it is mapped (logrotate's copytruncate) faults
+ * with SIGBUS on the pages past its new end. The handler maps zero pages
+ * over the rest of the window, so the scan runs on without a jump out of
+ * the parser, and the read then fails: nothing half-read is reported. A
+ * fault elsewhere gets the default action. */
+static char *volatile bus_lo, *volatile bus_hi;
+static volatile sig_atomic_t bus_hit;
+static uintptr_t bus_page;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	char *a = si->si_addr;
+
+	(void)uc;
+	if (bus_lo && a >= bus_lo && a < bus_hi) {
+		char *pg = (char *)((uintptr_t)a & ~(bus_page - 1));
+
+		if (mmap(pg, (size_t)(bus_hi - pg), PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+			 0) != MAP_FAILED) {
+			bus_hit = 1;
+			return;
+		}
+	}
+	signal(sig, SIG_DFL); /* the fault repeats and takes its course */
+}
+
 /* A regular file (stdin redirected from one included) is mapped a window
  * at a time: no copy through read(), and each window is unmapped once
  * parsed so the resident set stays small. Returns 1 when done, 0 when fd
@@ -135,31 +164,57 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
 #define WINDOW ((size_t)8 << 20)
 static int map_regular(int fd, input_stream *s, gt_err *e)
 {
-	struct stat st;
+	struct stat st, now;
+	struct sigaction sa, old;
 	off_t off;
+	int rc = 1;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	bus_page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	bus_hit = 0;
+	sigaction(SIGBUS, &sa, &old);
 	for (off = lseek(fd, 0, SEEK_CUR) > 0 ? lseek(fd, 0, SEEK_CUR) : 0;
 	     off < st.st_size;) {
-		off_t base = off & ~(off_t)(sysconf(_SC_PAGESIZE) - 1);
+		off_t base = off & ~(off_t)(bus_page - 1);
 		size_t len = (size_t)(st.st_size - base) < WINDOW
 				     ? (size_t)(st.st_size - base)
 				     : WINDOW;
-		char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-			       fd, base);
-		int rc;
+		char *m;
 
-		if (m == MAP_FAILED)
-			return off == 0 ? 0 : gt_errf(e, "mmap: %s", strerror(errno));
+		if (fstat(fd, &now) == 0 && now.st_size < base + (off_t)len) {
+			bus_hit = 1; /* cut short since: do not even map it */
+			break;
+		}
+		m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+			 base);
+		if (m == MAP_FAILED) {
+			rc = off == 0 ? 0
+				      : gt_errf(e, "mmap: %s", strerror(errno));
+			break;
+		}
 		madvise(m, len, MADV_SEQUENTIAL);
+		bus_lo = m;
+		bus_hi = m + len;
 		rc = input_feed(s, m + (off - base), len - (size_t)(off - base), e);
+		bus_lo = bus_hi = NULL;
 		munmap(m, len);
-		if (rc != GT_OK)
-			return -1;
+		if (bus_hit || rc != GT_OK) {
+			rc = -1;
+			break;
+		}
+		rc = 1;
 		off = base + (off_t)len;
 	}
-	return 1;
+	sigaction(SIGBUS, &old, NULL);
+	if (bus_hit)
+		return gt_errf(e, "the file shrank while it was read "
+				  "(truncated or rotated)");
+	return rc;
 }
 
 int input_read_path(const char *path, parse_ctx *p, int *gzip_cut, gt_err *e)

@@ -104,30 +104,54 @@ int logprefix_owns(const logprefix *lp, const char *c)
 	return c != NULL && (c == lp->join || c == lp->json);
 }
 
+/* The value of the nd digits at s, or -1 unless all are digits: fields of
+ * a fixed width, so no run of digits can overflow. */
+static long digits(const char *s, int nd)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < nd; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 double logprefix_parse_time(const char *s, size_t n)
 {
 	struct tm tm;
 	double frac = 0, scale = 0.1;
 	size_t i = 19;
-	long off = 0;
+	long off = 0, f[6];
+	static const int at[6] = {0, 5, 8, 11, 14, 17};
+	static const int nd[6] = {4, 2, 2, 2, 2, 2};
+	int k;
 
 	if (n < 19 || (s[4] != '-' && s[4] != '/') || s[13] != ':' ||
 	    s[16] != ':')
 		return 0;
+	for (k = 0; k < 6; k++)
+		if ((f[k] = digits(s + at[k], nd[k])) < 0)
+			return 0;
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
+	tm.tm_year = (int)f[0] - 1900;
+	tm.tm_mon = (int)f[1] - 1;
+	tm.tm_mday = (int)f[2];
+	tm.tm_hour = (int)f[3];
+	tm.tm_min = (int)f[4];
+	tm.tm_sec = (int)f[5];
 	if (i < n && (s[i] == '.' || s[i] == ',')) {
 		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
 			frac += (s[i] - '0') * scale;
 	}
-	if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':')
-		off = (s[i] == '-' ? -1 : 1) *
-		      (atol(s + i + 1) * 3600 + atol(s + i + 4) * 60);
+	if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+		long h = digits(s + i + 1, 2), m = digits(s + i + 4, 2);
+
+		if (h >= 0 && m >= 0)
+			off = (s[i] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	}
 	return (double)(timegm(&tm) - off) + frac;
 }
 
@@ -244,7 +268,8 @@ int logprefix_docker_json(logprefix *lp, const char *s, size_t n,
 /* Appends to the join buffer; an absurdly long line keeps its start only. */
 static void join_put(logprefix *lp, const char *s, size_t n)
 {
-	if (lp->join_len + n > PARSE_MAX_LINE)
+	/* an empty part adds nothing, and join may not exist yet */
+	if (n == 0 || lp->join_len + n > PARSE_MAX_LINE)
 		return;
 	reserve(&lp->join, &lp->join_cap, lp->join_len + n);
 	memcpy(lp->join + lp->join_len, s, n);

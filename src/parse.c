@@ -15,6 +15,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "parse.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -29,6 +30,7 @@
 #define SNIFF_BYTES 65536
 
 enum { WF_NONE, WF_FRAME, WF_CREATED };
+enum { K_STATE = 1, K_LABELS = 2, K_CFUNC = 4, K_CFILE = 8 };
 
 enum mode {
 	M_NOISE,   /* outside any dump */
@@ -81,6 +83,7 @@ struct parse_ctx {
 	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
 	int seen_g1;
 	uint64_t dump_goroutines;
+	uint64_t dump_count; /* goroutines in the dump, record counts summed */
 	uint64_t rec_pcs[8]; /* debug=1: the first pcs of the record header */
 	size_t rec_npcs;
 
@@ -94,6 +97,9 @@ struct parse_ctx {
 	int volatile_line;  /* the line lives in a buffer reused per line */
 	fslot *slots;
 	size_t nslots, slots_cap;
+	size_t kept_funcs; /* slots[0..kept_funcs) have their func in arena */
+	size_t kept_files; /* ... and [0..kept_files) their final file */
+	unsigned kept;     /* K_*: the other views already in the arena */
 	int has_created;
 	fslot created;
 	const char *state, *labels;
@@ -127,13 +133,17 @@ static int starts(const char *s, size_t n, const char *lit)
 	return n >= l && memcmp(s, lit, l) == 0;
 }
 
+/* A decimal number of up to 20 digits; one past 2^64 - 1 reads as that. */
 static uint64_t parse_u64(const char *s, size_t n, size_t *used)
 {
 	uint64_t v = 0;
 	size_t i = 0;
 
-	while (i < n && s[i] >= '0' && s[i] <= '9' && i < 20)
-		v = v * 10 + (uint64_t)(s[i++] - '0');
+	for (; i < n && s[i] >= '0' && s[i] <= '9' && i < 20; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+	}
 	*used = i;
 	return v;
 }
@@ -208,29 +218,42 @@ static const char *keep(parse_ctx *p, const char *s, size_t n)
 	return p->volatile_line ? arena_put(p, s, n) : s;
 }
 
-/* Copies every view of the goroutine being read into the arena: called
- * before the caller's buffer (or the carry) is reused. */
+/* Copies the views of the goroutine being read that still point into the
+ * input into the arena: called before the caller's buffer (or the carry) is
+ * reused. What an earlier call copied stays put (arena blocks never move),
+ * so each byte of a deep stack is copied once, however many chunks it
+ * spans. Only the last frame's file may still be to come. */
 static void rebase(parse_ctx *p)
 {
-	size_t i;
+	size_t i, files = p->want_file == WF_FRAME && p->nslots ? p->nslots - 1
+								 : p->nslots;
 
-	for (i = 0; i < p->nslots; i++) {
-		fslot *f = &p->slots[i];
-
-		f->func = arena_put(p, f->func, f->func_len);
-		if (f->file)
-			f->file = arena_put(p, f->file, f->file_len);
-	}
-	if (p->has_created) {
+	for (i = p->kept_funcs; i < p->nslots; i++)
+		p->slots[i].func =
+			arena_put(p, p->slots[i].func, p->slots[i].func_len);
+	for (i = p->kept_files; i < files; i++)
+		if (p->slots[i].file)
+			p->slots[i].file = arena_put(p, p->slots[i].file,
+						     p->slots[i].file_len);
+	p->kept_funcs = p->nslots;
+	p->kept_files = files;
+	if (p->has_created && !(p->kept & K_CFUNC)) {
 		p->created.func = arena_put(p, p->created.func, p->created.func_len);
-		if (p->created.file)
-			p->created.file =
-				arena_put(p, p->created.file, p->created.file_len);
+		p->kept |= K_CFUNC;
 	}
-	if (p->g.state_len)
+	if (p->has_created && p->created.file && !(p->kept & K_CFILE)) {
+		p->created.file =
+			arena_put(p, p->created.file, p->created.file_len);
+		p->kept |= K_CFILE;
+	}
+	if (p->g.state_len && !(p->kept & K_STATE)) {
 		p->state = arena_put(p, p->state, p->g.state_len);
-	if (p->g.labels_len)
+		p->kept |= K_STATE;
+	}
+	if (p->g.labels_len && !(p->kept & K_LABELS)) {
 		p->labels = arena_put(p, p->labels, p->g.labels_len);
+		p->kept |= K_LABELS;
+	}
 }
 
 /* ---- life cycle ------------------------------------------------------- */
@@ -280,6 +303,8 @@ static void g_reset(parse_ctx *p)
 	if (p->arena)
 		p->arena->len = 0;
 	p->nslots = 0;
+	p->kept_funcs = p->kept_files = 0;
+	p->kept = 0;
 	p->has_created = 0;
 	memset(&p->g, 0, sizeof p->g);
 	p->g.minutes = -1;
@@ -295,6 +320,7 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->dump.truncated = 0;
 	p->dump.ancestors = 0;
 	p->dump_goroutines = 0;
+	p->dump_count = 0;
 	p->seen_g1 = 0;
 	p->crash_tail = 0;
 	p->mode = kind == PARSE_KIND_DEBUG1 ? M_DEBUG1 : M_TRACE;
@@ -399,7 +425,10 @@ static int g_emit(parse_ctx *p, gt_err *e)
 		p->g.created_by = &p->created_frame;
 	}
 	p->dump_goroutines++;
-	p->st.goroutines += p->g.count;
+	p->dump_count += p->g.count;
+	p->st.goroutines = p->st.goroutines + p->g.count < p->st.goroutines
+				   ? UINT64_MAX
+				   : p->st.goroutines + p->g.count;
 	rc = p->sink.goroutine ? p->sink.goroutine(p->sink.ud, &p->g, e) : GT_OK;
 	g_reset(p);
 	return rc;
@@ -494,8 +523,9 @@ static int scan_header(const char *s, size_t n, header *h)
 			plen = next ? (size_t)(next - part) : st_len - k - 2;
 			if (plen > 8 && memcmp(part + plen - 8, " minutes", 8) == 0) {
 				size_t u;
+				uint64_t m = parse_u64(part, plen, &u);
 
-				minutes = (int)parse_u64(part, plen, &u);
+				minutes = m > INT_MAX ? INT_MAX : (int)m;
 			} else if (starts(part, plen, "locked to thread")) {
 				flags |= PARSE_G_LOCKED;
 			} else if (starts(part, plen, "synctest")) {
@@ -547,6 +577,7 @@ static void commit_header(parse_ctx *p, const header *h)
 	p->g.minutes = h->minutes;
 	p->g.flags |= h->flags;
 	p->state = keep(p, h->state, h->state_len);
+	p->kept &= ~(unsigned)(K_STATE | K_LABELS);
 	p->g.state_len = h->state_len;
 	if (h->labels_len) {
 		p->labels = keep(p, h->labels, h->labels_len);
@@ -713,6 +744,14 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 	return 0;
 }
 
+/* "goroutine running on other thread; stack unavailable": a goroutine
+ * that was running elsewhere when the dump was taken (runtime/traceback.go
+ * prints it after a tab; older text had none). */
+static int no_stack_line(const char *s, size_t n)
+{
+	return starts(s, n, "goroutine running on other thread");
+}
+
 /* One line of traceback text. Returns 1 if it belongs to the dump. */
 static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		      int *rc)
@@ -730,10 +769,15 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	if (s[0] == '\t') {
 		if (p->in_ancestor || !p->in_g)
 			return 1;
-		if (p->want_file == WF_FRAME)
+		if (p->want_file == WF_FRAME) {
 			set_file(p, &p->slots[p->nslots - 1], s + 1, n - 1);
-		else if (p->want_file == WF_CREATED)
+		} else if (p->want_file == WF_CREATED) {
 			set_file(p, &p->created, s + 1, n - 1);
+			p->kept &= ~(unsigned)K_CFILE;
+		} else if (p->nslots == 0 && no_stack_line(s + 1, n - 1)) {
+			/* the runtime prints it indented, in place of frames */
+			p->g.flags |= PARSE_G_NOSTACK;
+		}
 		p->want_file = WF_NONE;
 		return 1;
 	}
@@ -779,6 +823,7 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			return 1;
 		p->has_created = 1;
 		p->created.func = keep(p, s + 11, fl);
+		p->kept &= ~(unsigned)(K_CFUNC | K_CFILE);
 		p->created.func_len = fl;
 		p->created.file = NULL;
 		p->created.file_len = 0;
@@ -794,7 +839,7 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		p->want_file = WF_NONE;
 		return 1;
 	}
-	if (starts(s, n, "goroutine running on other thread")) {
+	if (no_stack_line(s, n)) {
 		p->g.flags |= PARSE_G_NOSTACK;
 		return 1;
 	}
@@ -832,7 +877,7 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		       int *rc)
 {
 	size_t used;
-	uint64_t count;
+	uint64_t count, room;
 
 	*rc = GT_OK;
 	if (n == 0) {
@@ -844,6 +889,7 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			return 1;
 		if (starts(s, n, "# labels: ")) {
 			p->labels = keep(p, s + 10, n - 10);
+			p->kept &= ~(unsigned)K_LABELS;
 			p->g.labels_len = n - 10;
 			return 1;
 		}
@@ -890,6 +936,15 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 				break;
 			p->rec_pcs[p->rec_npcs++] = pc;
 			q += got;
+		}
+		room = p->dump_count < PARSE_MAX_GOROUTINES
+			       ? PARSE_MAX_GOROUTINES - p->dump_count
+			       : 0;
+		if (count > room) {
+			/* more than a process can hold: capped so that no
+			 * total downstream can wrap, and counted */
+			p->st.capped_counts++;
+			count = room ? room : 1;
 		}
 		p->in_g = 1;
 		p->g.count = count;
@@ -1025,6 +1080,12 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e);
 static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
 	p->st.lines++;
+	if (n > PARSE_MAX_LINE) {
+		/* skipped wherever it lies: a line split across chunks
+		 * (the carry) is, so one within a chunk must be too */
+		p->st.long_lines++;
+		return GT_OK;
+	}
 	if (n > 1 && p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
 	    !p->race_skip && !p->crash_tail && !p->in_ancestor && p->in_g) {
 		size_t m = s[n - 1] == '\r' ? n - 1 : n, k;

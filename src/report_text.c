@@ -256,6 +256,13 @@ static void put_header(tx *t)
 			"%s (WARNING: DATA RACE), not counted here\n",
 			st->race_reports,
 			report_plural(st->race_reports, "report", "reports"));
+	if (st->capped_counts)
+		fprintf(t->out, "warning: %" PRIu64 " debug=1 %s more "
+			"goroutines than a process can hold (over 2^46), "
+			"capped\n",
+			st->capped_counts,
+			report_plural(st->capped_counts, "record claims",
+				      "records claim"));
 	if (t->o->verbose && st->long_lines)
 		fprintf(t->out, "note: %" PRIu64 " overlong %s skipped\n",
 			st->long_lines,

@@ -342,6 +342,7 @@ int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 		s->stats.goroutines += st->goroutines;
 		s->stats.race_reports += st->race_reports;
 		s->stats.long_lines += st->long_lines;
+		s->stats.capped_counts += st->capped_counts;
 		s->stats.nul_bytes += st->nul_bytes;
 		s->stats.ctrl_bytes += st->ctrl_bytes;
 	}

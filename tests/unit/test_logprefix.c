@@ -101,6 +101,60 @@ static void test_times(void **state)
 	assert_true(logprefix_parse_time("2026-11-20T11:30:00+01:30", 25) == 1795168800.0);
 	assert_true(logprefix_parse_time("2026-11-20 10:00:00", 19) == 1795168800.0);
 	assert_true(logprefix_parse_time("Nov 20 10:00:00", 15) == 0);
+	assert_true(logprefix_parse_time("2026-1x-20T10:00:00Z", 20) == 0);
+}
+
+/* Times from a docker json-file "time" field are anybody's text: fields of
+ * any length give a time near what their first digits say, never an
+ * overflow. */
+static void test_hostile_times(void **state)
+{
+	static const char *const t[] = {
+		"2026-11-20T10:00:00.000+00:99999999999999999999",
+		"2026-11-20T10:00:00.000+99999999999:00",
+		"2026-11-20T10:00:00.000-99999999999999999999:9999999999999",
+		"2026-11-20T10:00:00999999999999999999999Z",
+		"2026-11-20T10:00:00.99999999999999999999999999999999999Z",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		double v = logprefix_parse_time(t[i], strlen(t[i]));
+
+		assert_true(v > 1795168800.0 - 86400);
+		assert_true(v < 1795168800.0 + 86400);
+	}
+}
+
+/* Empty docker json-file parts join to nothing, before or after text. */
+static void test_docker_json_empty_parts(void **state)
+{
+	logprefix *lp = logprefix_new();
+	const char *c;
+	size_t cn;
+
+	(void)state;
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON,
+					 "{\"log\":\"\"}", 10, &c, &cn),
+			 LOGPREFIX_SKIP);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON,
+					 "{\"log\":\"x\\n\"}", 13, &c, &cn),
+			 LOGPREFIX_YES);
+	assert_int_equal(cn, 1);
+	assert_memory_equal(c, "x", 1);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON,
+					 "{\"log\":\"panic: \"}", 17, &c, &cn),
+			 LOGPREFIX_SKIP);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON,
+					 "{\"log\":\"\"}", 10, &c, &cn),
+			 LOGPREFIX_SKIP);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON,
+					 "{\"log\":\"boom\\n\"}", 16, &c, &cn),
+			 LOGPREFIX_YES);
+	assert_int_equal(cn, 11);
+	assert_memory_equal(c, "panic: boom", 11);
+	logprefix_free(lp);
 }
 
 int main(void)
@@ -110,6 +164,8 @@ int main(void)
 		cmocka_unit_test(test_strip_streams_and_joins),
 		cmocka_unit_test(test_docker_json),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_hostile_times),
+		cmocka_unit_test(test_docker_json_empty_parts),
 	};
 
 	return cmocka_run_group_tests_name("logprefix", tests, NULL, NULL);

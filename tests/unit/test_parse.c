@@ -581,6 +581,202 @@ static void test_long_and_binary_lines(void **state)
 	free(t);
 }
 
+/* The runtime prints a goroutine running on another thread as its header
+ * and an indented note in place of frames: a complete dump, not a cut. */
+static void test_stack_unavailable(void **state)
+{
+#define NOSTACK "\tgoroutine running on other thread; stack unavailable\n"
+	const char *t = "SIGQUIT: quit\n"
+			"PC=0x4a1b3c m=0 sigcode=0\n"
+			"\n"
+			"goroutine 1 [running]:\n"
+			"main.main()\n\t/a.go:3 +0x1\n"
+			"\n"
+			"goroutine 7 [running]:\n" NOSTACK
+			"created by main.main in goroutine 1\n"
+			"\t/a.go:9 +0x25\n"
+			"\n"
+			"goroutine 8 [running]:\n" NOSTACK;
+#undef NOSTACK
+	parse_stats st;
+	rec *r;
+	size_t step;
+
+	(void)state;
+	for (step = 0; step <= 5; step += 5) {
+		r = run(t, strlen(t), step, &st);
+		assert_int_equal(r->ng, 3);
+		assert_int_equal(r->truncated[0], 0);
+		assert_true(r->g[1].flags & PARSE_G_NOSTACK);
+		assert_false(r->g[1].flags & PARSE_G_TRUNCATED);
+		assert_string_equal(r->g[1].created, "main.main@/a.go:9");
+		assert_true(r->g[2].flags & PARSE_G_NOSTACK);
+		assert_false(r->g[2].flags & PARSE_G_TRUNCATED);
+		assert_false(r->g[0].flags & PARSE_G_NOSTACK);
+		free(r);
+	}
+}
+
+/* A line over PARSE_MAX_LINE inside a dump is skipped and counted the same
+ * whether it arrives in one feed or split over many. */
+static void test_long_line_any_chunking(void **state)
+{
+	size_t big = PARSE_MAX_LINE + 10, n = 0, h = strlen(debug2) / 2;
+	char *t = malloc(big + 2 * sizeof debug2);
+	static const size_t steps[] = {0, 4096, 65536, PARSE_MAX_LINE - 3};
+	size_t i;
+
+	(void)state;
+	while (debug2[h] != '\n') /* cut the dump after a whole line */
+		h++;
+	memcpy(t, debug2, h + 1);
+	n = h + 1;
+	memset(t + n, 'x', big);
+	n += big;
+	t[n++] = '\n';
+	memcpy(t + n, debug2 + h + 1, strlen(debug2) - h - 1);
+	n += strlen(debug2) - h - 1;
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		parse_stats st;
+		rec *r = run(t, n, steps[i], &st);
+
+		assert_int_equal(st.long_lines, 1);
+		assert_int_equal(r->dumps, 1);
+		assert_int_equal(r->ng, 3);
+		assert_string_equal(r->g[2].frames,
+				    "sync.(*Mutex).Lock@sync/mutex.go:81");
+		free(r);
+	}
+	free(t);
+}
+
+/* debug=1 counts past what a process can hold are capped, so neither the
+ * parser's total nor any sum over the dump wraps. */
+static void test_debug1_absurd_counts(void **state)
+{
+	const char *t =
+		"goroutine profile: total 3\n"
+		"18446744073709551615 @ 0x1 0x2\n"
+		"#\t0x1\tmain.a+0x1\t/a.go:1\n\n"
+		"99999999999999999999 @ 0x1 0x2\n"
+		"#\t0x1\tmain.b+0x1\t/a.go:2\n\n"
+		"9223372036854775809 @ 0x1 0x2\n#\t0x1\tmain.c+0x1\t/a.go:3\n\n"
+		"5 @ 0x1 0x2\n#\t0x1\tmain.d+0x1\t/a.go:4\n\n";
+	parse_stats st;
+	rec *r = run(t, strlen(t), 0, &st);
+	uint64_t sum = 0;
+	int i;
+
+	(void)state;
+	assert_int_equal(r->ng, 4);
+	assert_true(r->g[0].count == PARSE_MAX_GOROUTINES);
+	for (i = 0; i < r->ng; i++) {
+		assert_true(r->g[i].count >= 1);
+		assert_true(sum + r->g[i].count > sum);
+		sum += r->g[i].count;
+	}
+	assert_true(sum <= PARSE_MAX_GOROUTINES + (uint64_t)r->ng);
+	assert_true(st.goroutines == sum);
+	assert_int_equal(st.capped_counts, 4); /* all past the first cap */
+	free(r);
+
+	/* an ordinary count is left alone */
+	t = "goroutine profile: total 5\n"
+	    "5 @ 0x1 0x2\n#\t0x1\tmain.d+0x1\t/a.go:4\n\n";
+	r = run(t, strlen(t), 0, &st);
+	assert_int_equal(r->ng, 1);
+	assert_int_equal(r->g[0].count, 5);
+	assert_int_equal(st.capped_counts, 0);
+	free(r);
+}
+
+/* A digest of everything a goroutine hands the sink, for stacks too deep
+ * for rec. */
+typedef struct digest {
+	uint64_t h;
+	size_t ng, nframes;
+} digest;
+
+static void mix(digest *d, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d->h = (d->h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	d->h = (d->h ^ 0xff) * 0x100000001b3ull;
+}
+
+static int d_g(void *ud, const parse_goroutine *g, gt_err *e)
+{
+	digest *d = ud;
+	size_t i;
+
+	(void)e;
+	d->ng++;
+	d->nframes += g->nframes;
+	mix(d, g->state, g->state_len);
+	if (g->labels)
+		mix(d, g->labels, g->labels_len);
+	for (i = 0; i < g->nframes; i++) {
+		mix(d, g->frames[i].func, g->frames[i].func_len);
+		if (g->frames[i].file)
+			mix(d, g->frames[i].file, g->frames[i].file_len);
+		d->h ^= g->frames[i].line;
+	}
+	if (g->created_by) {
+		mix(d, g->created_by->func, g->created_by->func_len);
+		mix(d, g->created_by->file, g->created_by->file_len);
+	}
+	return GT_OK;
+}
+
+/* A goroutine deeper than any chunk keeps every frame, its state, labels
+ * and creator intact however the input is cut: the views carried over from
+ * earlier chunks stay right as later ones are added. */
+static void test_deep_stack_chunks(void **state)
+{
+	enum { DEPTH = 30000 };
+	size_t cap = (size_t)DEPTH * 80 + 512, n = 0, i;
+	char *t = malloc(cap);
+	static const size_t steps[] = {0, 1, 7, 4096, 65536};
+	digest want = {0, 0, 0};
+
+	(void)state;
+	n += (size_t)sprintf(t + n, "goroutine 5 [chan receive, 3 minutes]"
+				    " {\"req\":\"a\"}:\n");
+	for (i = 0; i < DEPTH; i++)
+		n += (size_t)sprintf(t + n,
+				     "main.f%zu(0x1)\n\t/src/f%zu.go:%zu +0x1\n",
+				     i % 97, i % 13, i);
+	n += (size_t)sprintf(t + n, "created by main.main in goroutine 1\n"
+				    "\t/src/main.go:9 +0x25\n\n"
+				    "goroutine 6 [select]:\n"
+				    "main.g()\n\t/src/g.go:1 +0x1\n");
+	assert_true(n < cap);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		digest d = {0xcbf29ce484222325ull, 0, 0};
+		parse_sink sink = {&d, NULL, d_g, NULL};
+		parse_ctx *p = parse_new(&sink);
+		size_t off = 0, step = steps[i] ? steps[i] : n;
+		gt_err e;
+
+		while (off < n) {
+			size_t k = n - off < step ? n - off : step;
+
+			assert_int_equal(parse_feed(p, t + off, k, &e), GT_OK);
+			off += k;
+		}
+		assert_int_equal(parse_finish(p, &e), GT_OK);
+		parse_free(p);
+		assert_int_equal(d.ng, 2);
+		assert_int_equal(d.nframes, DEPTH + 1);
+		if (i == 0)
+			want = d;
+		assert_true(d.h == want.h);
+	}
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +795,10 @@ int main(void)
 		cmocka_unit_test(test_concatenated_dumps),
 		cmocka_unit_test(test_dump_writer_split),
 		cmocka_unit_test(test_long_and_binary_lines),
+		cmocka_unit_test(test_stack_unavailable),
+		cmocka_unit_test(test_long_line_any_chunking),
+		cmocka_unit_test(test_debug1_absurd_counts),
+		cmocka_unit_test(test_deep_stack_chunks),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
