@@ -149,7 +149,10 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 	size_t n = 0, extra = 0;
 
 	for (size_t i = 0; i < g->nframes; i++) {
-		if (!group_frame_is_user(&g->frames[i]))
+		/* a go statement's wrapper is no user code, and only some
+		 * captures print it */
+		if (!group_frame_is_user(&g->frames[i]) ||
+		    fingerprint_frame_hidden(&g->frames[i]))
 			continue;
 		if (n < REPORT_KEY_FRAMES)
 			idx[n++] = i;

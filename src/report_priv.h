@@ -34,7 +34,8 @@ const char *report_reason_code(unsigned bit);
 int report_frame_is_runtime(const group_frame *f);
 
 /* The frames of g worth showing when not verbose, innermost first, as
- * indices into g->frames: up to REPORT_KEY_FRAMES user frames; if g has no
+ * indices into g->frames: up to REPORT_KEY_FRAMES user frames (compiler
+ * wrappers left out, see fingerprint_frame_hidden()); if g has no
  * user frame, its innermost non-runtime frame; else its innermost frame.
  * *more receives the number of further user frames left out. Returns the
  * number of indices written (0 only when g has no frames). */
