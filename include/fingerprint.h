@@ -19,8 +19,8 @@
  * help recognise a go statement's wrapper; cat names a stack without
  * frames. */
 void fingerprint_stack(const group_frame *frames, size_t n,
-		       const group_frame *created_by, category cat, group_by by,
-		       int old_go, char out[17]);
+                       const group_frame *created_by, category cat, group_by by,
+                       int old_go, char out[17]);
 
 /* Frames only some capture methods print: the runtime's own (runtime.*,
  * internal/runtime/..., the builtin panic), and the wrappers the compiler
@@ -33,6 +33,6 @@ int fingerprint_frame_hidden(const group_frame *f);
  * creator, "pkg.F.func2", printed just before runtime.goexit by system
  * tracebacks only. Returns its index in fr[0..n), or n. */
 size_t fingerprint_go_wrapper(const group_frame *fr, size_t n,
-			      const group_frame *created_by, int old_go);
+                              const group_frame *created_by, int old_go);
 
 #endif

@@ -73,14 +73,14 @@ void crash_begin(group_crash *c, const parse_dump *pd)
 	c->nmessage = pd->nmessage;
 	c->tests = copy_lines(pd->tests, pd->ntests);
 	c->ntests = pd->ntests;
-	c->signal = pd->signal.s ? gt_strndup(pd->signal.s, pd->signal.len)
-				 : NULL;
+	c->signal =
+	    pd->signal.s ? gt_strndup(pd->signal.s, pd->signal.len) : NULL;
 }
 
 /* The crashed goroutine is kept whole: its group may merge it with
  * others (by function) and its frames are what the report opens with. */
 static void keep_crashed(group_crash *c, const parse_goroutine *pg,
-			 const group *g)
+                         const group *g)
 {
 	size_t i;
 
@@ -102,7 +102,8 @@ static void add_link(group_dump *d, const parse_goroutine *pg, group *g)
 
 	if (d->nlinks == d->links_cap) {
 		d->links_cap = d->links_cap ? d->links_cap * 2 : 64;
-		d->links = gt_realloc(d->links, d->links_cap * sizeof *d->links);
+		d->links =
+		    gt_realloc(d->links, d->links_cap * sizeof *d->links);
 	}
 	l = &d->links[d->nlinks++];
 	l->id = pg->id;
@@ -113,8 +114,8 @@ static void add_link(group_dump *d, const parse_goroutine *pg, group *g)
 
 int crash_dump_has(const group_dump *d)
 {
-	return d->kind != PARSE_KIND_TRACEBACK && d->kind != PARSE_KIND_DEBUG1 &&
-	       d->crash.nmessage > 0;
+	return d->kind != PARSE_KIND_TRACEBACK &&
+	       d->kind != PARSE_KIND_DEBUG1 && d->crash.nmessage > 0;
 }
 
 /* The test a goroutine runs: the frame testing.tRunner calls, e.g.
@@ -129,18 +130,19 @@ static const char *test_of(const group *g, size_t *len)
 		const char *slash, *name, *dot;
 
 		if (!streq(g->frames[i + 1].func, g->frames[i + 1].func_len,
-			   "testing.tRunner", 15) ||
+		           "testing.tRunner", 15) ||
 		    (f->func_len > 8 && memcmp(f->func, "testing.", 8) == 0))
 			continue;
 		slash = memrchr(f->func, '/', f->func_len);
 		name = slash ? slash + 1 : f->func;
-		name = memchr(name, '.', f->func_len - (size_t)(name - f->func));
+		name =
+		    memchr(name, '.', f->func_len - (size_t)(name - f->func));
 		if (name == NULL)
 			return NULL;
 		name++;
 		dot = memchr(name, '.', f->func_len - (size_t)(name - f->func));
-		*len = dot ? (size_t)(dot - name) : f->func_len -
-							   (size_t)(name - f->func);
+		*len = dot ? (size_t)(dot - name)
+		           : f->func_len - (size_t)(name - f->func);
 		return name;
 	}
 	return NULL;
@@ -193,7 +195,7 @@ static int created_on_test_stack(const group_dump *d, const group *g)
 			continue;
 		for (j = 0; j < k->nframes; j++)
 			if (streq(k->frames[j].func, k->frames[j].func_len,
-				  g->created_by.func, g->created_by.func_len))
+			          g->created_by.func, g->created_by.func_len))
 				return 1;
 	}
 	return 0;
@@ -243,7 +245,8 @@ void crash_find_tests(group_dump *d)
 	d->crash.test_ids = gt_malloc(d->nlinks * sizeof *d->crash.test_ids);
 	for (i = 0; i < d->nlinks; i++)
 		if (d->links[i].in_test)
-			d->crash.test_ids[d->crash.ntest_ids++] = d->links[i].id;
+			d->crash.test_ids[d->crash.ntest_ids++] =
+			    d->links[i].id;
 	free(d->links);
 	d->links = NULL;
 	d->nlinks = d->links_cap = 0;
@@ -271,14 +274,16 @@ void crash_groups(group_dump *d)
 	free(c->groups);
 	c->groups = NULL;
 	c->ngroups = 0;
-	if (d->kind != PARSE_KIND_DEADLOCK && d->kind != PARSE_KIND_TEST_TIMEOUT)
+	if (d->kind != PARSE_KIND_DEADLOCK &&
+	    d->kind != PARSE_KIND_TEST_TIMEOUT)
 		return;
-	c->groups = gt_malloc((d->ngroups ? d->ngroups : 1) * sizeof *c->groups);
+	c->groups =
+	    gt_malloc((d->ngroups ? d->ngroups : 1) * sizeof *c->groups);
 	for (i = 0; i < d->ngroups; i++) {
 		const group *g = d->groups[i];
 
 		if (d->kind == PARSE_KIND_DEADLOCK ? category_is_blocked(g->cat)
-						    : g->ntest > 0)
+		                                   : g->ntest > 0)
 			c->groups[c->ngroups++] = g;
 	}
 }

@@ -215,13 +215,17 @@ static json_t *jlines(char *const *v, size_t n)
 	return a;
 }
 
+/* Ids listed per crash group: the group itself lists them all, and a
+ * deadlock of a million goroutines must not be held in memory twice. */
+#define CRASH_IDS_MAX 100
+
 /* A group the crash is about: what its goroutines wait on and which. */
 static json_t *jcrash_group(const group_dump *d, const group *g)
 {
 	json_t *o = json_object(), *ids = json_array();
 	const group_frame *f = report_top_frame(g);
-	uint64_t *buf = gt_malloc((g->nids ? g->nids : 1) * sizeof *buf);
-	size_t n = report_crash_ids(d, g, buf, g->nids);
+	uint64_t buf[CRASH_IDS_MAX];
+	size_t n = report_crash_ids(d, g, buf, CRASH_IDS_MAX);
 
 	json_object_set_new(o, "fingerprint", jstr(g->fingerprint));
 	json_object_set_new(o, "count", juint(report_crash_count(d, g)));
@@ -230,7 +234,6 @@ static json_t *jcrash_group(const group_dump *d, const group *g)
 	json_object_set_new(o, "frame", f ? jframe(f) : json_null());
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(ids, juint(buf[i]));
-	free(buf);
 	json_object_set_new(o, "ids", ids);
 	return o;
 }
