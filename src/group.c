@@ -9,6 +9,9 @@
  */
 #include "group.h"
 
+#include "crash.h"
+#include "fingerprint.h"
+
 #include "uthash.h"
 
 #include <stdio.h>
@@ -58,16 +61,6 @@ static uint64_t hash_str(uint64_t h, const char *s, size_t n)
 		memcpy(&head, s, n);
 	}
 	return mix(mix(h ^ n, head), tail);
-}
-
-/* FNV-1a for fingerprints: portable and stable across runs and machines. */
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 static uint64_t stack_hash(const parse_goroutine *g, group_by by)
@@ -178,6 +171,7 @@ static void dump_free(group_dump *d)
 		group_free(d->groups[i]);
 	free(d->groups);
 	free(d->title);
+	crash_free(d);
 	free(d);
 }
 
@@ -217,6 +211,7 @@ static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
 	d->lineno = pd->lineno;
 	d->declared_total = pd->declared_total;
 	d->time = pd->time;
+	crash_begin(&d->crash, pd);
 	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
 	s->dumps[s->ndumps++] = d;
 	return GT_OK;
@@ -280,31 +275,6 @@ static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
 	sub->max_minutes = g->max_minutes;
 }
 
-static void fingerprint(group *g, group_by by)
-{
-	const char *cat = category_name(g->cat);
-	uint64_t h = fnv(0xcbf29ce484222325ull, cat, strlen(cat));
-	size_t i;
-	char num[16];
-
-	for (i = 0; i < g->nframes; i++) {
-		h = fnv(h, "\n", 1);
-		h = fnv(h, g->frames[i].func, g->frames[i].func_len);
-		if (by == GROUP_BY_LINE && g->frames[i].file) {
-			int n = snprintf(num, sizeof num, ":%u", g->frames[i].line);
-
-			h = fnv(h, g->frames[i].file, g->frames[i].file_len);
-			h = fnv(h, num, (size_t)n);
-		}
-	}
-	if (g->created_by.func) {
-		h = fnv(h, "\ncreated by ", 12);
-		h = fnv(h, g->created_by.func, g->created_by.func_len);
-	}
-	snprintf(g->fingerprint, sizeof g->fingerprint, "%016llx",
-		 (unsigned long long)h);
-}
-
 static group *group_create(group_set *s, group_dump *d,
 			   const parse_goroutine *pg)
 {
@@ -331,7 +301,9 @@ static group *group_create(group_set *s, group_dump *d,
 	g->cat = s->rules ? rules_categorize(s->rules, &sub) : CAT_UNKNOWN;
 	if (frames != stackbuf)
 		free(frames);
-	fingerprint(g, s->opts.by);
+	fingerprint_stack(g->frames, g->nframes, &g->created_by, g->cat,
+			  s->opts.by, pg->created_by && pg->created_in == 0,
+			  g->fingerprint);
 	d->groups = gt_realloc(d->groups, (d->ngroups + 1) * sizeof *d->groups);
 	d->groups[d->ngroups++] = g;
 	return g;
@@ -394,6 +366,7 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	}
 	if (!(pg->flags & PARSE_G_RECORD))
 		add_id(g, pg->id, s->opts.max_ids);
+	crash_goroutine(d, pg, g);
 	return GT_OK;
 }
 
@@ -416,7 +389,7 @@ static int idle_shape(category c)
 }
 
 #define PERMANENT (GROUP_R_NIL_CHAN | GROUP_R_SELECT_FOREVER | GROUP_R_LEAKED | \
-		   GROUP_R_DEADLOCK)
+		   GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT)
 
 static void diagnose(const group_set *s, const group_dump *d, group *g)
 {
@@ -457,6 +430,8 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		r |= GROUP_R_LEAKED;
 	if (d->kind == PARSE_KIND_DEADLOCK && category_is_blocked(g->cat))
 		r |= GROUP_R_DEADLOCK;
+	if (g->ntest && category_is_blocked(g->cat))
+		r |= GROUP_R_TEST_TIMEOUT;
 	if (category_is_blocked(g->cat)) {
 		if (g->count >= o->min_count)
 			r |= GROUP_R_COUNT;
@@ -472,7 +447,7 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 	/* a known-healthy shape stays unflagged while small; what the runtime
 	 * itself says (leaked, deadlock) always stands */
 	if (g->healthy && g->count <= o->pool_max)
-		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK;
+		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT;
 	g->reasons = r;
 }
 
@@ -505,7 +480,7 @@ static int by_suspicion(const void *pa, const void *pb)
 /* debug=1 hides the runtime frames that tell a channel wait from a select;
  * a record left unknown takes the category of another record of the dump
  * whose hidden frames are the same and whose visible ones told. */
-static void infer_hidden(group_dump *d, group_by by)
+static void infer_hidden(group_dump *d)
 {
 	size_t i, j;
 
@@ -522,7 +497,6 @@ static void infer_hidden(group_dump *d, group_by by)
 			    k->cat != CAT_RUNTIME) {
 				g->cat = k->cat;
 				g->inferred = 1;
-				fingerprint(g, by);
 				break;
 			}
 		}
@@ -539,7 +513,8 @@ void group_set_finish(group_set *s, const parse_stats *st)
 		group_dump *d = s->dumps[i];
 
 		if (d->kind == PARSE_KIND_DEBUG1)
-			infer_hidden(d, s->opts.by);
+			infer_hidden(d);
+		crash_find_tests(d);
 		d->nflagged = 0;
 		d->leaked_goroutines = 0;
 		memset(d->by_cat, 0, sizeof d->by_cat);
@@ -559,6 +534,7 @@ void group_set_finish(group_set *s, const parse_stats *st)
 		if (d->ngroups > 1)
 			qsort(d->groups, d->ngroups, sizeof *d->groups,
 			      by_suspicion);
+		crash_groups(d);
 	}
 }
 
@@ -612,6 +588,10 @@ const char *group_reason_text(const group *g, unsigned reason,
 		break;
 	case GROUP_R_GROWING:
 		snprintf(buf, len, "grows from snapshot to snapshot");
+		break;
+	case GROUP_R_TEST_TIMEOUT:
+		snprintf(buf, len, "%llu blocked in the test that timed out",
+			 (unsigned long long)g->ntest);
 		break;
 	default:
 		snprintf(buf, len, "?");

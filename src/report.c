@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fingerprint.h"
+#include "crash.h"
 #include "report_priv.h"
 
 int report_format_parse(const char *name, report_format *out)
@@ -93,12 +95,14 @@ static const struct {
 	{GROUP_R_MINUTES, "minutes"},
 	{GROUP_R_DIAGNOSIS, "diagnosis"},
 	{GROUP_R_GROWING, "growing"},
+	{GROUP_R_TEST_TIMEOUT, "test-timeout"},
 };
 
 const unsigned report_reason_bits[] = {
 	GROUP_R_NIL_CHAN, GROUP_R_SELECT_FOREVER, GROUP_R_LEAKED,
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
+	GROUP_R_TEST_TIMEOUT,
 };
 const size_t report_nreason_bits =
 	sizeof report_reason_bits / sizeof report_reason_bits[0];
@@ -145,7 +149,10 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 	size_t n = 0, extra = 0;
 
 	for (size_t i = 0; i < g->nframes; i++) {
-		if (!group_frame_is_user(&g->frames[i]))
+		/* a go statement's wrapper is no user code, and only some
+		 * captures print it */
+		if (!group_frame_is_user(&g->frames[i]) ||
+		    fingerprint_frame_hidden(&g->frames[i]))
 			continue;
 		if (n < REPORT_KEY_FRAMES)
 			idx[n++] = i;
@@ -441,4 +448,67 @@ void report_md_top_frame(FILE *out, const group *g)
 		else if (*p != '`' && (unsigned char)*p >= 0x20)
 			fputc(*p, out);
 	fputc('`', out);
+}
+
+/* ---- crash -------------------------------------------------------------- */
+
+size_t *report_crash_frames(const group_crash *c, int verbose, size_t *n)
+{
+	size_t *idx, k = 0, wrapper;
+
+	*n = 0;
+	if (c->nframes == 0)
+		return NULL;
+	idx = gt_malloc(c->nframes * sizeof *idx);
+	wrapper = fingerprint_go_wrapper(c->frames, c->nframes, &c->created_by,
+					 c->created_by.func && !c->created_in);
+	for (size_t i = 0; i < c->nframes; i++)
+		if (verbose || (group_frame_is_user(&c->frames[i]) &&
+				!fingerprint_frame_hidden(&c->frames[i]) &&
+				i != wrapper))
+			idx[k++] = i;
+	for (size_t i = 0; k == 0 && i < c->nframes; i++)
+		if (!report_frame_is_runtime(&c->frames[i]))
+			idx[k++] = i;
+	*n = k;
+	return idx;
+}
+
+const char *report_crash_role(const group_dump *d)
+{
+	switch (d->kind) {
+	case PARSE_KIND_PANIC:
+		return "panicked";
+	case PARSE_KIND_FATAL:
+		return "threw";
+	case PARSE_KIND_SIGNAL:
+		return "received the signal";
+	default:
+		return "crashed";
+	}
+}
+
+size_t report_group_number(const group_dump *d, const group *g)
+{
+	for (size_t i = 0; g && i < d->ngroups; i++)
+		if (d->groups[i] == g)
+			return i + 1;
+	return 0;
+}
+
+size_t report_crash_ids(const group_dump *d, const group *g, uint64_t *out,
+			size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nids && n < max; i++)
+		if (d->kind != PARSE_KIND_TEST_TIMEOUT ||
+		    crash_has_test_id(&d->crash, g->ids[i]))
+			out[n++] = g->ids[i];
+	return n;
+}
+
+uint64_t report_crash_count(const group_dump *d, const group *g)
+{
+	return d->kind == PARSE_KIND_TEST_TIMEOUT ? g->ntest : g->count;
 }

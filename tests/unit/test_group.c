@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "group.h"
 #include "parse.h"
 #include "rules.h"
@@ -179,6 +180,182 @@ static void test_fingerprint_stable(void **state)
 	group_set_free(sa);
 	group_set_free(sb);
 	group_set_free(sc);
+}
+
+/* The fingerprint of the group whose first frame is func in text. */
+static void fp_of(const char *text, const char *func, group_by by, char out[17])
+{
+	group_opts o;
+	group_set *s;
+	const group *g;
+
+	group_opts_default(&o);
+	o.by = by;
+	s = triage(text, &o);
+	g = find(group_set_last(s), func);
+	assert_non_null(g);
+	memcpy(out, g->fingerprint, 17);
+	group_set_free(s);
+}
+
+/* One goroutine as pprof debug=2, a SIGQUIT with GOTRACEBACK=system, pprof
+ * debug=1 and Go 1.19's SIGQUIT print it: one fingerprint. */
+static void test_fingerprint_capture_methods(void **state)
+{
+	const char *debug2 =
+		"goroutine 40 [chan receive, 3 minutes]:\n"
+		"main.(*Pool).worker(0xc000010000)\n\t/app/pool.go:33 +0x4c\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"created by main.NewPool in goroutine 1\n\t/app/pool.go:26 +0x5\n";
+	const char *system =
+		"goroutine 63 gp=0x1 m=nil [chan receive]:\n"
+		"runtime.gopark(0x1?, 0x2?)\n\truntime/proc.go:462 +0xce fp=0x1 sp=0x2 pc=0x3\n"
+		"runtime.chanrecv(0x1, 0x2, 0x1)\n\truntime/chan.go:667 +0x1\n"
+		"main.(*Pool).worker(0x2878eb7c63c0)\n\t/app/pool.go:33 +0x4c\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.NewPool.gowrap1()\n\t/app/pool.go:26 +0x17\n"
+		"runtime.goexit({})\n\truntime/asm_amd64.s:1771 +0x1\n"
+		"created by main.NewPool in goroutine 1\n\t/app/pool.go:26 +0x5\n";
+	const char *debug1 =
+		"goroutine profile: total 4\n"
+		"4 @ 0x48808e 0x41896e 0x6ad805 0x48f7e1\n"
+		"#\t0x6ad804\tmain.(*Pool).worker+0x124\t/app/pool.go:33\n"
+		"#\t0x6ad805\tmain.rec+0x1\t/app/pool.go:20\n";
+	/* before Go 1.21: no "in goroutine N", the wrapper is a closure */
+	const char *old =
+		"goroutine 63 [chan receive]:\n"
+		"runtime.gopark(0x1?)\n\truntime/proc.go:363 +0xd6 fp=0x1 sp=0x2 pc=0x3\n"
+		"main.(*Pool).worker(0xc000010000)\n\t/app/pool.go:33 +0x4c\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.NewPool.func1()\n\t/app/pool.go:26 +0x26 fp=0x1 sp=0x2 pc=0x3\n"
+		"runtime.goexit()\n\truntime/asm_amd64.s:1594 +0x1 fp=0x1 sp=0x2 pc=0x3\n"
+		"created by main.NewPool\n\t/app/pool.go:26 +0x5\n";
+	/* a closure that is user code, at another line, stays in */
+	const char *closure =
+		"goroutine 63 [chan receive]:\n"
+		"main.(*Pool).worker(0xc000010000)\n\t/app/pool.go:33 +0x4c\n"
+		"main.rec(...)\n\t/app/pool.go:20\n"
+		"main.NewPool.func1()\n\t/app/pool.go:29 +0x26\n"
+		"created by main.NewPool in goroutine 1\n\t/app/pool.go:26 +0x5\n";
+	char a[17], b[17], c[17], d[17], e[17];
+
+	(void)state;
+	for (int by = 0; by < 2; by++) {
+		fp_of(debug2, "main.(*Pool).worker", (group_by)by, a);
+		fp_of(system, "runtime.gopark", (group_by)by, b);
+		fp_of(debug1, "main.(*Pool).worker", (group_by)by, c);
+		fp_of(old, "runtime.gopark", (group_by)by, d);
+		fp_of(closure, "main.(*Pool).worker", (group_by)by, e);
+		assert_string_equal(a, b);
+		assert_string_equal(a, c);
+		assert_string_equal(a, d);
+		assert_string_not_equal(a, e);
+	}
+	/* the line enters with GROUP_BY_LINE only */
+	fp_of("goroutine 1 [select]:\nmain.f()\n\t/a.go:1 +0x1\n", "main.f",
+	      GROUP_BY_LINE, a);
+	fp_of("goroutine 1 [select]:\nmain.f()\n\t/a.go:2 +0x1\n", "main.f",
+	      GROUP_BY_LINE, b);
+	fp_of("goroutine 1 [select]:\nmain.f()\n\t/a.go:1 +0x1\n", "main.f",
+	      GROUP_BY_FUNC, c);
+	fp_of("goroutine 1 [select]:\nmain.f()\n\t/a.go:2 +0x1\n", "main.f",
+	      GROUP_BY_FUNC, d);
+	assert_string_not_equal(a, b);
+	assert_string_equal(c, d);
+	/* runtime goroutines, all of whose frames are hidden, still differ */
+	fp_of("goroutine 2 [force gc (idle)]:\nruntime.gopark(0x1)\n\t"
+	      "runtime/proc.go:1 +0x1\nruntime.forcegchelper()\n\t"
+	      "runtime/proc.go:2 +0x1\n", "runtime.gopark", GROUP_BY_LINE, a);
+	fp_of("goroutine 3 [GC sweep wait]:\nruntime.gopark(0x1)\n\t"
+	      "runtime/proc.go:1 +0x1\nruntime.bgsweep()\n\t"
+	      "runtime/mgcsweep.go:2 +0x1\n", "runtime.gopark", GROUP_BY_LINE, b);
+	assert_string_not_equal(a, b);
+}
+
+/* The goroutine that crashed is kept whole; a test timeout flags the
+ * blocked goroutines of the running test and of those it started. */
+static void test_crash_and_test_timeout(void **state)
+{
+	const char *panic_text =
+		"panic: boom\n\n"
+		"goroutine 21 [running]:\n"
+		"main.fetch(0x0)\n\t/app/main.go:86 +0x1\n"
+		"created by main.main in goroutine 1\n\t/app/main.go:50 +0x1\n\n"
+		"goroutine 1 [select]:\n"
+		"main.main()\n\t/app/main.go:60 +0x1\n";
+	const char *timeout =
+		"panic: test timed out after 5s\n"
+		"\trunning tests:\n"
+		"\t\tTestHang (5s)\n\n"
+		"goroutine 5 [running]:\n"
+		"testing.(*M).startAlarm.func1()\n\ttesting/testing.go:1 +0x1\n\n"
+		"goroutine 1 [chan receive]:\n"
+		"testing.(*T).Run(0x1)\n\ttesting/testing.go:2 +0x1\n"
+		"testing.runTests.func1(0x1)\n\ttesting/testing.go:3 +0x1\n"
+		"testing.tRunner(0x1, 0x2)\n\ttesting/testing.go:4 +0x1\n"
+		"main.main()\n\t_testmain.go:5 +0x1\n\n"
+		"goroutine 18 [chan receive]:\n"
+		"app.(*R).Run(0x1)\n\t/app/r.go:27 +0x1\n"
+		"app.TestHang(0x1)\n\t/app/r_test.go:11 +0x1\n"
+		"testing.tRunner(0x1, 0x2)\n\ttesting/testing.go:4 +0x1\n"
+		"created by testing.(*T).Run in goroutine 1\n\ttesting/testing.go:5 +0x1\n\n"
+		"goroutine 19 [chan send]:\n"
+		"app.(*R).match(0x1)\n\t/app/r.go:31 +0x1\n"
+		"created by app.(*R).Run in goroutine 18\n\t/app/r.go:22 +0x1\n\n"
+		"goroutine 30 [chan send]:\n"
+		"app.(*R).match(0x1)\n\t/app/r.go:31 +0x1\n"
+		"created by app.(*R).Run in goroutine 19\n\t/app/r.go:22 +0x1\n\n"
+		"goroutine 20 [chan send]:\n"
+		"app.(*R).match(0x1)\n\t/app/r.go:31 +0x1\n"
+		"created by app.(*R).Run in goroutine 7\n\t/app/r.go:22 +0x1\n\n"
+		"goroutine 22 [chan receive]:\n"
+		"app.(*R).Run(0x1)\n\t/app/r.go:27 +0x1\n"
+		"app.TestOther(0x1)\n\t/app/r_test.go:20 +0x1\n"
+		"testing.tRunner(0x1, 0x2)\n\ttesting/testing.go:4 +0x1\n"
+		"created by testing.(*T).Run in goroutine 1\n\ttesting/testing.go:5 +0x1\n";
+	group_set *s = triage(panic_text, NULL);
+	const group_dump *d = group_set_last(s);
+	const group *g;
+
+	(void)state;
+	assert_int_equal(d->crash.nmessage, 1);
+	assert_string_equal(d->crash.message[0], "panic: boom");
+	assert_int_equal(d->crash.id, 21);
+	assert_string_equal(d->crash.state, "running");
+	assert_int_equal(d->crash.nframes, 1);
+	assert_string_equal(d->crash.frames[0].func, "main.fetch");
+	assert_string_equal(d->crash.created_by.func, "main.main");
+	assert_int_equal(d->crash.created_in, 1);
+	assert_ptr_equal(d->crash.group, find(d, "main.fetch"));
+	assert_true(crash_dump_has(d));
+	group_set_free(s);
+
+	s = triage(timeout, NULL);
+	d = group_set_last(s);
+	assert_true(crash_dump_has(d));
+	assert_int_equal(d->crash.id, 0);
+	assert_null(d->crash.group);
+	/* 18 runs the listed test, 19 and 30 descend from it; 20's parent is
+	 * not a test goroutine and 22 runs a test that is not listed */
+	assert_int_equal(d->crash.ntest_ids, 3);
+	assert_true(crash_has_test_id(&d->crash, 18));
+	assert_true(crash_has_test_id(&d->crash, 19));
+	assert_true(crash_has_test_id(&d->crash, 30));
+	assert_false(crash_has_test_id(&d->crash, 20));
+	assert_false(crash_has_test_id(&d->crash, 22));
+	g = find(d, "app.(*R).match");
+	assert_int_equal(g->count, 3);
+	assert_int_equal(g->ntest, 2);
+	assert_true(g->reasons & GROUP_R_TEST_TIMEOUT);
+	g = find(d, "testing.(*T).Run");
+	assert_false(g->reasons & GROUP_R_TEST_TIMEOUT);
+	assert_int_equal(d->crash.ngroups, 2);
+	/* the flagged test groups come first */
+	assert_true(d->groups[0]->reasons & GROUP_R_TEST_TIMEOUT);
+	group_set_free(s);
 }
 
 /* Builds n goroutines of one stack with the given header state. */
@@ -403,6 +580,8 @@ int main(void)
 		cmocka_unit_test(test_same_stack_one_group),
 		cmocka_unit_test(test_group_by_levels),
 		cmocka_unit_test(test_fingerprint_stable),
+		cmocka_unit_test(test_fingerprint_capture_methods),
+		cmocka_unit_test(test_crash_and_test_timeout),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_age_and_order),
 		cmocka_unit_test(test_diagnosis_leak_at),

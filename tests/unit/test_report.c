@@ -698,7 +698,7 @@ static void test_json_document(void **state)
 	static const char *const top[] = {
 		"schema",     "tool",           "source",
 		"goroutines", "dumps",          "kind",
-		"title",      "truncated",      "race_reports",
+		"title",      "crash",          "truncated",      "race_reports",
 		"flagged_groups", "flagged_goroutines", "by_category",
 		"thresholds", "groups",         "snapshots",
 	};
@@ -727,6 +727,8 @@ static void test_json_document(void **state)
 	assert_int_equal(int_at(j, "dumps"), 2);
 	assert_string_equal(str_at(j, "kind"), "panic");
 	assert_string_equal(str_at(j, "title"), TITLE);
+	/* a dump built without the crash text has no crash to report */
+	assert_true(json_is_null(json_object_get(j, "crash")));
 	assert_true(json_is_false(json_object_get(j, "truncated")));
 	assert_int_equal(int_at(j, "race_reports"), 0);
 	assert_int_equal(int_at(j, "flagged_groups"), 2);
