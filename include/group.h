@@ -52,12 +52,14 @@ typedef struct group_frame {
 	char *func;
 	char *file; /* NULL when the dump had no file line */
 	unsigned line;
-	size_t func_len, file_len; /* strlen of func and file */
+	size_t func_len, file_len; /* lengths of func and file (a NUL byte
+				      from the dump may sit inside) */
 } group_frame;
 
 typedef struct group {
 	category cat;
 	char *state;        /* wait reason as printed, "" for debug=1 */
+	size_t state_len;   /* a dump may hold NUL bytes: compare by length */
 	uint64_t count;
 	int min_minutes;    /* -1: no goroutine printed minutes */
 	int max_minutes;
@@ -72,6 +74,7 @@ typedef struct group {
 	size_t nframes;
 	group_frame created_by; /* func NULL when absent */
 	char *labels;       /* NULL when absent */
+	size_t labels_len;
 	char fingerprint[17]; /* 16 hex digits: category + normalised stack */
 	unsigned reasons;   /* GROUP_R_* */
 	const rules_diag **diags;

@@ -99,9 +99,8 @@ static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 	size_t i;
 
 	if (gr->nframes != g->nframes ||
-	    !streq(gr->state, strlen(gr->state), g->state, g->state_len) ||
-	    !streq(gr->labels, gr->labels ? strlen(gr->labels) : 0, g->labels,
-		   g->labels_len))
+	    !streq(gr->state, gr->state_len, g->state, g->state_len) ||
+	    !streq(gr->labels, gr->labels_len, g->labels, g->labels_len))
 		return 0;
 	for (i = 0; i < g->nframes; i++) {
 		const group_frame *a = &gr->frames[i];
@@ -263,7 +262,7 @@ static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
 {
 	memset(sub, 0, sizeof *sub);
 	sub->state = g->state;
-	sub->state_len = strlen(g->state);
+	sub->state_len = g->state_len;
 	sub->flags = g->flags;
 	sub->frames = subject_frames(g, frames);
 	sub->nframes = g->nframes;
@@ -314,7 +313,9 @@ static group *group_create(group_set *s, group_dump *d,
 	size_t i;
 
 	g->state = gt_strndup(pg->state, pg->state_len);
+	g->state_len = pg->state_len;
 	g->labels = pg->labels_len ? gt_strndup(pg->labels, pg->labels_len) : NULL;
+	g->labels_len = pg->labels_len;
 	g->frames = gt_calloc(pg->nframes ? pg->nframes : 1, sizeof *g->frames);
 	g->nframes = pg->nframes;
 	for (i = 0; i < pg->nframes; i++)
@@ -633,8 +634,11 @@ static const char *const stdpkgs[] = {
 int group_frame_is_user(const group_frame *f)
 {
 	const char *s = f->func;
-	size_t n = strcspn(s, "./[(");
-	size_t i;
+	size_t n = 0, i;
+
+	/* the first path element, within func_len: a NUL is just a byte */
+	while (n < f->func_len && !memchr("./[(", s[n], 4))
+		n++;
 
 	if (n == 4 && memcmp(s, "main", 4) == 0)
 		return 1;

@@ -372,6 +372,51 @@ static void test_debug1_hidden_frames(void **state)
 	group_set_free(s);
 }
 
+/* A NUL byte is data like any other: identical goroutines with one in
+ * their state and labels form one group, and bytes after it still count. */
+static void test_nul_in_state_and_labels(void **state)
+{
+	/* the rest of a header after "[chan receive": it holds NULs */
+	static const char rest[] = "\0x] {\"t\":\"a\0b\"}:\n"
+				   "main.leak()\n\t/app/x.go:9 +0x1\n\n";
+	size_t n = 150, i, off = 0;
+	char *text = malloc(n * (sizeof rest + 40)), *nul;
+	group_set *s = group_set_new(R, NULL);
+	parse_sink sink = group_sink(s);
+	parse_ctx *pc = parse_new(&sink);
+	const group *g;
+	gt_err e;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		off += (size_t)sprintf(text + off, "goroutine %d [chan receive",
+				       (int)i + 10);
+		memcpy(text + off, rest, sizeof rest - 1);
+		off += sizeof rest - 1;
+	}
+	/* the last goroutine's state differs after the NUL: its own group */
+	nul = memchr(text + off - (sizeof rest - 1), '\0', sizeof rest - 1);
+	nul[1] = 'y';
+	assert_int_equal(parse_feed(pc, text, off, &e), GT_OK);
+	assert_int_equal(parse_finish(pc, &e), GT_OK);
+	group_set_finish(s, parse_get_stats(pc));
+	assert_int_equal(group_set_last(s)->ngroups, 2);
+	g = group_set_last(s)->groups[0];
+	assert_int_equal(g->count, n - 1);
+	assert_int_equal(g->cat, CAT_CHAN_RECEIVE);
+	assert_true(g->reasons & GROUP_R_COUNT);
+	assert_int_equal(g->state_len, 14);
+	assert_memory_equal(g->state, "chan receive\0x", 14);
+	assert_int_equal(g->labels_len, 11);
+	assert_memory_equal(g->labels, "{\"t\":\"a\0b\"}", 11);
+	g = group_set_last(s)->groups[1];
+	assert_int_equal(g->count, 1);
+	assert_memory_equal(g->state, "chan receive\0y", 14);
+	parse_free(pc);
+	group_set_free(s);
+	free(text);
+}
+
 static void test_user_frames(void **state)
 {
 	static const struct {
@@ -409,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_deadlock_and_leaked),
 		cmocka_unit_test(test_debug1_counts_and_dumps),
 		cmocka_unit_test(test_debug1_hidden_frames),
+		cmocka_unit_test(test_nul_in_state_and_labels),
 		cmocka_unit_test(test_user_frames),
 	};
 
