@@ -14,6 +14,7 @@
 
 #include "category.h"
 #include "common.h"
+#include "hash.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -114,6 +115,9 @@ typedef struct group_set {
 	group_dump **dumps; /* in input order */
 	size_t ndumps;
 	parse_stats stats;  /* copied by group_set_finish() */
+
+	/* private: keys the stack table, drawn per set */
+	hash_key key;
 } group_set;
 
 /* rules must outlive the set. */

@@ -2,13 +2,23 @@
  * group.c - buckets goroutines with identical stacks and flags probable
  * leaks.
  *
- * The table is keyed by a fast 64-bit hash of the stack computed straight
- * from the parser's views; a hit is confirmed field by field, so the hot
- * path neither allocates nor copies. A new stack is copied once, classified
- * once by the rules, and diagnosed once when its dump is finished.
+ * The table is keyed by a keyed 64-bit hash of every byte of the stack,
+ * computed straight from the parser's views; a hit is confirmed field by
+ * field, so the hot path neither allocates nor copies. A new stack is
+ * copied once, classified once by the rules, and diagnosed once when its
+ * dump is finished.
  */
 #include "group.h"
 
+/* Table keys start with a keyed hash already: bucket by its bits rather
+ * than hash them again with uthash's fixed, unkeyed function. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                   \
+	do {                                                                   \
+		uint64_t hk_;                                                  \
+		(void)(keylen);                                                \
+		memcpy(&hk_, (keyptr), sizeof hk_);                            \
+		(hashv) = (unsigned)(hk_ ^ hk_ >> 32);                         \
+	} while (0)
 #include "uthash.h"
 
 #include <stdio.h>
@@ -31,35 +41,6 @@ void group_opts_default(group_opts *o)
 
 /* ---- hashing ------------------------------------------------------------ */
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
-/* The table hash runs once per goroutine, so it looks at a few words of
- * each string (length, head, tail) rather than every byte: a collision only
- * costs a field-by-field compare on the chain, never a wrong group. */
-static uint64_t hash_str(uint64_t h, const char *s, size_t n)
-{
-	uint64_t head = 0, tail = 0;
-
-	if (n >= 8) {
-		memcpy(&head, s, 8);
-		memcpy(&tail, s + n - 8, 8);
-		if (n > 16) {
-			uint64_t mid;
-
-			memcpy(&mid, s + n / 2 - 4, 8);
-			tail ^= mid * 0xff51afd7ed558ccdull;
-		}
-	} else if (n > 0) {
-		memcpy(&head, s, n);
-	}
-	return mix(mix(h ^ n, head), tail);
-}
-
 /* FNV-1a for fingerprints: portable and stable across runs and machines. */
 static uint64_t fnv(uint64_t h, const char *s, size_t n)
 {
@@ -70,23 +51,27 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
 	return h;
 }
 
-static uint64_t stack_hash(const parse_goroutine *g, group_by by)
+/* The table hash reads every byte under a key drawn per set: stacks made to
+ * collide would otherwise share a bucket and make each insert a scan. */
+static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
+			   group_by by)
 {
-	uint64_t h = hash_str(0x51ed27, g->state, g->state_len);
+	uint64_t h = hash_start(k);
 	size_t i;
 
-	if (g->labels_len)
-		h = hash_str(h, g->labels, g->labels_len);
+	h = hash_bytes(k, h, g->state, g->state_len);
+	h = hash_bytes(k, h, g->labels, g->labels_len);
 	for (i = 0; i < g->nframes; i++) {
 		const parse_frame *f = &g->frames[i];
 
-		h = hash_str(h, f->func, f->func_len);
+		h = hash_bytes(k, h, f->func, f->func_len);
 		if (by == GROUP_BY_LINE)
-			h = mix(hash_str(h, f->file, f->file_len), f->line);
+			h = hash_u64(k, hash_bytes(k, h, f->file, f->file_len),
+				     f->line);
 	}
 	if (g->created_by)
-		h = hash_str(h, g->created_by->func, g->created_by->func_len);
-	return mix(h, g->nframes);
+		h = hash_bytes(k, h, g->created_by->func, g->created_by->func_len);
+	return hash_u64(k, h, (uint64_t)g->nframes << 1 | (g->created_by != NULL));
 }
 
 static int streq(const char *a, size_t alen, const char *b, size_t blen)
@@ -135,6 +120,7 @@ group_set *group_set_new(const rules *r, const group_opts *o)
 	group_set *s = gt_calloc(1, sizeof *s);
 
 	s->rules = r;
+	hash_key_new(&s->key);
 	if (o)
 		s->opts = *o;
 	else
@@ -333,7 +319,10 @@ static group *group_create(group_set *s, group_dump *d,
 	if (frames != stackbuf)
 		free(frames);
 	fingerprint(g, s->opts.by);
-	d->groups = gt_realloc(d->groups, (d->ngroups + 1) * sizeof *d->groups);
+	/* capacity doubles at each power of two: no realloc per new stack */
+	if ((d->ngroups & (d->ngroups - 1)) == 0)
+		d->groups = gt_realloc(d->groups, (d->ngroups ? d->ngroups * 2 : 1) *
+							  sizeof *d->groups);
 	d->groups[d->ngroups++] = g;
 	return g;
 }
@@ -360,7 +349,7 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	(void)e;
 	if (d == NULL)
 		return GT_OK;
-	h = stack_hash(pg, s->opts.by);
+	h = stack_hash(&s->key, pg, s->opts.by);
 	HASH_FIND(hh, d->table, &h, sizeof h, b);
 	if (b == NULL) {
 		b = gt_calloc(1, sizeof *b);

@@ -417,6 +417,43 @@ static void test_nul_in_state_and_labels(void **state)
 	free(text);
 }
 
+/* Stacks that differ only in bytes a sampling hash skips (here the middle
+ * of a 40-byte name, of a file or of the labels) hash apart: no two groups
+ * share a bucket of the table. */
+static void test_hash_reads_every_byte(void **state)
+{
+	enum { N = 64 };
+	static const char *const shapes[] = {
+		"goroutine %d [chan receive]:\n"
+		"main.han%08ddler_of_all_the_requests()\n\t/app/x.go:9 +0x1\n\n",
+		"goroutine %d [chan receive]:\n"
+		"main.handler()\n\t/app/ser%08dvice/handler_of_it_xx.go:9 +0x1\n\n",
+		"goroutine %d [chan receive] {\"req\":\"%08d\",\"pad\":\"-------------\"}:\n"
+		"main.handler()\n\t/app/x.go:9 +0x1\n\n",
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		char *text = malloc(N * 160), *q = text;
+		group_set *s;
+		const group_dump *d;
+		size_t i;
+
+		for (i = 0; i < N; i++)
+			q += sprintf(q, shapes[k], (int)i + 10, (int)i);
+		s = triage(text, NULL);
+		d = group_set_last(s);
+		assert_int_equal(d->ngroups, N);
+		for (i = 0; i < d->ngroups; i++) {
+			assert_int_equal(d->groups[i]->count, 1);
+			assert_null(d->groups[i]->chain);
+		}
+		group_set_free(s);
+		free(text);
+	}
+}
+
 static void test_user_frames(void **state)
 {
 	static const struct {
@@ -455,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_debug1_counts_and_dumps),
 		cmocka_unit_test(test_debug1_hidden_frames),
 		cmocka_unit_test(test_nul_in_state_and_labels),
+		cmocka_unit_test(test_hash_reads_every_byte),
 		cmocka_unit_test(test_user_frames),
 	};
 
