@@ -492,31 +492,61 @@ static int by_suspicion(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+/* A record that tells its category, by hidden runtime frames. */
+typedef struct teller {
+	struct {
+		uint64_t h;   /* keyed hash of sig: the bucket */
+		uint64_t sig; /* the signature itself: the match */
+	} key;
+	const group *g;
+	UT_hash_handle hh;
+} teller;
+
 /* debug=1 hides the runtime frames that tell a channel wait from a select;
  * a record left unknown takes the category of another record of the dump
- * whose hidden frames are the same and whose visible ones told. */
-static void infer_hidden(group_dump *d, group_by by)
+ * whose hidden frames are the same and whose visible ones told (the first
+ * such record, in input order). One pass indexes the records that tell,
+ * one more fills in the others: labels make every request its own record,
+ * so a dump can hold a million of either. */
+static void infer_hidden(group_dump *d, const hash_key *k, group_by by)
 {
-	size_t i, j;
+	teller *tab = NULL, *all, *t, *found;
+	size_t i, n = 0;
 
+	all = gt_calloc(d->ngroups ? d->ngroups : 1, sizeof *all);
 	for (i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		if (g->runtime_sig == 0 || g->inferred || g->cat == CAT_UNKNOWN ||
+		    g->cat == CAT_RUNNING || g->cat == CAT_RUNTIME)
+			continue;
+		t = &all[n];
+		t->key.h = hash_u64(k, hash_start(k), g->runtime_sig);
+		t->key.sig = g->runtime_sig;
+		HASH_FIND(hh, tab, &t->key, sizeof t->key, found);
+		if (found)
+			continue; /* an earlier record tells already */
+		t->g = g;
+		HASH_ADD(hh, tab, key, sizeof t->key, t);
+		n++;
+	}
+	for (i = 0; n && i < d->ngroups; i++) {
 		group *g = d->groups[i];
+		teller q;
 
 		if (g->cat != CAT_UNKNOWN || g->runtime_sig == 0)
 			continue;
-		for (j = 0; j < d->ngroups; j++) {
-			const group *k = d->groups[j];
-
-			if (k->runtime_sig == g->runtime_sig && !k->inferred &&
-			    k->cat != CAT_UNKNOWN && k->cat != CAT_RUNNING &&
-			    k->cat != CAT_RUNTIME) {
-				g->cat = k->cat;
-				g->inferred = 1;
-				fingerprint(g, by);
-				break;
-			}
+		q.key.h = hash_u64(k, hash_start(k), g->runtime_sig);
+		q.key.sig = g->runtime_sig;
+		HASH_FIND(hh, tab, &q.key, sizeof q.key, found);
+		if (found) {
+			g->cat = found->g->cat;
+			g->inferred = 1;
+			fingerprint(g, by);
 		}
 	}
+	HASH_CLEAR(hh, tab);
+	free(all);
 }
 
 void group_set_finish(group_set *s, const parse_stats *st)
@@ -529,7 +559,7 @@ void group_set_finish(group_set *s, const parse_stats *st)
 		group_dump *d = s->dumps[i];
 
 		if (d->kind == PARSE_KIND_DEBUG1)
-			infer_hidden(d, s->opts.by);
+			infer_hidden(d, &s->key, s->opts.by);
 		d->nflagged = 0;
 		d->leaked_goroutines = 0;
 		memset(d->by_cat, 0, sizeof d->by_cat);

@@ -29,6 +29,8 @@ static const char rules_text[] =
 	"    state ^running$\n"
 	"category io-wait\n"
 	"    state ^IO wait$\n"
+	"category chan-send\n"
+	"    frame ^main\\.produce$\n"
 	"diagnosis accept-loop\n"
 	"    category io-wait\n"
 	"    frame ^net\\.\\(\\*TCPListener\\)\\.Accept$\n"
@@ -454,6 +456,55 @@ static void test_hash_reads_every_byte(void **state)
 	}
 }
 
+/* Inference by hidden frames, the record that tells coming last: every
+ * record of its signature takes its category, the first teller of a
+ * signature wins, and a record never takes a category from one that was
+ * itself inferred. */
+static void test_debug1_infer_from_later_record(void **state)
+{
+	const char *t =
+		"goroutine profile: total 6\n"
+		"1 @ 0x1000 0x2000 0x4001 0x9000\n# labels: {\"r\":\"1\"}\n"
+		"#\t0x4000\tmain.wait+0x0\t/app/m.go:5\n\n"
+		"1 @ 0x1000 0x2000 0x4001 0x9000\n# labels: {\"r\":\"2\"}\n"
+		"#\t0x4000\tmain.wait+0x0\t/app/m.go:5\n\n"
+		"1 @ 0x1000 0x2500 0x6001 0x9000\n"
+		"#\t0x6000\tmain.alone+0x0\t/app/m.go:7\n\n"
+		"1 @ 0x1000 0x2000 0x3001 0x9000\n"
+		"#\t0x3000\tnet/http.(*persistConn).readLoop+0x0\tx.go:1\n\n"
+		"1 @ 0x1000 0x2000 0x5001 0x9000\n"
+		"#\t0x5000\tmain.produce+0x0\t/app/m.go:3\n\n"
+		"1 @ 0x1000 0x2000 0x7001 0x9000\n"
+		"#\t0x7000\tmain.sleepy+0x0\t/app/m.go:9\n\n";
+	group_set *s = triage(t, NULL);
+	const group_dump *d = group_set_last(s);
+	size_t i, inferred = 0;
+
+	(void)state;
+	assert_int_equal(d->ngroups, 6);
+	for (i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		if (strcmp(g->frames[0].func, "main.wait") == 0 ||
+		    strcmp(g->frames[0].func, "main.sleepy") == 0) {
+			assert_int_equal(g->cat, CAT_SELECT);
+			assert_true(g->inferred);
+			inferred++;
+		}
+	}
+	assert_int_equal(inferred, 3);
+	assert_int_equal(find(d, "main.produce")->cat, CAT_CHAN_SEND);
+	assert_false(find(d, "main.produce")->inferred);
+	assert_int_equal(find(d, "main.alone")->cat, CAT_UNKNOWN);
+	assert_false(find(d, "main.alone")->inferred);
+	assert_int_equal(d->by_cat[CAT_SELECT], 4);
+	/* finishing again changes nothing */
+	group_set_finish(s, NULL);
+	assert_int_equal(d->by_cat[CAT_SELECT], 4);
+	assert_int_equal(d->by_cat[CAT_UNKNOWN], 1);
+	group_set_free(s);
+}
+
 static void test_user_frames(void **state)
 {
 	static const struct {
@@ -493,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_debug1_hidden_frames),
 		cmocka_unit_test(test_nul_in_state_and_labels),
 		cmocka_unit_test(test_hash_reads_every_byte),
+		cmocka_unit_test(test_debug1_infer_from_later_record),
 		cmocka_unit_test(test_user_frames),
 	};
 
