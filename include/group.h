@@ -107,6 +107,7 @@ typedef struct group_dump {
 
 	/* private: stack hash -> groups */
 	struct group_bucket *table;
+	size_t groups_cap;
 } group_dump;
 
 typedef struct group_set {

@@ -27,7 +27,10 @@ typedef struct hash_key {
 void hash_key_new(hash_key *k);
 
 /* The starting value of a hash chained through the calls below. */
-static inline uint64_t hash_start(const hash_key *k) { return k->k[3]; }
+static inline uint64_t hash_start(const hash_key *k)
+{
+	return k->k[3];
+}
 
 /* ---- the rest is inline: the grouper calls it for every goroutine ---- */
 
@@ -81,7 +84,8 @@ static inline uint64_t hash_bytes(const hash_key *k, uint64_t h, const void *p,
 			a = hash__r4(s) << 32 | hash__r4(s + q);
 			b = hash__r4(s + n - 4) << 32 | hash__r4(s + n - 4 - q);
 		} else if (n > 0) {
-			a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 | s[n - 1];
+			a = (uint64_t)s[0] << 16 | (uint64_t)s[n >> 1] << 8 |
+			    s[n - 1];
 			b = 0;
 		} else {
 			a = b = 0;
@@ -90,7 +94,8 @@ static inline uint64_t hash_bytes(const hash_key *k, uint64_t h, const void *p,
 		size_t left = n;
 
 		for (; left > 16; s += 16, left -= 16)
-			h = hash__mum(hash__r8(s) ^ k->k[0], hash__r8(s + 8) ^ h);
+			h = hash__mum(hash__r8(s) ^ k->k[0],
+				      hash__r8(s + 8) ^ h);
 		/* the last 16 bytes, overlapping the block before if need be */
 		a = hash__r8(s + left - 16);
 		b = hash__r8(s + left - 8);

@@ -70,8 +70,10 @@ static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
 				     f->line);
 	}
 	if (g->created_by)
-		h = hash_bytes(k, h, g->created_by->func, g->created_by->func_len);
-	return hash_u64(k, h, (uint64_t)g->nframes << 1 | (g->created_by != NULL));
+		h = hash_bytes(k, h, g->created_by->func,
+			       g->created_by->func_len);
+	return hash_u64(k, h,
+			(uint64_t)g->nframes << 1 | (g->created_by != NULL));
 }
 
 static int streq(const char *a, size_t alen, const char *b, size_t blen)
@@ -319,10 +321,11 @@ static group *group_create(group_set *s, group_dump *d,
 	if (frames != stackbuf)
 		free(frames);
 	fingerprint(g, s->opts.by);
-	/* capacity doubles at each power of two: no realloc per new stack */
-	if ((d->ngroups & (d->ngroups - 1)) == 0)
-		d->groups = gt_realloc(d->groups, (d->ngroups ? d->ngroups * 2 : 1) *
-							  sizeof *d->groups);
+	if (d->ngroups == d->groups_cap) { /* doubling: no realloc per stack */
+		d->groups_cap = d->groups_cap ? d->groups_cap * 2 : 16;
+		d->groups =
+			gt_realloc(d->groups, d->groups_cap * sizeof *d->groups);
+	}
 	d->groups[d->ngroups++] = g;
 	return g;
 }
@@ -517,8 +520,9 @@ static void infer_hidden(group_dump *d, const hash_key *k, group_by by)
 	for (i = 0; i < d->ngroups; i++) {
 		const group *g = d->groups[i];
 
-		if (g->runtime_sig == 0 || g->inferred || g->cat == CAT_UNKNOWN ||
-		    g->cat == CAT_RUNNING || g->cat == CAT_RUNTIME)
+		if (g->runtime_sig == 0 || g->inferred ||
+		    g->cat == CAT_UNKNOWN || g->cat == CAT_RUNNING ||
+		    g->cat == CAT_RUNTIME)
 			continue;
 		t = &all[n];
 		t->key.h = hash_u64(k, hash_start(k), g->runtime_sig);

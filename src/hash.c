@@ -27,7 +27,9 @@ void hash_key_new(hash_key *k)
 	/* GRND_NONBLOCK: early in boot the pool may not be ready, and a
 	 * triage tool must not wait for it */
 	while (got < sizeof k->k) {
-		ssize_t r = getrandom(p + got, sizeof k->k - got, GRND_NONBLOCK);
+		ssize_t r;
+
+		r = getrandom(p + got, sizeof k->k - got, GRND_NONBLOCK);
 
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -124,7 +124,8 @@ int report_frame_is_runtime(const group_frame *f)
 	/* The package path ends at the first '.' after its last '/'; a
 	 * '(' or '[' (receiver, type parameters) ends the search early.
 	 * Bounded by func_len: a NUL from the dump is just a byte. */
-	for (end = fn; end < fn + n && *end != '(' && *end != '['; end++)
+	for (end = fn; end < fn + n && *end != '(' && *end != '[';
+	     end++)
 		if (*end == '/')
 			slash = end;
 	dot = memchr(slash ? slash : fn, '.', (size_t)(end - (slash ? slash : fn)));
@@ -137,7 +138,8 @@ int report_frame_is_runtime(const group_frame *f)
 		return 1;
 	/* Runtime hooks linked into other packages: sync.runtime_Semacquire,
 	 * internal/poll.runtime_pollWait, ... */
-	return (size_t)(fn + n - (dot + 1)) >= 8 && memcmp(dot + 1, "runtime_", 8) == 0;
+	return (size_t)(fn + n - (dot + 1)) >= 8 &&
+	       memcmp(dot + 1, "runtime_", 8) == 0;
 }
 
 size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],

@@ -71,7 +71,8 @@ static void test_length_and_boundaries(void **state)
 static void test_keys_differ(void **state)
 {
 	hash_key a, b;
-	static const char s[] = "example.com/shop/internal/fanout.(*Fetcher).worker";
+	static const char s[] =
+		"example.com/shop/internal/fanout.(*Fetcher).worker";
 
 	(void)state;
 	hash_key_new(&a);
