@@ -383,10 +383,14 @@ def service_key(truth, funcs, state):
     names = {r[0] for r in truth}
     for fn in funcs:
         if fn in names:
-            states = [r[3] for r in truth if r[0] == fn]
-            if len(states) > 1 and state is not None:
-                return (fn, state.split(",")[0])
-            return (fn, None)
+            rows = [r for r in truth if r[0] == fn]
+            if len(rows) == 1 or state is None:
+                return (fn, None)
+            state = state.split(",")[0]
+            if state in [r[3] for r in rows]:
+                return (fn, state)
+            # in passing (runnable, running): a request in flight
+            return (fn, next((r[3] for r in rows if r[5]), rows[0][3]))
     return None
 
 
