@@ -93,12 +93,14 @@ static const struct {
 	{GROUP_R_MINUTES, "minutes"},
 	{GROUP_R_DIAGNOSIS, "diagnosis"},
 	{GROUP_R_GROWING, "growing"},
+	{GROUP_R_EVIDENCE, "evidence"},
 };
 
 const unsigned report_reason_bits[] = {
 	GROUP_R_NIL_CHAN, GROUP_R_SELECT_FOREVER, GROUP_R_LEAKED,
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
+	GROUP_R_EVIDENCE,
 };
 const size_t report_nreason_bits =
 	sizeof report_reason_bits / sizeof report_reason_bits[0];
@@ -162,7 +164,9 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 			return 1;
 		}
 	}
-	idx[0] = 0;
+	/* only the runtime's frames: its entry function (gcBgMarkWorker,
+	 * bgsweep, forcegchelper) tells one from another, gopark does not */
+	idx[0] = g->nframes - 1;
 	return 1;
 }
 
