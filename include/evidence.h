@@ -37,6 +37,9 @@ typedef enum evidence_obj_kind {
 	EVIDENCE_OBJ_COND,
 	EVIDENCE_OBJ_SEMA,   /* a runtime semaphore */
 	EVIDENCE_OBJ_POLL,   /* a network poller descriptor: one per fd */
+	EVIDENCE_OBJ_OWNER,  /* the runtime's frames are hidden (the default
+				traceback): the first pointer argument of the
+				blocked function, its receiver or closure */
 	EVIDENCE_OBJ__COUNT
 } evidence_obj_kind;
 

@@ -22,7 +22,7 @@
 
 static const char *const kind_names[EVIDENCE_OBJ__COUNT] = {
 	"none", "select", "chan", "mutex", "rwmutex",
-	"waitgroup", "cond", "sema", "poll"};
+	"waitgroup", "cond", "sema", "poll", "object"};
 
 const char *evidence_obj_kind_name(evidence_obj_kind k)
 {
@@ -379,6 +379,18 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	int record = !(g->flags & PARSE_G_RECORD);
 
 	kind = evidence_wait_object(g->frames, g->nframes, &obj, &how);
+	/* a default traceback hides the runtime's frames: a channel wait
+	 * shows only the function that blocked, whose first pointer argument
+	 * (receiver, closure) tells whether the goroutines work for one
+	 * object or each for its own */
+	if (kind == EVIDENCE_OBJ_NONE && g->nframes && g->state_len >= 6 &&
+	    (memcmp(g->state, "chan ", 5) == 0 ||
+	     memcmp(g->state, "select", 6) == 0) &&
+	    !has_prefix(&g->frames[0], "runtime.", 8)) {
+		kind = EVIDENCE_OBJ_OWNER;
+		how = evidence_first_arg(g->frames[0].args,
+					 g->frames[0].args_len, &obj);
+	}
 	if (ev->count == 0)
 		ev->obj_kind = kind;
 	ev->count += g->count;
@@ -425,6 +437,9 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
 	}
 	ed->ids[ed->nids++] = g->id;
+	/* an owner is held, not waited on: it may be the lock others wait on */
+	if (kind == EVIDENCE_OBJ_OWNER)
+		obj = 0;
 	if (obj)
 		addr_note(ed, obj, seq, g->id, 1);
 	if (g->created_in)

@@ -211,7 +211,10 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		score += 1;
 		say(&pro, "each on its own %s",
 		    evidence_obj_kind_name(ev->obj_kind));
-	} else if (ev->objs_checked >= 2 && ev->objs == 1) {
+	} else if (ev->objs_checked >= 2 && ev->objs == 1 &&
+		   ev->obj_kind != EVIDENCE_OBJ_OWNER) {
+		/* (one owner shared says nothing: a pool's workers share their
+		 * pool, per-request loops their client) */
 		if (queue_kind(ev->obj_kind, g->cat)) {
 			score -= 2;
 			standing = pool = 1;
@@ -327,6 +330,6 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	if (ev->nobj == 0 && ev->obj_kind > EVIDENCE_OBJ_SELECT &&
 	    (ev->obj_inlined || ev->obj_noargs))
 		say(&l, "wait object not shown (%s)",
-		    ev->obj_inlined ? "inlined" : "no arguments");
+		    ev->obj_inlined ? "inlined" : "no pointer argument");
 	return v;
 }
