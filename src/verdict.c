@@ -138,7 +138,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	line pro, con;
 	char pbuf[256] = "", cbuf[256] = "";
 	const rules_diag *h = healthy_diag(g), *ld;
-	int score = 0, standing = 0, pool = 0;
+	int score = 0, standing = 0, pool = 0, spread;
 	/* nobody waits on a lock by design: pool signs do not apply */
 	int lockwait = g->ev.obj_kind == EVIDENCE_OBJ_MUTEX ||
 		       g->ev.obj_kind == EVIDENCE_OBJ_RWMUTEX;
@@ -178,6 +178,12 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	pro = (line){pbuf, sizeof pbuf, 0};
 	con = (line){cbuf, sizeof cbuf, 0};
 
+	/* ids across the range, between those of goroutines that have
+	 * finished (a dense run is a batch started together, however much
+	 * of the range it covers) */
+	spread = ev->nsample >= 3 && ev->id_span >= 0.25 &&
+		 ev->id_cover >= 0.5 && ev->id_density < 0.5;
+
 	/* parents: gone = spawned and abandoned; alive = owned */
 	if (ev->parents_checked >= 2 &&
 	    ev->parents_alive * 5 <= ev->parents_checked && ev->parents >= 2) {
@@ -191,7 +197,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		/* a live parent that keeps making children that never end
 		 * is no owner: many each, created throughout */
 		if (ev->parents && ev->parents_checked >= 4 * ev->parents &&
-		    ev->id_span >= 0.25 && ev->id_cover >= 0.5) {
+		    spread) {
 			say(&pro, "%llu live parent%s spawning (%llu each)",
 			    (unsigned long long)ev->parents,
 			    ev->parents == 1 ? "" : "s",
@@ -241,7 +247,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	}
 
 	/* ids: created throughout the process's life, or together */
-	if (ev->nsample >= 3 && ev->id_span >= 0.25 && ev->id_cover >= 0.5) {
+	if (spread) {
 		score += 1;
 		say(&pro, "ids across %.0f%% of the range",
 		    100.0 * ev->id_span);
