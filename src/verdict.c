@@ -103,7 +103,7 @@ static const rules_diag *healthy_diag(const group *g)
 
 /* Size and diagnosis only: debug=1 records carry no ids, parents, ages or
  * arguments. */
-static verdict judge_blind(const group *g, line *l)
+static verdict judge_blind(const group *g, uint64_t floor_n, line *l)
 {
 	const rules_diag *h = healthy_diag(g), *d = leak_diag(g, 1);
 	unsigned size = g->reasons & (GROUP_R_COUNT | GROUP_R_SHARE);
@@ -119,7 +119,8 @@ static verdict judge_blind(const group *g, line *l)
 		    (unsigned long long)d->leak_at);
 		return VERDICT_LEAK;
 	}
-	if (size == (GROUP_R_COUNT | GROUP_R_SHARE) || leak_diag(g, 0)) {
+	if (size == (GROUP_R_COUNT | GROUP_R_SHARE) ||
+	    (leak_diag(g, 0) && g->count >= floor_n)) {
 		say(l, "%s; no per-goroutine evidence in this format: judged "
 		       "on size and diagnosis",
 		    size == (GROUP_R_COUNT | GROUP_R_SHARE) ? "large"
@@ -173,7 +174,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		return VERDICT_NORMAL;
 	}
 	if (ev->nsample == 0)
-		return judge_blind(g, &l);
+		return judge_blind(g, floor_n, &l);
 
 	pro = (line){pbuf, sizeof pbuf, 0};
 	con = (line){cbuf, sizeof cbuf, 0};
