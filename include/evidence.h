@@ -24,6 +24,7 @@
 
 #define EVIDENCE_ADDR_MAX (1u << 18)
 #define EVIDENCE_SAMPLE 1024   /* goroutines sampled per group */
+#define EVIDENCE_WAIT_MAX 4    /* wait frames looked at per stack */
 #define EVIDENCE_ID_BUCKETS 32 /* id range cut into this many for coverage */
 
 /* What a goroutine's blocking frame waits on. */
@@ -81,6 +82,8 @@ typedef struct evidence {
 	evidence_obj_kind obj_kind; /* of the first goroutine */
 	uint64_t nobj;       /* goroutines whose wait object was readable */
 	uint64_t obj_imprecise, obj_inlined, obj_noargs;
+	uint16_t wait[2 * EVIDENCE_WAIT_MAX]; /* the stack's wait frames */
+	unsigned char nwait;
 
 	/* resolved when the dump ends (evidence_resolve) */
 	int resolved;

@@ -89,32 +89,33 @@ typedef struct wait_frame {
 	const char *func;
 	evidence_obj_kind kind;
 	int prio; /* the sync type's own method names the object best */
+	size_t len;
 } wait_frame;
 
 static const wait_frame wait_frames[] = {
-	{"sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3},
-	{"sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3},
-	{"internal/sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3},
-	{"internal/sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3},
-	{"sync.(*RWMutex).Lock", EVIDENCE_OBJ_RWMUTEX, 3},
-	{"sync.(*RWMutex).RLock", EVIDENCE_OBJ_RWMUTEX, 3},
-	{"sync.(*WaitGroup).Wait", EVIDENCE_OBJ_WAITGROUP, 3},
-	{"sync.(*Cond).Wait", EVIDENCE_OBJ_COND, 3},
-	{"runtime.chanrecv1", EVIDENCE_OBJ_CHAN, 2},
-	{"runtime.chanrecv2", EVIDENCE_OBJ_CHAN, 2},
-	{"runtime.chansend1", EVIDENCE_OBJ_CHAN, 2},
-	{"runtime.chanrecv", EVIDENCE_OBJ_CHAN, 2},
-	{"runtime.chansend", EVIDENCE_OBJ_CHAN, 2},
-	{"runtime.selectgo", EVIDENCE_OBJ_SELECT, 2},
-	{"runtime.block", EVIDENCE_OBJ_SELECT, 2},
-	{"internal/poll.runtime_pollWait", EVIDENCE_OBJ_POLL, 1},
-	{"sync.runtime_Semacquire", EVIDENCE_OBJ_SEMA, 1},
-	{"sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1},
-	{"sync.runtime_SemacquireRWMutex", EVIDENCE_OBJ_SEMA, 1},
-	{"sync.runtime_SemacquireRWMutexR", EVIDENCE_OBJ_SEMA, 1},
-	{"sync.runtime_SemacquireWaitGroup", EVIDENCE_OBJ_SEMA, 1},
-	{"internal/sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1},
-	{"sync.runtime_notifyListWait", EVIDENCE_OBJ_SEMA, 1},
+	{"sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3, sizeof "sync.(*Mutex).Lock" - 1},
+	{"sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3, sizeof "sync.(*Mutex).lockSlow" - 1},
+	{"internal/sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3, sizeof "internal/sync.(*Mutex).Lock" - 1},
+	{"internal/sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3, sizeof "internal/sync.(*Mutex).lockSlow" - 1},
+	{"sync.(*RWMutex).Lock", EVIDENCE_OBJ_RWMUTEX, 3, sizeof "sync.(*RWMutex).Lock" - 1},
+	{"sync.(*RWMutex).RLock", EVIDENCE_OBJ_RWMUTEX, 3, sizeof "sync.(*RWMutex).RLock" - 1},
+	{"sync.(*WaitGroup).Wait", EVIDENCE_OBJ_WAITGROUP, 3, sizeof "sync.(*WaitGroup).Wait" - 1},
+	{"sync.(*Cond).Wait", EVIDENCE_OBJ_COND, 3, sizeof "sync.(*Cond).Wait" - 1},
+	{"runtime.chanrecv1", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv1" - 1},
+	{"runtime.chanrecv2", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv2" - 1},
+	{"runtime.chansend1", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chansend1" - 1},
+	{"runtime.chanrecv", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv" - 1},
+	{"runtime.chansend", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chansend" - 1},
+	{"runtime.selectgo", EVIDENCE_OBJ_SELECT, 2, sizeof "runtime.selectgo" - 1},
+	{"runtime.block", EVIDENCE_OBJ_SELECT, 2, sizeof "runtime.block" - 1},
+	{"internal/poll.runtime_pollWait", EVIDENCE_OBJ_POLL, 1, sizeof "internal/poll.runtime_pollWait" - 1},
+	{"sync.runtime_Semacquire", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_Semacquire" - 1},
+	{"sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireMutex" - 1},
+	{"sync.runtime_SemacquireRWMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireRWMutex" - 1},
+	{"sync.runtime_SemacquireRWMutexR", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireRWMutexR" - 1},
+	{"sync.runtime_SemacquireWaitGroup", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireWaitGroup" - 1},
+	{"internal/sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "internal/sync.runtime_SemacquireMutex" - 1},
+	{"sync.runtime_notifyListWait", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_notifyListWait" - 1},
 };
 
 static int has_prefix(const parse_frame *f, const char *p, size_t n)
@@ -130,54 +131,78 @@ static int wait_path(const parse_frame *f)
 	       has_prefix(f, "internal/", 9);
 }
 
-evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
-				       uint64_t *addr, evidence_arg *how)
+/* The wait frames of a stack, innermost first: up to EVIDENCE_WAIT_MAX
+ * pairs of frame index and wait_frames[] index. */
+static size_t find_wait_frames(const parse_frame *frames, size_t n,
+			       uint16_t *out)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n && wait_path(&frames[i]) && k < EVIDENCE_WAIT_MAX;
+	     i++) {
+		const parse_frame *f = &frames[i];
+
+		for (j = 0; j < sizeof wait_frames / sizeof wait_frames[0]; j++)
+			if (f->func_len == wait_frames[j].len &&
+			    memcmp(f->func, wait_frames[j].func, f->func_len) == 0) {
+				out[2 * k] = (uint16_t)i;
+				out[2 * k + 1] = (uint16_t)j;
+				k++;
+				break;
+			}
+	}
+	return k;
+}
+
+/* Picks the wait object among the wait frames found: the highest rank
+ * wins, and among frames of one rank a readable address beats an inlined
+ * "...". */
+static evidence_obj_kind choose_wait(const parse_frame *frames,
+				     const uint16_t *w, size_t nw,
+				     uint64_t *addr, evidence_arg *how)
 {
 	evidence_obj_kind kind = EVIDENCE_OBJ_NONE;
 	int best = 0;
-	size_t i, j;
+	size_t k;
 
 	*addr = 0;
 	*how = EVIDENCE_ARG_NONE;
-	for (i = 0; i < n && wait_path(&frames[i]); i++) {
-		const parse_frame *f = &frames[i];
+	for (k = 0; k < nw; k++) {
+		const parse_frame *f = &frames[w[2 * k]];
+		const wait_frame *wf = &wait_frames[w[2 * k + 1]];
+		uint64_t v;
+		evidence_arg a;
 
-		for (j = 0; j < sizeof wait_frames / sizeof wait_frames[0]; j++) {
-			const wait_frame *w = &wait_frames[j];
-			size_t wl = strlen(w->func);
-			uint64_t v;
-			evidence_arg a;
-
-			if (f->func_len != wl || memcmp(f->func, w->func, wl) != 0)
-				continue;
-			if (w->prio < best)
-				break;
-			if (w->kind == EVIDENCE_OBJ_SELECT) {
-				/* several channels: no single object */
-				if (w->prio > best) {
-					kind = w->kind;
-					best = w->prio;
-					*addr = 0;
-					*how = EVIDENCE_ARG_NONE;
-				}
-				break;
+		if (wf->prio < best)
+			continue;
+		if (wf->kind == EVIDENCE_OBJ_SELECT) {
+			/* several channels: no single object */
+			if (wf->prio > best) {
+				kind = wf->kind;
+				best = wf->prio;
+				*addr = 0;
+				*how = EVIDENCE_ARG_NONE;
 			}
-			a = evidence_first_arg(f->args, f->args_len, &v);
-			/* a readable address beats an inlined frame of the
-			 * same rank; a higher rank beats a lower one */
-			if (w->prio > best || (*addr == 0 && v != 0)) {
-				if (w->prio > best || kind == w->kind ||
-				    kind == EVIDENCE_OBJ_NONE) {
-					kind = w->kind;
-					*addr = v;
-					*how = a;
-				}
-				best = w->prio;
-			}
-			break;
+			continue;
+		}
+		a = evidence_first_arg(f->args, f->args_len, &v);
+		if (wf->prio > best || (*addr == 0 && v != 0 && kind == wf->kind)) {
+			kind = wf->kind;
+			*addr = v;
+			*how = a;
+			best = wf->prio;
 		}
 	}
 	return kind;
+}
+
+evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
+				       uint64_t *addr, evidence_arg *how)
+{
+	uint16_t w[2 * EVIDENCE_WAIT_MAX];
+	size_t nw = find_wait_frames(frames, n, w);
+
+	return choose_wait(frames, w, nw, addr, how);
 }
 
 /* ---- the dump-wide tables ---------------------------------------------- */
@@ -206,6 +231,8 @@ struct evidence_dump {
 	int full;
 	uint64_t *ids; /* every goroutine id: 8 bytes each until resolved */
 	size_t nids, ids_cap;
+	unsigned char *alive; /* when resolving: a bit per id of the range,
+				 if the ids are dense enough, else NULL */
 	uint64_t id_min, id_max;
 };
 
@@ -220,6 +247,7 @@ void evidence_dump_free(evidence_dump *ed)
 		return;
 	free(ed->slots);
 	free(ed->ids);
+	free(ed->alive);
 	free(ed);
 }
 
@@ -316,20 +344,25 @@ static void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
 	}
 }
 
+#define NOTE_FRAMES 16
+
 /* Notes every pointer-like argument word of the goroutine's non-runtime
  * frames once (the same pointer is often passed down a few frames). */
 static void note_args(evidence_dump *ed, const parse_goroutine *g,
 		      uint32_t seq, uint64_t wait_obj)
 {
 	uint64_t seen[16];
-	size_t nseen = 0, i;
+	size_t nseen = 0, i, used = 0;
 
-	for (i = 0; i < g->nframes && !ed->full; i++) {
+	/* the innermost frames hold what the goroutine works on (its
+	 * connection, its lock); deep stacks repeat it further down */
+	for (i = 0; i < g->nframes && !ed->full && used < NOTE_FRAMES; i++) {
 		const parse_frame *f = &g->frames[i];
 		const char *s = f->args, *end = f->args + f->args_len;
 
 		if (f->args_len == 0 || has_prefix(f, "runtime.", 8))
 			continue;
+		used++;
 		while (s < end) {
 			uint64_t v;
 			size_t k = hex_word(s, (size_t)(end - s), &v), j;
@@ -378,7 +411,12 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	uint64_t obj;
 	int record = !(g->flags & PARSE_G_RECORD);
 
-	kind = evidence_wait_object(g->frames, g->nframes, &obj, &how);
+	/* the wait frames are found once per group (its goroutines share
+	 * the stack); each goroutine only has its arguments read */
+	if (ev->count == 0)
+		ev->nwait = (unsigned char)find_wait_frames(g->frames, g->nframes,
+							    ev->wait);
+	kind = choose_wait(g->frames, ev->wait, ev->nwait, &obj, &how);
 	/* a default traceback hides the runtime's frames: a channel wait
 	 * shows only the function that blocked, whose first pointer argument
 	 * (receiver, closure) tells whether the goroutines work for one
@@ -427,7 +465,9 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	} else {
 		/* reservoir sampling, deterministic: a uniform sample of the
 		 * whole group, not its oldest goroutines */
-		uint64_t j = mix64(ev->nseen) % ev->nseen;
+		uint64_t j = ev->nseen < (1ull << 32)
+				     ? ((mix64(ev->nseen) >> 32) * ev->nseen) >> 32
+				     : mix64(ev->nseen) % ev->nseen;
 
 		if (j < keep)
 			put_sample(&ev->sample[j], g, obj);
@@ -440,6 +480,10 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	/* an owner is held, not waited on: it may be the lock others wait on */
 	if (kind == EVIDENCE_OBJ_OWNER)
 		obj = 0;
+	/* addresses of the first goroutines of each group are enough to tell
+	 * what it shares; past them a large group costs no more */
+	if (ev->nseen > EVIDENCE_SAMPLE)
+		return;
 	if (obj)
 		addr_note(ed, obj, seq, g->id, 1);
 	if (g->created_in)
@@ -464,6 +508,13 @@ static int cmp_idseq(const void *a, const void *b)
 static int is_alive(const evidence_dump *ed, uint64_t id)
 {
 	size_t lo = 0, hi = ed->nids;
+
+	if (ed->alive) {
+		uint64_t k = id - ed->id_min;
+
+		return id >= ed->id_min && id <= ed->id_max &&
+		       (ed->alive[k >> 3] >> (k & 7) & 1);
+	}
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -642,7 +693,22 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 	size_t i, j, nwho = 0;
 	idseq *who;
 
-	qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
+	/* ids are handed out by a counter: when the range is no more than
+	 * 64 ids per goroutine, a bitmap of it is smaller than the list and
+	 * needs no sort; else the list is sorted for binary search */
+	if (ed->nids && ed->id_max - ed->id_min < 64 * (uint64_t)ed->nids) {
+		ed->alive = gt_calloc((size_t)((ed->id_max - ed->id_min) >> 3) + 1, 1);
+		for (i = 0; i < ed->nids; i++) {
+			uint64_t k = ed->ids[i] - ed->id_min;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+		}
+		free(ed->ids);
+		ed->ids = NULL;
+		ed->nids = ed->ids_cap = 0;
+	} else {
+		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
+	}
 	/* the groups of sampled goroutines: a parent's group is known when
 	 * the parent is in a sample (small groups are sampled whole) */
 	for (i = 0; i < n; i++)
@@ -679,6 +745,10 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 		evidence_link k = l.v[i];
 		const evidence *a = evs[k.a], *b = evs[k.b];
 		uint64_t lo = a->count < b->count ? a->count : b->count;
+
+		/* addresses were noted for the first EVIDENCE_SAMPLE of each */
+		if (lo > EVIDENCE_SAMPLE)
+			lo = EVIDENCE_SAMPLE;
 		int keep;
 
 		for (j = i + 1; j < l.n && l.v[j].a == k.a && l.v[j].b == k.b &&
