@@ -706,7 +706,7 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 		free(ed->ids);
 		ed->ids = NULL;
 		ed->nids = ed->ids_cap = 0;
-	} else {
+	} else if (ed->nids) {
 		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
 	}
 	/* the groups of sampled goroutines: a parent's group is known when
