@@ -677,13 +677,15 @@ static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
 	ev->resolved = 1;
 }
 
-/* Counts that can be parts of one problem: the smaller at least half the
- * larger (readLoop and writeLoop of the same connections, one each). */
+/* Counts that can be parts of one problem: one object makes a few
+ * goroutines of each kind (a connection's read and write loops, one each;
+ * a gRPC ClientConn's three serializers), so the larger is at most four
+ * times the smaller; a pool and its lone supervisor are not. */
 static int compatible(uint64_t a, uint64_t b)
 {
 	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
 
-	return lo * 2 >= hi;
+	return lo * 4 >= hi;
 }
 
 void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
