@@ -334,9 +334,14 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		if (con.used)
 			say(&l, "but %s", cbuf);
 	}
+	/* what is missing, so a normal verdict is read for what it is */
 	if (ev->nobj == 0 && ev->obj_kind > EVIDENCE_OBJ_SELECT &&
 	    (ev->obj_inlined || ev->obj_noargs))
 		say(&l, "wait object not shown (%s)",
 		    ev->obj_inlined ? "inlined" : "no pointer argument");
+	else if (ev->obj_imprecise * 2 > ev->nobj && ev->nobj)
+		say(&l, "wait objects printed imprecise (?)");
+	if (ev->nparent == 0 && g->created_by.func)
+		say(&l, "no parent ids (printed from Go 1.21)");
 	return v;
 }
