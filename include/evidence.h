@@ -132,9 +132,10 @@ typedef struct evidence_link {
 	unsigned kind;   /* EVIDENCE_LINK_* */
 } evidence_link;
 
-/* After the dump: resolves the evidence of the n groups evs[seq] (counts
- * from ev->count) and returns the links between groups whose counts are
- * compatible, in *links (caller frees). Frees the dump-wide id list. */
+/* After the dump: resolves the evidence of the n groups evs[seq] and
+ * returns every link between two groups, one per pair and kind, in *links
+ * (caller frees); which of them join groups is the findings' call. Frees
+ * the dump-wide id list. */
 void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 		      evidence_link **links, size_t *nlinks);
 

@@ -11,8 +11,9 @@
 #include "evidence.h"
 #include "group.h"
 
-/* Rebuilds d->findings from links between groups (by group seq), after
- * the groups have their verdicts and are ordered by suspicion. */
+/* Rebuilds d->findings from the links between groups (by group seq) that
+ * are strong enough (compatible counts, enough shared), after the groups
+ * have their verdicts and are ordered by suspicion. */
 void finding_build(group_dump *d, const evidence_link *links, size_t nlinks);
 
 /* Frees d->findings. */

@@ -92,31 +92,35 @@ typedef struct wait_frame {
 	size_t len;
 } wait_frame;
 
+#define WF(name, kind, prio) {name, EVIDENCE_OBJ_##kind, prio, sizeof name - 1}
+
 static const wait_frame wait_frames[] = {
-	{"sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3, sizeof "sync.(*Mutex).Lock" - 1},
-	{"sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3, sizeof "sync.(*Mutex).lockSlow" - 1},
-	{"internal/sync.(*Mutex).Lock", EVIDENCE_OBJ_MUTEX, 3, sizeof "internal/sync.(*Mutex).Lock" - 1},
-	{"internal/sync.(*Mutex).lockSlow", EVIDENCE_OBJ_MUTEX, 3, sizeof "internal/sync.(*Mutex).lockSlow" - 1},
-	{"sync.(*RWMutex).Lock", EVIDENCE_OBJ_RWMUTEX, 3, sizeof "sync.(*RWMutex).Lock" - 1},
-	{"sync.(*RWMutex).RLock", EVIDENCE_OBJ_RWMUTEX, 3, sizeof "sync.(*RWMutex).RLock" - 1},
-	{"sync.(*WaitGroup).Wait", EVIDENCE_OBJ_WAITGROUP, 3, sizeof "sync.(*WaitGroup).Wait" - 1},
-	{"sync.(*Cond).Wait", EVIDENCE_OBJ_COND, 3, sizeof "sync.(*Cond).Wait" - 1},
-	{"runtime.chanrecv1", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv1" - 1},
-	{"runtime.chanrecv2", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv2" - 1},
-	{"runtime.chansend1", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chansend1" - 1},
-	{"runtime.chanrecv", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chanrecv" - 1},
-	{"runtime.chansend", EVIDENCE_OBJ_CHAN, 2, sizeof "runtime.chansend" - 1},
-	{"runtime.selectgo", EVIDENCE_OBJ_SELECT, 2, sizeof "runtime.selectgo" - 1},
-	{"runtime.block", EVIDENCE_OBJ_SELECT, 2, sizeof "runtime.block" - 1},
-	{"internal/poll.runtime_pollWait", EVIDENCE_OBJ_POLL, 1, sizeof "internal/poll.runtime_pollWait" - 1},
-	{"sync.runtime_Semacquire", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_Semacquire" - 1},
-	{"sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireMutex" - 1},
-	{"sync.runtime_SemacquireRWMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireRWMutex" - 1},
-	{"sync.runtime_SemacquireRWMutexR", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireRWMutexR" - 1},
-	{"sync.runtime_SemacquireWaitGroup", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_SemacquireWaitGroup" - 1},
-	{"internal/sync.runtime_SemacquireMutex", EVIDENCE_OBJ_SEMA, 1, sizeof "internal/sync.runtime_SemacquireMutex" - 1},
-	{"sync.runtime_notifyListWait", EVIDENCE_OBJ_SEMA, 1, sizeof "sync.runtime_notifyListWait" - 1},
+	WF("sync.(*Mutex).Lock", MUTEX, 3),
+	WF("sync.(*Mutex).lockSlow", MUTEX, 3),
+	WF("internal/sync.(*Mutex).Lock", MUTEX, 3),
+	WF("internal/sync.(*Mutex).lockSlow", MUTEX, 3),
+	WF("sync.(*RWMutex).Lock", RWMUTEX, 3),
+	WF("sync.(*RWMutex).RLock", RWMUTEX, 3),
+	WF("sync.(*WaitGroup).Wait", WAITGROUP, 3),
+	WF("sync.(*Cond).Wait", COND, 3),
+	WF("runtime.chanrecv1", CHAN, 2),
+	WF("runtime.chanrecv2", CHAN, 2),
+	WF("runtime.chansend1", CHAN, 2),
+	WF("runtime.chanrecv", CHAN, 2),
+	WF("runtime.chansend", CHAN, 2),
+	WF("runtime.selectgo", SELECT, 2),
+	WF("runtime.block", SELECT, 2),
+	WF("internal/poll.runtime_pollWait", POLL, 1),
+	WF("sync.runtime_Semacquire", SEMA, 1),
+	WF("sync.runtime_SemacquireMutex", SEMA, 1),
+	WF("sync.runtime_SemacquireRWMutex", SEMA, 1),
+	WF("sync.runtime_SemacquireRWMutexR", SEMA, 1),
+	WF("sync.runtime_SemacquireWaitGroup", SEMA, 1),
+	WF("internal/sync.runtime_SemacquireMutex", SEMA, 1),
+	WF("sync.runtime_notifyListWait", SEMA, 1),
 };
+
+#undef WF
 
 static int has_prefix(const parse_frame *f, const char *p, size_t n)
 {
@@ -677,17 +681,6 @@ static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
 	ev->resolved = 1;
 }
 
-/* Counts that can be parts of one problem: one object makes a few
- * goroutines of each kind (a connection's read and write loops, one each;
- * a gRPC ClientConn's three serializers), so the larger is at most four
- * times the smaller; a pool and its lone supervisor are not. */
-static int compatible(uint64_t a, uint64_t b)
-{
-	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
-
-	return lo * 4 >= hi;
-}
-
 void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 		      evidence_link **out, size_t *nout)
 {
@@ -739,56 +732,21 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 	ed->ids = NULL;
 	ed->nids = ed->ids_cap = 0;
 
-	/* merge duplicates, then keep the links whose evidence covers a good
-	 * part of both groups */
+	/* one link per pair and kind, counting what they share */
 	if (l.n)
 		qsort(l.v, l.n, sizeof *l.v, cmp_link);
 	for (i = 0; i < l.n; i = j) {
 		evidence_link k = l.v[i];
-		const evidence *a = evs[k.a], *b = evs[k.b];
-		uint64_t lo = a->count < b->count ? a->count : b->count;
-
-		/* addresses were noted for the first EVIDENCE_SAMPLE of each */
-		if (lo > EVIDENCE_SAMPLE)
-			lo = EVIDENCE_SAMPLE;
-		int keep;
 
 		for (j = i + 1; j < l.n && l.v[j].a == k.a && l.v[j].b == k.b &&
 				l.v[j].kind == k.kind;
 		     j++)
 			k.shared++;
-		switch (k.kind) {
-		case EVIDENCE_LINK_HOLDER:
-			keep = 1;
-			break;
-		case EVIDENCE_LINK_PARENT:
-			/* most children of one group were made by the other,
-			 * one each: a lone supervisor and its pool are not
-			 * one problem */
-			keep = k.shared * 2 >= (a->count < b->count
-							? a->nsample
-							: b->nsample) &&
-			       k.shared >= 2 && lo >= 2 &&
-			       compatible(a->count, b->count);
-			break;
-		case EVIDENCE_LINK_SIBLING:
-			/* made together, again and again, by goroutines gone */
-			keep = k.shared >= 2 && k.shared * 2 >= lo &&
-			       compatible(a->count, b->count) &&
-			       a->parents_alive * 2 < a->parents_checked;
-			break;
-		default:
-			/* one address in common is often a shared service */
-			keep = k.shared >= 2 && k.shared * 2 >= lo &&
-			       compatible(a->count, b->count);
+		if (kept.n == kept.cap) {
+			kept.cap = kept.cap ? kept.cap * 2 : 16;
+			kept.v = gt_realloc(kept.v, kept.cap * sizeof *kept.v);
 		}
-		if (keep) {
-			if (kept.n == kept.cap) {
-				kept.cap = kept.cap ? kept.cap * 2 : 16;
-				kept.v = gt_realloc(kept.v, kept.cap * sizeof *kept.v);
-			}
-			kept.v[kept.n++] = k;
-		}
+		kept.v[kept.n++] = k;
 	}
 	free(l.v);
 	*out = kept.v;

@@ -46,22 +46,70 @@ static const char *link_words(unsigned k)
 	return "created together by the same goroutines";
 }
 
+/* Counts that can be parts of one problem: one object makes a few
+ * goroutines of each kind (a connection's read and write loops, one each;
+ * a gRPC ClientConn's three serializers), so the larger is at most four
+ * times the smaller; a pool and its lone supervisor are not. */
+static int compatible(uint64_t a, uint64_t b)
+{
+	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+
+	return lo * 4 >= hi;
+}
+
+/* Whether a link is strong enough to join its groups: what they share
+ * covers a good part of both. */
+static int joins(const group *ga, const group *gb, const evidence_link *k)
+{
+	const evidence *a = &ga->ev, *b = &gb->ev;
+	uint64_t lo = a->count < b->count ? a->count : b->count;
+
+	/* addresses were noted for the first EVIDENCE_SAMPLE of each */
+	if (lo > EVIDENCE_SAMPLE)
+		lo = EVIDENCE_SAMPLE;
+	switch (k->kind) {
+	case EVIDENCE_LINK_HOLDER:
+		return 1;
+	case EVIDENCE_LINK_PARENT:
+		/* most children of one group were made by the other, one
+		 * each: a lone supervisor and its pool are not one problem */
+		return k->shared * 2 >= (a->count < b->count ? a->nsample
+							     : b->nsample) &&
+		       k->shared >= 2 && lo >= 2 && compatible(a->count, b->count);
+	case EVIDENCE_LINK_SIBLING:
+		/* made together, again and again, by goroutines gone */
+		return k->shared >= 2 && k->shared * 2 >= lo &&
+		       compatible(a->count, b->count) &&
+		       a->parents_alive * 2 < a->parents_checked;
+	default:
+		/* one address in common is often a shared service */
+		return k->shared >= 2 && k->shared * 2 >= lo &&
+		       compatible(a->count, b->count);
+	}
+}
+
 void finding_build(group_dump *d, const evidence_link *links, size_t nlinks)
 {
 	size_t n = d->ngroups, i, nf = 0;
 	size_t *up = gt_malloc((n ? n : 1) * sizeof *up);
 	long *fid = gt_malloc((n ? n : 1) * sizeof *fid);
 	unsigned *kinds = gt_calloc(n ? n : 1, sizeof *kinds);
+	group **byseq = gt_calloc(n ? n : 1, sizeof *byseq);
 
 	finding_free(d);
 	for (i = 0; i < n; i++) {
 		up[i] = i;
 		fid[i] = -1;
 	}
+	for (i = 0; i < n; i++)
+		if (d->groups[i]->seq < n)
+			byseq[d->groups[i]->seq] = d->groups[i];
 	for (i = 0; i < nlinks; i++) {
 		size_t a, b;
 
-		if (links[i].a >= n || links[i].b >= n)
+		if (links[i].a >= n || links[i].b >= n ||
+		    !byseq[links[i].a] || !byseq[links[i].b] ||
+		    !joins(byseq[links[i].a], byseq[links[i].b], &links[i]))
 			continue;
 		a = root(up, links[i].a);
 		b = root(up, links[i].b);
@@ -130,4 +178,5 @@ void finding_build(group_dump *d, const evidence_link *links, size_t nlinks)
 	free(up);
 	free(fid);
 	free(kinds);
+	free(byseq);
 }
