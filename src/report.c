@@ -165,8 +165,18 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 		}
 	}
 	/* only the runtime's frames: its entry function (gcBgMarkWorker,
-	 * bgsweep, forcegchelper) tells one from another, gopark does not */
-	idx[0] = g->nframes - 1;
+	 * bgsweep, forcegchelper) tells one from another, gopark does not;
+	 * goexit and the go statement's wrappers sit below it */
+	for (size_t i = g->nframes; i-- > 0;) {
+		const char *f = g->frames[i].func, *w = strstr(f, ".gowrap");
+
+		if (strcmp(f, "runtime.goexit") == 0 ||
+		    (w && strspn(w + 7, "0123456789") == strlen(w + 7)))
+			continue;
+		idx[0] = i;
+		return 1;
+	}
+	idx[0] = 0;
 	return 1;
 }
 

@@ -221,6 +221,9 @@ static group_set *shop_set(size_t ndumps)
 		{"runtime.gopark", "/usr/local/go/src/runtime/proc.go", 398},
 		{"runtime.gcBgMarkWorker", "/usr/local/go/src/runtime/mgc.go",
 		 1293},
+		{"runtime.gcBgMarkStartWorkers.gowrap1",
+		 "/usr/local/go/src/runtime/mgc.go", 1695},
+		{"runtime.goexit", "/usr/local/go/src/runtime/asm_amd64.s", 1700},
 	};
 	static const fr bad[] = {
 		{BAD_FUNC, "/src/\xc3\x28.go", 9},
@@ -248,7 +251,7 @@ static group_set *shop_set(size_t ndumps)
 	g[2]->nlocked = 2;
 	g[3] = mk_group(CAT_SELECT, "select", 100, -1, -1, sel, 3, NULL, 0,
 			"cccccccccccccccc");
-	g[4] = mk_group(CAT_RUNTIME, "GC worker (idle)", 2, -1, -1, gc, 2, NULL,
+	g[4] = mk_group(CAT_RUNTIME, "GC worker (idle)", 2, -1, -1, gc, 4, NULL,
 			0, "dddddddddddddddd");
 	g[5] = mk_group(CAT_SLEEP, "sleep", 1, -1, -1, bad, 1, NULL, 0,
 			"eeeeeeeeeeeeeeee");
