@@ -33,7 +33,7 @@ typedef struct report_opts {
 } report_opts;
 
 /* JSON schema version written as "schema". */
-#define REPORT_JSON_SCHEMA 1
+#define REPORT_JSON_SCHEMA 2
 
 /* Writes the report for set s to out. Returns GT_ERR with a message on a
  * write error (e.g. a closed pipe). */
