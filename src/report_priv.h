@@ -145,4 +145,40 @@ int report_json_dump(FILE *out, struct json_t *doc);
 int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 		     int (*more)(FILE *out, void *ud), void *ud);
 
+/* ---- defined in report_sarif.c, shared with report_github.c ------------ */
+
+/* The rule a flagged group is reported under: its first leak diagnosis
+ * (name, cause, fix), else one per flag reason ("leak/count", ...). The
+ * strings are static or owned by the rule set. */
+typedef struct report_ci_rule_info {
+	const char *id, *text, *help;
+} report_ci_rule_info;
+
+void report_ci_rule(const group *g, report_ci_rule_info *r);
+
+/* The longest common directory of a dump's user frames with absolute
+ * paths outside the module cache, GOPATH and GOROOT: the module root as
+ * far as the dump shows it. prefix points into the dump's strings. */
+typedef struct report_ci_root_info {
+	const char *prefix;
+	size_t len; /* 0: none */
+} report_ci_root_info;
+
+void report_ci_root(const group_dump *d, report_ci_root_info *r);
+
+/* file relative to the module root where it can be: a -trimpath path as
+ * printed, the part after /pkg/mod/ or after a GOPATH /src/ (from the
+ * host on), else without root's prefix. Points into file. */
+const char *report_ci_path(const char *file, const report_ci_root_info *root);
+
+/* Where a flagged group is reported: its first user frame with a file,
+ * else its creator, else its first frame with a file; NULL if none. */
+const group_frame *report_ci_location(const group *g);
+
+/* One line: count, category, state, minutes, every flag reason, the
+ * location's function, the creator, the fingerprint. Control bytes as
+ * '?'. */
+void report_ci_summary(const group *g, const group_dump *d,
+		       const group_opts *o, char *buf, size_t len);
+
 #endif

@@ -58,7 +58,8 @@ const struct option tool_longopts[] = {
 
 const char tool_common_help[] =
 	"Output:\n"
-	"  -f, --format FMT      text (default), json, markdown or prom\n"
+	"  -f, --format FMT      text (default), json, markdown, prom, sarif or\n"
+	"                        github (workflow-command annotations)\n"
 	"  -n, --top N           show at most N groups (default: all flagged\n"
 	"                        and the 10 largest others)\n"
 	"  -v, --verbose         every group, every frame, goroutine ids\n"
@@ -153,7 +154,8 @@ static int shared_option(tool_config *c, int ch, const char *arg)
 	switch (ch) {
 	case 'f':
 		if (report_format_parse(arg, &c->report.format) != 0) {
-			tool_warn("unknown format '%s' (text, json, markdown, prom)",
+			tool_warn("unknown format '%s' (text, json, markdown, prom, "
+				  "sarif, github)",
 				  arg);
 			return -1;
 		}

@@ -1,0 +1,404 @@
+/*
+ * report_sarif.c - SARIF 2.1.0 for code-scanning tools: one run, one result
+ * per flagged group, located at the group's first user frame (or its
+ * creator), with rule ids from the diagnosis names.
+ *
+ * Also holds what the CI formats share (report_github.c): a flagged group's
+ * rule, location and one-line summary, and file paths made relative to the
+ * module root.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "report_priv.h"
+
+#ifndef GTRIAGE_VERSION
+#define GTRIAGE_VERSION "0.1.0"
+#endif
+
+#define SARIF_SCHEMA                                                        \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/"      \
+	"schemas/sarif-schema-2.1.0.json"
+
+/* ---- shared with report_github.c ---------------------------------------- */
+
+/* Rules for groups flagged without a leak diagnosis, one per reason. */
+static const struct {
+	unsigned bit;
+	const char *id, *text, *help;
+} reason_rules[] = {
+	{GROUP_R_NIL_CHAN, "leak/nil-chan",
+	 "goroutines blocked on a nil channel: they can never proceed",
+	 "make the channel before use, or drop the case of a select that is "
+	 "meant to be disabled"},
+	{GROUP_R_SELECT_FOREVER, "leak/select-forever",
+	 "goroutines in select {} with no cases: they block forever",
+	 "wait on a context or a done channel instead of select {}"},
+	{GROUP_R_LEAKED, "leak/leaked",
+	 "goroutines the runtime marked (leaked): blocked on objects nothing "
+	 "else can reach",
+	 "make sure every blocking operation has a partner or a way out "
+	 "(context, close, timeout)"},
+	{GROUP_R_DEADLOCK, "leak/deadlock",
+	 "part of a fatal deadlock: all goroutines were asleep",
+	 "find the goroutine that should have sent, closed or unlocked"},
+	{GROUP_R_COUNT, "leak/count",
+	 "a large group of goroutines blocked at the same place",
+	 "check that whatever they wait for still happens, and that their "
+	 "number is bounded"},
+	{GROUP_R_SHARE, "leak/share",
+	 "a blocked group holding a large share of all goroutines",
+	 "check that whatever they wait for still happens, and that their "
+	 "number is bounded"},
+	{GROUP_R_MINUTES, "leak/minutes", "goroutines blocked for a long time",
+	 "give the wait a timeout or a cancellable context"},
+	{GROUP_R_DIAGNOSIS, "leak/diagnosis", "matched a leak diagnosis",
+	 "see the diagnosis"},
+	{GROUP_R_GROWING, "leak/growing",
+	 "a group that grows from snapshot to snapshot",
+	 "find what starts these goroutines and why they never return"},
+};
+
+void report_ci_rule(const group *g, report_ci_rule_info *r)
+{
+	size_t i;
+
+	/* the first leak diagnosis names the cause best; a healthy one only
+	 * says what the group is, not why it is flagged */
+	for (i = 0; i < g->ndiags; i++) {
+		const rules_diag *dg = g->diags[i];
+
+		if (!dg->healthy) {
+			r->id = dg->name;
+			r->text = dg->cause;
+			r->help = dg->fix;
+			return;
+		}
+	}
+	for (i = 0; i < sizeof reason_rules / sizeof reason_rules[0]; i++) {
+		if (g->reasons & reason_rules[i].bit) {
+			r->id = reason_rules[i].id;
+			r->text = reason_rules[i].text;
+			r->help = reason_rules[i].help;
+			return;
+		}
+	}
+	r->id = "leak/other";
+	r->text = "a probable goroutine leak";
+	r->help = "find what these goroutines wait for";
+}
+
+/* A path printed by -trimpath or a Windows-less relative one. */
+static int is_absolute(const char *p)
+{
+	if (p[0] == '/' || p[0] == '\\')
+		return 1;
+	/* C:/... or c:\... */
+	return ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) &&
+	       p[1] == ':' && (p[2] == '/' || p[2] == '\\');
+}
+
+/* The part of p after the last occurrence of marker, or NULL. */
+static const char *after_last(const char *p, const char *marker)
+{
+	const char *hit = NULL, *q = p;
+	size_t n = strlen(marker);
+
+	while ((q = strstr(q, marker)) != NULL) {
+		hit = q + n;
+		q++;
+	}
+	return hit;
+}
+
+/* 1 if the path element at p (up to '/') has a dot: a module host such as
+ * github.com or example.com, the first element of a GOPATH import path. */
+static int host_like(const char *p)
+{
+	size_t n = strcspn(p, "/");
+
+	return n > 2 && memchr(p, '.', n) != NULL && p[n] == '/';
+}
+
+/* Where the module part of an absolute path starts, or NULL: the module
+ * cache, or a GOPATH src tree whose first element is a host. */
+static const char *module_part(const char *p)
+{
+	const char *m = after_last(p, "/pkg/mod/");
+
+	if (m && *m)
+		return m;
+	m = after_last(p, "/src/");
+	if (m && host_like(m))
+		return m;
+	return NULL;
+}
+
+/* The Go tree's own files: never a user's. */
+static int in_goroot(const char *p)
+{
+	const char *m = after_last(p, "/src/");
+
+	return m && strstr(p, "/go/src/") != NULL && !host_like(m);
+}
+
+void report_ci_root(const group_dump *d, report_ci_root_info *r)
+{
+	size_t i, j;
+
+	r->prefix = NULL;
+	r->len = 0;
+	for (i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		for (j = 0; j <= g->nframes; j++) {
+			const group_frame *f =
+				j < g->nframes ? &g->frames[j] : &g->created_by;
+			const char *slash;
+			size_t k;
+
+			if (f->func == NULL || f->file == NULL ||
+			    !group_frame_is_user(f) || !is_absolute(f->file) ||
+			    module_part(f->file) || in_goroot(f->file))
+				continue;
+			if (r->prefix == NULL) {
+				slash = strrchr(f->file, '/');
+				r->prefix = f->file;
+				r->len = slash ? (size_t)(slash - f->file) + 1 : 0;
+				continue;
+			}
+			for (k = 0; k < r->len && f->file[k] == r->prefix[k];
+			     k++)
+				;
+			/* back to the end of the last whole directory */
+			while (k > 0 && r->prefix[k - 1] != '/')
+				k--;
+			r->len = k;
+		}
+	}
+	/* "/" alone is no root worth stripping */
+	if (r->len <= 1)
+		r->len = 0;
+}
+
+const char *report_ci_path(const char *file, const report_ci_root_info *root)
+{
+	const char *m;
+
+	if (!is_absolute(file))
+		return file;
+	if ((m = module_part(file)) != NULL)
+		return m;
+	if (root->len && strncmp(file, root->prefix, root->len) == 0 &&
+	    file[root->len])
+		return file + root->len;
+	/* nothing known: a URI without the leading slash */
+	while (*file == '/')
+		file++;
+	return file;
+}
+
+const group_frame *report_ci_location(const group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nframes; i++)
+		if (g->frames[i].file && group_frame_is_user(&g->frames[i]))
+			return &g->frames[i];
+	if (g->created_by.func && g->created_by.file)
+		return &g->created_by;
+	for (i = 0; i < g->nframes; i++)
+		if (g->frames[i].file)
+			return &g->frames[i];
+	return NULL;
+}
+
+void report_ci_summary(const group *g, const group_dump *d,
+		       const group_opts *o, char *buf, size_t len)
+{
+	const group_frame *at = report_ci_location(g);
+	char why[256], mins[32];
+	size_t n = 0;
+	int first = 1;
+
+#define PUT(...)                                                            \
+	do {                                                                \
+		int w_ = snprintf(buf + n, len - n, __VA_ARGS__);           \
+		if (w_ > 0)                                                 \
+			n += (size_t)w_ < len - n ? (size_t)w_ : len - n - 1; \
+	} while (0)
+
+	if (len == 0)
+		return;
+	buf[0] = 0;
+	PUT("%llu goroutine%s %s", (unsigned long long)g->count,
+	    g->count == 1 ? "" : "s", category_name(g->cat));
+	if (g->state[0] && strcmp(g->state, category_name(g->cat)) != 0)
+		PUT(" \"%s\"", g->state);
+	report_minutes(g, mins, sizeof mins);
+	if (mins[0])
+		PUT(", %s minutes", mins);
+	PUT(": ");
+	for (size_t i = 0; i < report_nreason_bits; i++) {
+		unsigned bit = report_reason_bits[i];
+
+		if (!(g->reasons & bit))
+			continue;
+		group_reason_text(g, bit, d, o, why, sizeof why);
+		PUT("%s%s", first ? "" : "; ", why);
+		first = 0;
+	}
+	if (at)
+		PUT("; at %s", at->func);
+	if (g->created_by.func && at != &g->created_by)
+		PUT(", created by %s", g->created_by.func);
+	PUT(" (fingerprint %s)", g->fingerprint);
+#undef PUT
+	/* control bytes from a noisy log never reach a CI system */
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+/* ---- SARIF -------------------------------------------------------------- */
+
+static json_t *text_obj(const char *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "text", report_json_str(s));
+	return o;
+}
+
+/* Index of rule id in rules, added if new. */
+static size_t rule_index(json_t *rules, const report_ci_rule_info *ri)
+{
+	size_t i;
+	json_t *r;
+
+	for (i = 0; i < json_array_size(rules); i++) {
+		r = json_array_get(rules, i);
+		if (strcmp(json_string_value(json_object_get(r, "id")),
+			   ri->id) == 0)
+			return i;
+	}
+	r = json_object();
+	json_object_set_new(r, "id", report_json_str(ri->id));
+	json_object_set_new(r, "shortDescription", text_obj(ri->text));
+	json_object_set_new(r, "fullDescription", text_obj(ri->text));
+	json_object_set_new(r, "help", text_obj(ri->help));
+	json_array_append_new(rules, r);
+	return i;
+}
+
+static json_t *location(const group_frame *f, const report_ci_root_info *root)
+{
+	json_t *loc = json_object(), *phys = json_object(),
+	       *art = json_object(), *lg = json_array(), *l = json_object();
+
+	json_object_set_new(art, "uri", report_json_str(report_ci_path(f->file,
+								       root)));
+	json_object_set_new(phys, "artifactLocation", art);
+	if (f->line) {
+		json_t *region = json_object();
+
+		json_object_set_new(region, "startLine", json_integer(f->line));
+		json_object_set_new(phys, "region", region);
+	}
+	json_object_set_new(loc, "physicalLocation", phys);
+	json_object_set_new(l, "fullyQualifiedName", report_json_str(f->func));
+	json_object_set_new(l, "kind", json_string("function"));
+	json_array_append_new(lg, l);
+	json_object_set_new(loc, "logicalLocations", lg);
+	return loc;
+}
+
+static json_t *result(const group *g, const group_dump *d,
+		      const report_opts *o, const group_opts *go,
+		      json_t *rules)
+{
+	report_ci_rule_info ri;
+	report_ci_root_info root;
+	const group_frame *at = report_ci_location(g);
+	json_t *r = json_object(), *props = json_object(), *diags = json_array();
+	char msg[2048];
+	size_t i;
+
+	report_ci_rule(g, &ri);
+	report_ci_root(d, &root);
+	report_ci_summary(g, d, go, msg, sizeof msg);
+	json_object_set_new(r, "ruleId", report_json_str(ri.id));
+	json_object_set_new(r, "ruleIndex",
+			    json_integer((json_int_t)rule_index(rules, &ri)));
+	json_object_set_new(r, "level", json_string("error"));
+	json_object_set_new(r, "message", text_obj(msg));
+	if (at && at->file) {
+		json_t *locs = json_array();
+
+		json_array_append_new(locs, location(at, &root));
+		json_object_set_new(r, "locations", locs);
+	}
+	/* the same group in the next run is the same alert */
+	json_object_set_new(r, "partialFingerprints",
+			    json_pack("{s:o}", "gtriageFingerprint/v1",
+				      report_json_str(g->fingerprint)));
+	json_object_set_new(props, "source",
+			    report_json_str(o->source ? o->source : "-"));
+	json_object_set_new(props, "count",
+			    json_integer(g->count > INT64_MAX
+						 ? INT64_MAX
+						 : (json_int_t)g->count));
+	json_object_set_new(props, "category",
+			    json_string(category_name(g->cat)));
+	for (i = 0; i < g->ndiags; i++)
+		json_array_append_new(diags, report_json_str(g->diags[i]->name));
+	json_object_set_new(props, "diagnoses", diags);
+	json_object_set_new(r, "properties", props);
+	return r;
+}
+
+int report_sarif_inputs(FILE *out, const report_input *in, size_t n,
+			const report_opts *o)
+{
+	json_t *doc = json_object(), *run = json_object(),
+	       *driver = json_object(), *tool = json_object(),
+	       *rules = json_array(), *results = json_array(),
+	       *runs = json_array();
+
+	for (size_t k = 0; k < n; k++) {
+		const group_dump *d = in[k].set ? group_set_last(in[k].set) : NULL;
+		report_opts one = *o;
+
+		if (d == NULL)
+			continue;
+		one.source = in[k].name;
+		for (size_t i = 0; i < d->ngroups; i++)
+			if (group_is_leak(d->groups[i]))
+				json_array_append_new(
+					results,
+					result(d->groups[i], d, &one,
+					       &in[k].set->opts, rules));
+	}
+	json_object_set_new(driver, "name", json_string("gtriage"));
+	json_object_set_new(driver, "version", json_string(GTRIAGE_VERSION));
+	json_object_set_new(driver, "rules", rules);
+	json_object_set_new(tool, "driver", driver);
+	json_object_set_new(run, "tool", tool);
+	json_object_set_new(run, "results", results);
+	json_array_append_new(runs, run);
+	json_object_set_new(doc, "$schema", json_string(SARIF_SCHEMA));
+	json_object_set_new(doc, "version", json_string("2.1.0"));
+	json_object_set_new(doc, "runs", runs);
+	return report_json_dump(out, doc);
+}
+
+int report_sarif(FILE *out, const group_set *s, const report_opts *o)
+{
+	report_input in = {o->source ? o->source : "-", s, NULL};
+
+	return report_sarif_inputs(out, &in, 1, o);
+}
