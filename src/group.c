@@ -562,6 +562,20 @@ void group_set_finish(group_set *s, const parse_stats *st)
 	}
 }
 
+void group_dump_recount(group_dump *d)
+{
+	d->nflagged = 0;
+	d->leaked_goroutines = 0;
+	for (size_t j = 0; j < d->ngroups; j++) {
+		if (group_is_leak(d->groups[j])) {
+			d->nflagged++;
+			d->leaked_goroutines += d->groups[j]->count;
+		}
+	}
+	if (d->ngroups > 1)
+		qsort(d->groups, d->ngroups, sizeof *d->groups, by_suspicion);
+}
+
 const char *group_reason_text(const group *g, unsigned reason,
 			      const group_dump *d, const group_opts *o,
 			      char *buf, size_t len)
