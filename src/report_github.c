@@ -80,9 +80,10 @@ static void one_input(FILE *out, const group_set *s, const char *source)
 			annotate(out, d->groups[i], d, &s->opts, &root);
 	snprintf(line, sizeof line,
 		 "gtriage: %s: %llu goroutines, %zu groups, %zu flagged as "
-		 "probable leaks (%llu goroutines)",
+		 "%s (%llu goroutines)",
 		 source ? source : "-", (unsigned long long)d->total,
 		 d->ngroups, d->nflagged,
+		 d->nflagged == 1 ? "a probable leak" : "probable leaks",
 		 (unsigned long long)d->leaked_goroutines);
 	fputs("::notice title=gtriage::", out);
 	put_escaped(out, line, 0);
