@@ -318,18 +318,16 @@ static json_t *location(const group_frame *f, const report_ci_root_info *root)
 }
 
 static json_t *result(const group *g, const group_dump *d,
-		      const report_opts *o, const group_opts *go,
-		      json_t *rules)
+		      const report_ci_root_info *root, const report_opts *o,
+		      const group_opts *go, json_t *rules)
 {
 	report_ci_rule_info ri;
-	report_ci_root_info root;
 	const group_frame *at = report_ci_location(g);
 	json_t *r = json_object(), *props = json_object(), *diags = json_array();
 	char msg[2048];
 	size_t i;
 
 	report_ci_rule(g, &ri);
-	report_ci_root(d, &root);
 	report_ci_summary(g, d, go, msg, sizeof msg);
 	json_object_set_new(r, "ruleId", report_json_str(ri.id));
 	json_object_set_new(r, "ruleIndex",
@@ -339,7 +337,7 @@ static json_t *result(const group *g, const group_dump *d,
 	if (at && at->file) {
 		json_t *locs = json_array();
 
-		json_array_append_new(locs, location(at, &root));
+		json_array_append_new(locs, location(at, root));
 		json_object_set_new(r, "locations", locs);
 	}
 	/* the same group in the next run is the same alert */
@@ -370,17 +368,20 @@ int report_sarif_inputs(FILE *out, const report_input *in, size_t n,
 	       *runs = json_array();
 
 	for (size_t k = 0; k < n; k++) {
-		const group_dump *d = in[k].set ? group_set_last(in[k].set) : NULL;
+		const group_dump *d =
+			in[k].set ? group_set_last(in[k].set) : NULL;
 		report_opts one = *o;
+		report_ci_root_info root;
 
 		if (d == NULL)
 			continue;
 		one.source = in[k].name;
+		report_ci_root(d, &root);
 		for (size_t i = 0; i < d->ngroups; i++)
 			if (group_is_leak(d->groups[i]))
 				json_array_append_new(
 					results,
-					result(d->groups[i], d, &one,
+					result(d->groups[i], d, &root, &one,
 					       &in[k].set->opts, rules));
 	}
 	json_object_set_new(driver, "name", json_string("gtriage"));
