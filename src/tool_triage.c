@@ -224,7 +224,11 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 		tool_warn("%s", e.msg);
 		rc = EXIT_TROUBLE;
 	}
-	if (any && baseline_finish(bl) != 0)
+	/* a baseline is a known-good run: all of it, or none */
+	if (rc == EXIT_TROUBLE && bl->out_path)
+		tool_warn("%s: not written: an input could not be triaged",
+			  bl->out_path);
+	else if (baseline_finish(bl) != 0)
 		rc = EXIT_TROUBLE;
 	for (size_t i = 0; i < n; i++)
 		group_set_free((group_set *)in[i].set);

@@ -85,6 +85,19 @@ if [ $rc = 2 ] && cmp -s "$tmp/base.json" "$tmp/base-before.json" && ! ls "$tmp"
 else
 	ko "--write-baseline atomic" "exit $rc"
 fi
+"$bin" --write-baseline "$tmp/base.json" samples/go1.26-grow-1.txt "$tmp/no-such-file" >/dev/null 2>"$tmp/bl-many.err"
+rc=$?
+if [ $rc = 2 ] && cmp -s "$tmp/base.json" "$tmp/base-before.json" && grep -q 'base.json: not written' "$tmp/bl-many.err"; then
+	ok "--write-baseline over several inputs: one unreadable, nothing written"
+else
+	ko "--write-baseline several inputs" "exit $rc"
+fi
+"$bin" --write-baseline "$tmp/base-two.json" samples/go1.26-grow-3.txt samples/go1.26-grow-2.txt >/dev/null 2>&1
+if grep -q '"count": 100,' "$tmp/base-two.json" && ! grep -q '"count": 40,' "$tmp/base-two.json"; then
+	ok "--write-baseline over several inputs keeps each group's largest count"
+else
+	ko "--write-baseline largest count"
+fi
 # --group-by func fingerprints differ: the mismatch is an error.
 "$bin" --group-by func --baseline "$tmp/base.json" "$s" >/dev/null 2>"$tmp/bl-by.err"
 rc=$?
