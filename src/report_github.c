@@ -45,7 +45,7 @@ static void annotate(FILE *out, const group *g, const group_dump *d,
 	fputs("::error ", out);
 	if (at && at->file) {
 		fputs("file=", out);
-		put_escaped(out, report_ci_path(at->file, root), 1);
+		put_escaped(out, report_ci_frame_path(at, root), 1);
 		if (at->line)
 			fprintf(out, ",line=%u", at->line);
 		fputc(',', out);

@@ -171,6 +171,16 @@ void report_ci_root(const group_dump *d, report_ci_root_info *r);
  * host on), else without root's prefix. Points into file. */
 const char *report_ci_path(const char *file, const report_ci_root_info *root);
 
+/* f's file relative to its module root, found from its function's package
+ * path where the file's directory ends in that path's last elements
+ * (/home/ci/shop/internal/x/y.go of example.com/shop/internal/x.F:
+ * internal/x/y.go), keeping the elements a module path needs (3 on
+ * github.com, gitlab.com and bitbucket.org, 2 on another host, 1 without
+ * one); a standard-library frame's from its GOROOT src/ on
+ * (net/http/server.go); else report_ci_path(). NULL when f has no file. */
+const char *report_ci_frame_path(const group_frame *f,
+				 const report_ci_root_info *root);
+
 /* Where a flagged group is reported: its first user frame with a file,
  * else its creator, else its first frame with a file; NULL if none. */
 const group_frame *report_ci_location(const group *g);

@@ -202,6 +202,85 @@ const char *report_ci_path(const char *file, const report_ci_root_info *root)
 	return file;
 }
 
+/* Elements of the module path a package path pkg needs before any
+ * directory: 3 on the hosts whose paths are host/owner/repo, 2 on another
+ * host (a first element with a dot), 1 for a module named without one. */
+static size_t module_min(const char *pkg, size_t n)
+{
+	static const char *const three[] = {"github.com/", "gitlab.com/",
+					    "bitbucket.org/"};
+	size_t first = strcspn(pkg, "/");
+
+	for (size_t i = 0; i < sizeof three / sizeof three[0]; i++)
+		if (n > strlen(three[i]) &&
+		    strncmp(pkg, three[i], strlen(three[i])) == 0)
+			return 3;
+	return first < n && memchr(pkg, '.', first) ? 2 : 1;
+}
+
+const char *report_ci_frame_path(const group_frame *f,
+				 const report_ci_root_info *root)
+{
+	const char *fn = f->func, *file = f->file, *slash, *dot, *d, *p;
+	size_t pkglen, nel = 1, k = 0, min;
+
+	if (file == NULL)
+		return NULL;
+	if (fn == NULL || !is_absolute(file) || module_part(file))
+		return report_ci_path(file, root);
+	/* the standard library under GOROOT: as -trimpath prints it */
+	if (!group_frame_is_user(f) && (p = after_last(file, "/src/")) &&
+	    *p)
+		return p;
+	/* the package path: up to the first '.' after the last '/' before
+	 * a receiver or type parameters */
+	pkglen = strcspn(fn, "([");
+	for (slash = NULL, p = fn; p < fn + pkglen; p++)
+		if (*p == '/')
+			slash = p;
+	dot = memchr(slash ? slash : fn, '.',
+		     pkglen - (size_t)((slash ? slash : fn) - fn));
+	if (slash == NULL || dot == NULL)
+		return report_ci_path(file, root);
+	pkglen = (size_t)(dot - fn);
+	for (p = fn; p < fn + pkglen; p++)
+		nel += *p == '/';
+	/* the package's directory ends in as many of the package path's last
+	 * elements as the module does not hold: match them from the end */
+	d = strrchr(file, '/');
+	p = fn + pkglen;
+	while (d > file && p > fn) {
+		const char *ds = d, *ps = p;
+		size_t dl, pl;
+
+		while (ds > file && ds[-1] != '/')
+			ds--;
+		while (ps > fn && ps[-1] != '/')
+			ps--;
+		dl = (size_t)(d - ds);
+		pl = (size_t)(p - ps);
+		if (dl != pl || memcmp(ds, ps, dl) != 0)
+			break;
+		k++;
+		d = ds - 1;
+		p = ps > fn ? ps - 1 : fn;
+		if (ps == fn)
+			break;
+	}
+	min = module_min(fn, pkglen);
+	if (k == 0 || nel < min)
+		return report_ci_path(file, root);
+	if (k > nel - min)
+		k = nel - min;
+	/* the module root is the directory k levels above the file's */
+	for (d = strrchr(file, '/'); k > 0 && d > file; k--) {
+		d--;
+		while (d > file && *d != '/')
+			d--;
+	}
+	return d[0] == '/' && d[1] ? d + 1 : report_ci_path(file, root);
+}
+
 const group_frame *report_ci_location(const group *g)
 {
 	size_t i;
@@ -300,8 +379,8 @@ static json_t *location(const group_frame *f, const report_ci_root_info *root)
 	json_t *loc = json_object(), *phys = json_object(),
 	       *art = json_object(), *lg = json_array(), *l = json_object();
 
-	json_object_set_new(art, "uri", report_json_str(report_ci_path(f->file,
-								       root)));
+	json_object_set_new(art, "uri",
+			    report_json_str(report_ci_frame_path(f, root)));
 	json_object_set_new(phys, "artifactLocation", art);
 	if (f->line) {
 		json_t *region = json_object();

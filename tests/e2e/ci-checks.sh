@@ -4,7 +4,8 @@
 # SARIF: valid against the 2.1.0 schema, one result per flagged group.
 ci_samples="samples/go1.26-debug2.txt samples/go1.19-debug2.txt
 samples/go1.26-debug1.txt samples/go1.26-deadlock.txt samples/go1.19-panic-all-kubectl.log
-samples/go1.26-test-timeout.txt samples/go1.26-leakprofile.txt samples/go1.26-grow-1.txt"
+samples/go1.26-test-timeout.txt samples/go1.26-leakprofile.txt samples/go1.26-grow-1.txt
+samples/go1.26-debug2-checkout.txt"
 k=0
 for s in $ci_samples; do
 	k=$((k + 1))
@@ -45,6 +46,14 @@ if grep -q '^::error file=example.com/shop/internal/catalog/search.go,line=56,ti
 else
 	ko "github location"
 fi
+
+# The same dump with the paths of a build without -trimpath in a CI
+# checkout: the same annotations, each file relative to the checkout
+# (the fingerprints differ: they cover the paths).
+"$bin" -f github samples/go1.26-debug2-checkout.txt >"$tmp/gh-checkout" 2>/dev/null
+sed 's/^\(::error file=\)example\.com\/shop\//\1/; s/ (fingerprint [0-9a-f]*)//' "$tmp/ci1.gh" >"$tmp/gh-want"
+sed 's/go1\.26-debug2-checkout\.txt/go1.26-debug2.txt/; s/ (fingerprint [0-9a-f]*)//' "$tmp/gh-checkout" >"$tmp/gh-got"
+same "github: a checkout's absolute paths give the files -trimpath gives, less the module path" "$tmp/gh-want" "$tmp/gh-got"
 
 # Baselines: a run is clean against its own baseline, whichever form.
 s=samples/go1.26-grow-3.txt

@@ -41,6 +41,58 @@ static void test_paths(void **state)
 			    "opt/other/z.go");
 }
 
+static const char *frame_path(const char *func, const char *file)
+{
+	static const report_ci_root_info none = {NULL, 0};
+	group_frame f = {(char *)func, (char *)file, 1, 0, 0};
+
+	return report_ci_frame_path(&f, &none);
+}
+
+/* The module root from the function's package path and the file's
+ * directory, however deep the checkout. */
+static void test_frame_paths(void **state)
+{
+	(void)state;
+	/* a GitHub checkout: /home/runner/work/REPO/REPO */
+	assert_string_equal(
+		frame_path("github.com/org/repo/pkg/x.(*T).Run",
+			   "/home/runner/work/repo/repo/pkg/x/t.go"),
+		"pkg/x/t.go");
+	/* the checkout directory named otherwise than the module */
+	assert_string_equal(
+		frame_path("example.com/shop/internal/orders.(*R).match",
+			   "/builds/ci/checkout/internal/orders/r.go"),
+		"internal/orders/r.go");
+	/* named like it: the module keeps the host and its name */
+	assert_string_equal(
+		frame_path("example.com/shop/internal/orders.Settle[...]",
+			   "/src/shop/internal/orders/batch.go"),
+		"internal/orders/batch.go");
+	/* a module without a dot, and a package at the module root */
+	assert_string_equal(frame_path("shop/api.handler.func1",
+				       "/home/u/shop/api/h.go"),
+			    "api/h.go");
+	assert_string_equal(frame_path("example.com/shop.New",
+				       "/home/u/code/shop/shop.go"),
+			    "shop.go");
+	/* the standard library, as -trimpath prints it */
+	assert_string_equal(frame_path("net/http.(*Transport).dialConn",
+				       "/usr/local/go/src/net/http/transport.go"),
+			    "net/http/transport.go");
+	assert_string_equal(frame_path("context.(*cancelCtx).propagateCancel",
+				       "C:/Program Files/Go/src/context/context.go"),
+			    "context/context.go");
+	/* nothing to match: the file-only rules */
+	assert_string_equal(frame_path("main.main", "/home/u/app/main.go"),
+			    "home/u/app/main.go");
+	assert_string_equal(frame_path("example.com/a/b.F", "/x/y/z.go"),
+			    "x/y/z.go");
+	assert_string_equal(frame_path("example.com/a/b.F",
+				       "example.com/a/b/f.go"),
+			    "example.com/a/b/f.go");
+}
+
 /* Frames of one program under /work/shop, a test file and a library in
  * the module cache: the root is the directory they share. */
 static void test_root(void **state)
@@ -238,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_frame_paths),
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_github_escaping),
 		cmocka_unit_test(test_sarif_members),
