@@ -1,7 +1,8 @@
 /*
  * report_priv.h - helpers shared by the output modules (report_text.c,
  * report_json.c, report_markdown.c, report_prom.c, report_diff.c,
- * report_trend.c). Defined in report.c. Not part of the public interface.
+ * report_trend.c, report_sarif.c, report_github.c). Defined in report.c
+ * unless a section says otherwise. Not part of the public interface.
  */
 #ifndef GT_REPORT_PRIV_H
 #define GT_REPORT_PRIV_H
@@ -145,7 +146,7 @@ int report_json_dump(FILE *out, struct json_t *doc);
 int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 		     int (*more)(FILE *out, void *ud), void *ud);
 
-/* ---- defined in report_sarif.c, shared with report_github.c ------------ */
+/* ---- defined in report_ci.c, for report_sarif.c and report_github.c ---- */
 
 /* The rule a flagged group is reported under: its first leak diagnosis
  * (name, cause, fix), else one per flag reason ("leak/count", ...). The
