@@ -230,7 +230,8 @@ const char *report_ci_frame_path(const group_frame *f,
 		nel += *p == '/';
 	/* the package's directory ends in as many of the package path's last
 	 * elements as the module does not hold: match them from the end */
-	d = strrchr(file, '/');
+	if ((d = strrchr(file, '/')) == NULL) /* C:\... */
+		return report_ci_path(file, root);
 	p = fn + pkglen;
 	while (d > file && p > fn) {
 		const char *ds = d, *ps = p;
@@ -245,10 +246,10 @@ const char *report_ci_frame_path(const group_frame *f,
 		if (dl != pl || memcmp(ds, ps, dl) != 0)
 			break;
 		k++;
-		d = ds - 1;
-		p = ps > fn ? ps - 1 : fn;
-		if (ps == fn)
+		if (ds == file || ps == fn)
 			break;
+		d = ds - 1;
+		p = ps - 1;
 	}
 	min = module_min(fn, pkglen);
 	if (k == 0 || nel < min)
