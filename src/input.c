@@ -121,7 +121,7 @@ static const char *binary_profile(const unsigned char *b, size_t n)
 
 	if (n >= 14 && memcmp(b, "go 1.", 5) == 0 && nul && nul - b >= 12 &&
 	    memcmp(nul - 6, " trace", 6) == 0)
-		return "a Go execution trace (/debug/pprof/trace)";
+		return "a Go execution trace";
 	if (is_pprof_proto(b, n))
 		return "a pprof protobuf profile";
 	return NULL;

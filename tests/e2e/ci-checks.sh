@@ -125,3 +125,12 @@ if [ $rc = 2 ] && grep -qx 'gtriage: <stdin>: a pprof protobuf profile, not a te
 else
 	ko "plain protobuf profile" "exit $rc: $(cat "$tmp/pb.err")"
 fi
+# An execution trace (/debug/pprof/trace): Go's 16-byte header, then events.
+{ printf 'go 1.26 trace\000\000\000\001\001'; head -c 2000 samples/binary-garbage.bin; } | gzip >"$tmp/trace.gz"
+"$bin" "$tmp/trace.gz" >/dev/null 2>"$tmp/trace.err"
+rc=$?
+if [ $rc = 2 ] && grep -q ': a Go execution trace (gzip), not a text dump: fetch /debug/pprof/goroutine?debug=2' "$tmp/trace.err"; then
+	ok "an execution trace is named, with how to get text"
+else
+	ko "execution trace" "exit $rc: $(cat "$tmp/trace.err")"
+fi
