@@ -93,14 +93,14 @@ static void test_frame_paths(void **state)
 			    "example.com/a/b/f.go");
 }
 
-/* Frames of one program under /work/shop, a test file and a library in
+/* Frames of one program under /build/shop, a test file and a library in
  * the module cache: the root is the directory they share. */
 static void test_root(void **state)
 {
 	rules *r = builtin();
 	gspec g[] = {
 		{"chan send", "shop/internal/orders.(*Batch).send",
-		 "/work/shop/internal/orders/batch.go", 10, "shop/cmd/api.run",
+		 "/build/shop/internal/orders/batch.go", 10, "shop/cmd/api.run",
 		 10, 120, -1},
 		{"select", "github.com/lib/pq.(*conn).watch",
 		 "/root/go/pkg/mod/github.com/lib/pq@v1.10.9/conn.go", 40,
@@ -114,11 +114,11 @@ static void test_root(void **state)
 	/* dump_text puts main.main and the creators under /src/app: move
 	 * them into the program's tree */
 	for (char *p = text; (p = strstr(p, "/src/app/")) != NULL;)
-		memcpy(p, "/work/sh/", 9);
+		memcpy(p, "/build/s/", 9);
 	s = parse_set(r, text);
 	report_ci_root(s->dumps[0], &root);
-	assert_int_equal(root.len, strlen("/work/"));
-	assert_memory_equal(root.prefix, "/work/", root.len);
+	assert_int_equal(root.len, strlen("/build/"));
+	assert_memory_equal(root.prefix, "/build/", root.len);
 	free(text);
 	group_set_free(s);
 	rules_free(r);
