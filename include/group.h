@@ -197,6 +197,10 @@ parse_sink group_sink(group_set *s);
 /* After the parse: records stats, flags and orders every dump's groups. */
 void group_set_finish(group_set *s, const parse_stats *st);
 
+/* After a caller changed groups' reasons (a baseline): counts the flagged
+ * groups and goroutines of d again and reorders its groups by suspicion. */
+void group_dump_recount(group_dump *d);
+
 /* The dump the top-level figures describe: the last one, or NULL. */
 const group_dump *group_set_last(const group_set *s);
 

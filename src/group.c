@@ -621,6 +621,29 @@ void group_set_finish(group_set *s, const parse_stats *st)
 	}
 }
 
+void group_dump_recount(group_dump *d)
+{
+	d->nflagged = 0;
+	d->leaked_goroutines = 0;
+	for (size_t j = 0; j < d->ngroups; j++) {
+		if (group_is_leak(d->groups[j])) {
+			d->nflagged++;
+			d->leaked_goroutines += d->groups[j]->count;
+		}
+	}
+	/* a finding is as bad as its worst member, after any change */
+	for (size_t i = 0; i < d->nfindings; i++) {
+		group_finding *f = &d->findings[i];
+
+		f->verdict = VERDICT_NORMAL;
+		for (size_t k = 0; k < f->ngroups; k++)
+			if (f->groups[k]->verdict > f->verdict)
+				f->verdict = f->groups[k]->verdict;
+	}
+	if (d->ngroups > 1)
+		qsort(d->groups, d->ngroups, sizeof *d->groups, by_suspicion);
+}
+
 const char *group_reason_text(const group *g, unsigned reason,
 			      const group_dump *d, const group_opts *o,
 			      char *buf, size_t len)

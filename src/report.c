@@ -24,6 +24,8 @@ int report_format_parse(const char *name, report_format *out)
 		{"markdown", REPORT_MARKDOWN},
 		{"md", REPORT_MARKDOWN},
 		{"prom", REPORT_PROM},
+		{"sarif", REPORT_SARIF},
+		{"github", REPORT_GITHUB},
 	};
 
 	if (name == NULL)
@@ -47,6 +49,8 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 	case REPORT_JSON:
 	case REPORT_MARKDOWN:
 	case REPORT_PROM:
+	case REPORT_SARIF:
+	case REPORT_GITHUB:
 		break;
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
@@ -59,6 +63,10 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 		rc = report_markdown(out, s, o);
 	else if (o->format == REPORT_PROM)
 		rc = report_prom(out, s, o);
+	else if (o->format == REPORT_SARIF)
+		rc = report_sarif(out, s, o);
+	else if (o->format == REPORT_GITHUB)
+		rc = report_github(out, s, o);
 	else
 		rc = report_text(out, s, o);
 	return report_flush(out, rc, e);
