@@ -104,6 +104,17 @@ int logprefix_owns(const logprefix *lp, const char *c)
 	return c != NULL && (c == lp->join || c == lp->json);
 }
 
+/* The number in at most w digits at s[i..n): the line is not terminated
+ * after n, so atoi() could read past it. */
+static long digits(const char *s, size_t n, size_t i, size_t w)
+{
+	long v = 0;
+
+	for (; i < n && w > 0 && s[i] >= '0' && s[i] <= '9'; i++, w--)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 double logprefix_parse_time(const char *s, size_t n)
 {
 	struct tm tm;
@@ -115,19 +126,19 @@ double logprefix_parse_time(const char *s, size_t n)
 	    s[16] != ':')
 		return 0;
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_hour = atoi(s + 11);
-	tm.tm_min = atoi(s + 14);
-	tm.tm_sec = atoi(s + 17);
+	tm.tm_year = (int)digits(s, n, 0, 4) - 1900;
+	tm.tm_mon = (int)digits(s, n, 5, 2) - 1;
+	tm.tm_mday = (int)digits(s, n, 8, 2);
+	tm.tm_hour = (int)digits(s, n, 11, 2);
+	tm.tm_min = (int)digits(s, n, 14, 2);
+	tm.tm_sec = (int)digits(s, n, 17, 2);
 	if (i < n && (s[i] == '.' || s[i] == ',')) {
 		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, scale /= 10)
 			frac += (s[i] - '0') * scale;
 	}
 	if (i + 5 < n && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':')
 		off = (s[i] == '-' ? -1 : 1) *
-		      (atol(s + i + 1) * 3600 + atol(s + i + 4) * 60);
+		      (digits(s, n, i + 1, 2) * 3600 + digits(s, n, i + 4, 2) * 60);
 	return (double)(timegm(&tm) - off) + frac;
 }
 
@@ -244,7 +255,8 @@ int logprefix_docker_json(logprefix *lp, const char *s, size_t n,
 /* Appends to the join buffer; an absurdly long line keeps its start only. */
 static void join_put(logprefix *lp, const char *s, size_t n)
 {
-	if (lp->join_len + n > PARSE_MAX_LINE)
+	/* an empty part adds nothing, and the buffer may not exist yet */
+	if (n == 0 || lp->join_len + n > PARSE_MAX_LINE)
 		return;
 	reserve(&lp->join, &lp->join_cap, lp->join_len + n);
 	memcpy(lp->join + lp->join_len, s, n);
