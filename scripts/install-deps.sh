@@ -2,10 +2,13 @@
 # Installs what gtriage needs to build and test on Debian or Ubuntu:
 # the compiler, PCRE2, uthash, jansson, zlib, libcurl, cmocka, GNU time for
 # the benchmark, and a Go toolchain for the live tests (Debian's golang-go
-# unless a Go is already on PATH). Runs apt-get as root, or through sudo.
+# unless a Go is already on PATH). With the argument "fuzz", also clang,
+# whose libFuzzer runtime `make fuzz` links. Runs apt-get as root, or
+# through sudo.
 set -eu
 pkgs="build-essential pkg-config libpcre2-dev uthash-dev libjansson-dev
 zlib1g-dev libcurl4-openssl-dev libcmocka-dev time ca-certificates"
+[ "${1:-}" = fuzz ] && pkgs="$pkgs clang"
 command -v go >/dev/null 2>&1 || pkgs="$pkgs golang-go"
 
 missing=
