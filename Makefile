@@ -4,6 +4,10 @@
 #   make SANITIZE=address,undefined check   the same under ASan+UBSan
 #   make bench           throughput and peak RSS on a 1,000,000-goroutine dump
 #   make samples         regenerate samples/ (needs Go 1.26 and Debian's Go 1.19)
+#   make fuzz            build the libFuzzer targets of tests/fuzz with clang
+#                        (ASan+UBSan) and run each FUZZ_TIME seconds (20);
+#                        `make fuzz FUZZ_TIME=600` for a long run, FUZZ_ARGS
+#                        for more libFuzzer options (-max_len=256)
 #   make deps            install the Debian packages the build and tests need
 
 CC       ?= cc
@@ -71,10 +75,58 @@ install: gtriage
 	install -m 644 gtriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/gtriage.1
 
 clean:
-	rm -rf build/rel build/san gtriage
+	rm -rf build/rel build/san build/fuzz gtriage
 
 # also the benchmark dump, which takes a while to make again
 distclean: clean
 	rm -rf build
 
-.PHONY: all gtriage deps check bench samples install clean distclean
+# Fuzzing: the library built again with clang's sanitizer coverage; seeds
+# from samples/ and the rule files, regenerated on every run.
+FUZZ_CC    = clang
+FUZZ_TIME ?= 20
+FUZZ_ARGS ?=
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+             -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_B     = build/fuzz
+FUZZ_OBJ   = $(LIBSRC:src/%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/builtin_rules.o
+FUZZERS    = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_B)/obj/builtin_rules.o: $(B)/builtin_rules.c include/builtin_rules.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_OBJ) $(LDLIBS)
+
+fuzz-deps:
+	sh scripts/install-deps.sh fuzz
+
+fuzz-build: $(FUZZERS:%=$(FUZZ_B)/fuzz_%)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+# Each target runs on a fresh copy of its seeds plus what earlier runs
+# found (kept in build/fuzz/found-*); a finding stops make with the
+# reproducer written to build/fuzz/.
+fuzz: fuzz-build
+	sh tests/fuzz/corpus.sh $(FUZZ_B)
+	@set -e; for t in $(FUZZERS); do \
+		echo "== fuzz_$$t for $(FUZZ_TIME) s"; \
+		mkdir -p $(FUZZ_B)/found-$$t; \
+		$(FUZZ_B)/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+			-print_final_stats=1 $(FUZZ_ARGS) -dict=tests/fuzz/$$t.dict -artifact_prefix=$(FUZZ_B)/ \
+			$(FUZZ_B)/found-$$t $(FUZZ_B)/corpus-$$t \
+			> $(FUZZ_B)/fuzz_$$t.log 2>&1 || \
+			{ tail -n 60 $(FUZZ_B)/fuzz_$$t.log; exit 1; }; \
+		grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' \
+			$(FUZZ_B)/fuzz_$$t.log; \
+		grep -E '^#[0-9]+.*cov:' $(FUZZ_B)/fuzz_$$t.log | tail -n 1; \
+	done
+
+.PHONY: all gtriage deps check bench samples install clean distclean fuzz fuzz-build fuzz-deps

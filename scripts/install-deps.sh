@@ -4,12 +4,14 @@
 # compiler (build-essential), pkg-config, PCRE2, uthash, jansson, zlib,
 # libcurl, cmocka, GNU time for the benchmark, python3 with jsonschema for
 # the SARIF schema check, and a Go toolchain for the live tests (Debian's
-# golang-go unless a Go is already on PATH). Needs only sh and apt-get; runs
-# apt-get as root, or through sudo.
+# golang-go unless a Go is already on PATH). With the argument "fuzz", also
+# clang, whose libFuzzer runtime `make fuzz` links. Needs only sh and
+# apt-get; runs apt-get as root, or through sudo.
 set -eu
 pkgs="build-essential pkg-config libpcre2-dev uthash-dev libjansson-dev
 zlib1g-dev libcurl4-openssl-dev libcmocka-dev time ca-certificates
 python3 python3-jsonschema"
+[ "${1:-}" = fuzz ] && pkgs="$pkgs clang"
 command -v go >/dev/null 2>&1 || pkgs="$pkgs golang-go"
 
 missing=

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "logprefix.h"
@@ -157,10 +158,51 @@ static void test_docker_json_empty_parts(void **state)
 	logprefix_free(lp);
 }
 
+/* A time that ends the line is read within the line's length, never from
+ * the bytes after it (atoi ran past the end: a fuzzing find). */
+static void test_time_within_length(void **state)
+{
+	char *exact = malloc(19);
+
+	(void)state;
+	assert_true(logprefix_parse_time("2026-11-20T10:00:0345", 19) == 1795168800.0 + 3);
+	assert_true(logprefix_parse_time("2026-11-20T11:30:00+01:3099", 25) ==
+		    1795168800.0);
+	/* no terminator at all: ASan sees a read past the block */
+	memcpy(exact, "2026-11-20T10:00:00", 19);
+	assert_true(logprefix_parse_time(exact, 19) == 1795168800.0);
+	free(exact);
+}
+
+/* An empty partial record before anything was joined: nothing to copy
+ * (memcpy to a buffer not yet allocated, which UBSan aborts on). */
+static void test_empty_partial_first(void **state)
+{
+	logprefix *lp = logprefix_new();
+	const char *c;
+	size_t cn;
+
+	(void)state;
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_DOCKER_JSON, "{\"log\":\"\"}",
+					 10, &c, &cn),
+			 LOGPREFIX_SKIP);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_CRI,
+					 "2026-11-20T10:00:00Z stderr P ", 30, &c, &cn),
+			 LOGPREFIX_SKIP);
+	assert_int_equal(logprefix_strip(lp, PARSE_PREFIX_CRI,
+					 "2026-11-20T10:00:00Z stderr F ab", 32, &c, &cn),
+			 LOGPREFIX_YES);
+	assert_int_equal(cn, 2);
+	assert_memory_equal(c, "ab", 2);
+	logprefix_free(lp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_learn_kinds),
+		cmocka_unit_test(test_time_within_length),
+		cmocka_unit_test(test_empty_partial_first),
 		cmocka_unit_test(test_strip_streams_and_joins),
 		cmocka_unit_test(test_docker_json),
 		cmocka_unit_test(test_times),
