@@ -1,8 +1,8 @@
 /*
  * report.h - renders the report model (a finished group_set) in one format.
  * One output module per format (report_text.c, report_json.c,
- * report_markdown.c), all fed by the same model; report.c dispatches and
- * holds what the formats share.
+ * report_markdown.c, report_html.c, report_folded.c), all fed by the same
+ * model; report.c dispatches and holds what the formats share.
  */
 #ifndef GT_REPORT_H
 #define GT_REPORT_H
@@ -17,10 +17,13 @@ typedef enum report_format {
 	REPORT_JSON,
 	REPORT_MARKDOWN,
 	REPORT_PROM,     /* Prometheus text format (report_prom.c) */
+	REPORT_HTML,     /* a self-contained page (report_html.c) */
+	REPORT_FOLDED,   /* stacks for flame-graph tools (report_folded.c) */
 	REPORT__COUNT
 } report_format;
 
-/* "text", "json", "markdown" (also "md"), "prom"; -1 if unknown. */
+/* "text", "json", "markdown" (also "md"), "prom", "html", "folded"; -1 if
+ * unknown. */
 int report_format_parse(const char *name, report_format *out);
 
 typedef struct report_opts {
@@ -67,6 +70,10 @@ int report_text(FILE *out, const group_set *s, const report_opts *o);
 int report_json(FILE *out, const group_set *s, const report_opts *o);
 int report_markdown(FILE *out, const group_set *s, const report_opts *o);
 int report_prom(FILE *out, const group_set *s, const report_opts *o);
+int report_html(FILE *out, const group_set *s, const report_opts *o);
+/* One line per distinct stack of the last dump, "root;...;leaf count",
+ * frames as function names; the counts add up to its goroutines. */
+int report_folded(FILE *out, const group_set *s, const report_opts *o);
 
 /* Groups labelled by fingerprint in the Prometheus output when top is 0. */
 #define REPORT_PROM_TOP 20

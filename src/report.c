@@ -22,6 +22,8 @@ int report_format_parse(const char *name, report_format *out)
 		{"markdown", REPORT_MARKDOWN},
 		{"md", REPORT_MARKDOWN},
 		{"prom", REPORT_PROM},
+		{"html", REPORT_HTML},
+		{"folded", REPORT_FOLDED},
 	};
 
 	if (name == NULL)
@@ -45,6 +47,8 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 	case REPORT_JSON:
 	case REPORT_MARKDOWN:
 	case REPORT_PROM:
+	case REPORT_HTML:
+	case REPORT_FOLDED:
 		break;
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
@@ -57,6 +61,10 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 		rc = report_markdown(out, s, o);
 	else if (o->format == REPORT_PROM)
 		rc = report_prom(out, s, o);
+	else if (o->format == REPORT_HTML)
+		rc = report_html(out, s, o);
+	else if (o->format == REPORT_FOLDED)
+		rc = report_folded(out, s, o);
 	else
 		rc = report_text(out, s, o);
 	return report_flush(out, rc, e);
