@@ -175,7 +175,7 @@ void html_open(FILE *out, const char *what, const char *source)
 	      "<meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\""
 	      "default-src 'none'; style-src 'unsafe-inline'; "
-	      "img-src data:; script-src 'sha256-" PAGE_SCRIPT_SHA256 "'; "
+	      "script-src 'sha256-" PAGE_SCRIPT_SHA256 "'; "
 	      "base-uri 'none'; form-action 'none'\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width\">\n"

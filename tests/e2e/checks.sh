@@ -271,3 +271,65 @@ truncate -s 16777217 "$o/rules/big.rules"
 rc=$?
 if [ $rc = 2 ] && grep -q "too large for a rule file" "$tmp/err"; then ok "a rule file over 16 MiB: refused"; else ko "big rule file" "exit $rc"; fi
 rm -rf "$o"
+
+# -f folded: the counts of its lines add up to the goroutines of the dump.
+for f in samples/go1.*.txt samples/go1.*.log; do
+	want=$("$bin" -f json "$f" 2>/dev/null | sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p')
+	want=${want:-0} # no dump: no line
+	got=$("$bin" -f folded "$f" 2>/dev/null | awk '{ n += $NF } END { print n + 0 }')
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		ok "folded counts add up: $f"
+	else
+		ko "folded counts add up: $f" "$got, want $want"
+	fi
+done
+
+# -f html: every page requests nothing (no attribute that loads or links
+# elsewhere than the page itself, no url() or @import in its style), holds
+# its own script only, and the policy's hash is that script's.
+series=samples/series/app-20261122T041249Z.txt
+last=samples/series/app-20261122T041519Z.txt
+"$bin" -f html samples/go1.26-hostile-markup.txt >"$tmp/p1.html"
+"$bin" -f html -v samples/go1.26-panic-crash.txt >"$tmp/p2.html"
+"$bin" -f html samples/go1.19-debug1.txt >"$tmp/p3.html"
+"$bin" diff -f html "$series" "$last" >"$tmp/p4.html"
+"$bin" trend -f html samples/series >"$tmp/p5.html"
+for p in "$tmp"/p[1-5].html; do
+	n=$(basename "$p")
+	attr='<[a-z][^>]*[[:space:]](src|srcset|action|formaction|poster|data|background|xlink:href|ping)=|<[a-z][^>]*[[:space:]]href="[^#]|<(link|iframe|object|embed|img|base|form|audio|video|source)[[:space:]>]'
+	if grep -Eiq "$attr" "$p" ||
+		sed -n '/<style>/,/<\/style>/p' "$p" | grep -Eiq 'url\(|@import|image-set'; then
+		ko "$n: no network reference" "$(grep -Eio "$attr" "$p" | head -3)"
+	else
+		ok "$n: no network reference"
+	fi
+	scripts=$(grep -o '<script' "$p" | wc -l)
+	want=$(sed -n "s/.*script-src 'sha256-\([^']*\)'.*/\1/p" "$p")
+	got=$(sed -n 's/^<script>\(.*\)<\/script>$/\1/p' "$p" | tr -d '\n' |
+		openssl dgst -sha256 -binary | base64)
+	if [ "$scripts" = 1 ] && [ -n "$want" ] && [ "$want" = "$got" ]; then
+		ok "$n: one script, allowed by its hash"
+	else
+		ko "$n: one script, allowed by its hash" "$scripts scripts, hash $got, policy $want"
+	fi
+done
+# The markup of the hostile sample appears only escaped.
+if grep -Fq "<script>document" "$tmp/p1.html" || grep -Fq "<img" "$tmp/p1.html" ||
+	grep -Fq "<svg/onload" "$tmp/p1.html" || grep -Fq "</style></title>" "$tmp/p1.html" ||
+	! grep -Fq "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" "$tmp/p1.html"; then
+	ko "hostile names and labels escaped"
+else
+	ok "hostile names and labels escaped"
+fi
+# The diff marks its changes, the trend draws a sparkline per group shown.
+for k in new gone grown shrunk; do
+	want=$("$bin" diff -f json "$series" "$last" | grep -c "\"change\": \"$k\"")
+	got=$(grep -c "<section class=\"grp [a-z]* $k\"" "$tmp/p4.html")
+	if [ "$want" = "$got" ]; then ok "diff page marks $k groups ($got)"; else ko "diff page marks $k groups" "$got, want $want"; fi
+done
+if [ "$(grep -c '<section class="grp' "$tmp/p5.html")" = "$(grep -c '<svg class="spark"' "$tmp/p5.html")" ] &&
+	grep -q '<svg class="spark"' "$tmp/p5.html"; then
+	ok "trend page: a sparkline per group"
+else
+	ko "trend page: a sparkline per group"
+fi
