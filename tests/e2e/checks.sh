@@ -333,3 +333,24 @@ if [ "$(grep -c '<section class="grp' "$tmp/p5.html")" = "$(grep -c '<svg class=
 else
 	ko "trend page: a sparkline per group"
 fi
+
+# A real flame-graph tool draws the folded stacks: inferno (cargo install
+# inferno) counts every goroutine once and draws each stack's leaf.
+fg=$(command -v inferno-flamegraph 2>/dev/null || echo "${HOME:-}/.cargo/bin/inferno-flamegraph")
+if [ -x "$fg" ]; then
+	"$bin" -f folded "$s" >"$tmp/folded"
+	if "$fg" --title gtriage <"$tmp/folded" >"$tmp/fg.svg" 2>"$tmp/fg.err"; then
+		want=$("$bin" -f json "$s" | sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p')
+		leaf=$(head -1 "$tmp/folded" | sed 's/ [0-9]*$//; s/.*;//')
+		if grep -q "total_samples=\"$want\"" "$tmp/fg.svg" &&
+			grep -Fq "<title>$leaf (" "$tmp/fg.svg"; then
+			ok "inferno-flamegraph draws the folded stacks ($want goroutines)"
+		else
+			ko "inferno-flamegraph draws the folded stacks" "no total of $want or no $leaf"
+		fi
+	else
+		ko "inferno-flamegraph reads the folded stacks" "$(head -3 "$tmp/fg.err")"
+	fi
+else
+	echo "SKIP inferno-flamegraph draws the folded stacks: not installed (cargo install inferno)"
+fi
