@@ -121,7 +121,7 @@ static const char page_style[] =
 	"dl{margin:4px 0}dt{font-weight:600;float:left;clear:left;"
 	"width:70px}dd{margin:0 0 2px 76px}"
 	".crash{border:2px solid var(--leak);border-radius:4px;"
-	"padding:8px 12px;background:#fff5f4}"
+	"padding:8px 12px;background:#fff5f4}.crash h2{margin-top:4px}"
 	"svg{display:block;max-width:100%}svg text{font:11px ui-monospace,"
 	"Menlo,Consolas,monospace;fill:#1d2230;pointer-events:none}"
 	"svg.flame rect{stroke:#fff;stroke-width:.5}"
