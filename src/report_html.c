@@ -60,7 +60,7 @@ static const char page_script[] =
 	"n=n.slice(n.lastIndexOf('/')+1)||n;"
 	"var k=Math.floor((w-6)/7);x.textContent=k<3?'':n.length<=k?n:"
 	"n.slice(0,k-2)+'..';}"
-	"function zoom(svg,x0,w0,d0){var W=" "1200" ";"
+	"function zoom(svg,x0,w0,d0){var W=1200;"
 	"svg.querySelectorAll('g.f').forEach(function(g){"
 	"var x=+g.getAttribute('data-x'),w=+g.getAttribute('data-w'),"
 	"dp=+g.getAttribute('data-d'),r=g.querySelector('rect'),"
@@ -121,7 +121,8 @@ static const char page_style[] =
 	"dl{margin:4px 0}dt{font-weight:600;float:left;clear:left;"
 	"width:70px}dd{margin:0 0 2px 76px}"
 	".crash{border:2px solid var(--leak);border-radius:4px;"
-	"padding:8px 12px;background:#fff5f4}.crash h2{margin-top:4px}"
+	"padding:8px 12px;background:#fff5f4}"
+	".crash h2{margin-top:4px}"
 	"svg{display:block;max-width:100%}svg text{font:11px ui-monospace,"
 	"Menlo,Consolas,monospace;fill:#1d2230;pointer-events:none}"
 	"svg.flame rect{stroke:#fff;stroke-width:.5}"
@@ -205,7 +206,7 @@ void html_close(FILE *out)
 		GTRIAGE_VERSION, page_script);
 }
 
-/* ---- crash and summary ---------------------------------------------------- */
+/* ---- crash and summary --------------------------------------------------- */
 
 void html_crash(FILE *out, const group_dump *d)
 {
@@ -307,7 +308,7 @@ void html_categories(FILE *out, const group_dump *d)
 	fputs("</svg>\n", out);
 }
 
-/* ---- findings --------------------------------------------------------------- */
+/* ---- findings ------------------------------------------------------------ */
 
 static void put_top_frame(FILE *out, const group *g)
 {
@@ -368,7 +369,7 @@ static void put_findings(FILE *out, const group_dump *d, const report_pick *p)
 	fputs("</section>\n", out);
 }
 
-/* ---- one group -------------------------------------------------------------- */
+/* ---- one group ----------------------------------------------------------- */
 
 static void put_frame(FILE *out, const group_frame *f, const char *cls,
 		      const char *lead)
@@ -516,7 +517,7 @@ void html_group(FILE *out, const group *g, const group_dump *d,
 	fputs("</section>\n", out);
 }
 
-/* ---- icicle ----------------------------------------------------------------- */
+/* ---- icicle -------------------------------------------------------------- */
 
 typedef struct flame {
 	FILE *out;
@@ -649,7 +650,7 @@ void html_flame(FILE *out, const group_dump *d)
 	free(f.gs);
 }
 
-/* ---- the triage page ------------------------------------------------------- */
+/* ---- the triage page ----------------------------------------------------- */
 
 int report_html(FILE *out, const group_set *s, const report_opts *o)
 {

@@ -17,7 +17,7 @@
 #define SPARK_W 240.0
 #define SPARK_H 40.0
 
-/* ---- diff ------------------------------------------------------------------- */
+/* ---- diff ---------------------------------------------------------------- */
 
 static void diff_counts(FILE *out, const void *ud)
 {
@@ -96,7 +96,7 @@ int report_html_diff(FILE *out, const diff_result *r, const report_opts *o,
 	return ferror(out) ? GT_ERR : GT_OK;
 }
 
-/* ---- trend ------------------------------------------------------------------ */
+/* ---- trend --------------------------------------------------------------- */
 
 typedef struct spark {
 	const trend *t;

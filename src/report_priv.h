@@ -163,7 +163,7 @@ const char *report_stack_func(const group *g, size_t depth);
  * groups). */
 const group **report_stack_order(const group_dump *d);
 
-/* ---- defined in report_html.c, for the diff and trend pages --------------- */
+/* ---- defined in report_html.c, for the diff and trend pages -------------- */
 
 struct trend;
 struct diff_result;
@@ -201,7 +201,7 @@ void html_crash(FILE *out, const group_dump *d);
 /* The bar chart of d's goroutines by category. */
 void html_categories(FILE *out, const group_dump *d);
 
-/* ---- the diff and trend pages (report_html_series.c) ---------------------- */
+/* ---- the diff and trend pages (report_html_series.c) --------------------- */
 
 int report_html_diff(FILE *out, const struct diff_result *r,
 		     const report_opts *o, const group_opts *go,
