@@ -14,6 +14,7 @@
 
 #include "category.h"
 #include "common.h"
+#include "hash.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -46,18 +47,21 @@ enum {
 	GROUP_R_MINUTES = 1u << 6,    /* blocked >= min_minutes */
 	GROUP_R_DIAGNOSIS = 1u << 7,  /* a diagnosis with leak_at <= count */
 	GROUP_R_GROWING = 1u << 8,    /* grows across snapshots (trend/diff) */
+	GROUP_R_TEST_TIMEOUT = 1u << 9, /* blocked in a test that timed out */
 };
 
 typedef struct group_frame {
 	char *func;
 	char *file; /* NULL when the dump had no file line */
 	unsigned line;
-	size_t func_len, file_len; /* strlen of func and file */
+	size_t func_len, file_len; /* lengths of func and file (a NUL byte
+				      from the dump may sit inside) */
 } group_frame;
 
 typedef struct group {
 	category cat;
 	char *state;        /* wait reason as printed, "" for debug=1 */
+	size_t state_len;   /* a dump may hold NUL bytes: compare by length */
 	uint64_t count;
 	int min_minutes;    /* -1: no goroutine printed minutes */
 	int max_minutes;
@@ -72,7 +76,9 @@ typedef struct group {
 	size_t nframes;
 	group_frame created_by; /* func NULL when absent */
 	char *labels;       /* NULL when absent */
-	char fingerprint[17]; /* 16 hex digits: category + normalised stack */
+	size_t labels_len;
+	char fingerprint[17]; /* 16 hex digits: the stack as every capture
+				 method prints it (fingerprint.h) */
 	unsigned reasons;   /* GROUP_R_* */
 	const rules_diag **diags;
 	size_t ndiags;
@@ -80,10 +86,38 @@ typedef struct group {
 	uint64_t runtime_sig; /* debug=1: see parse_goroutine */
 	int inferred;       /* debug=1: category taken from another record
 			       blocked the same way */
+	uint64_t ntest;     /* goroutines of a test that timed out */
 
 	/* private: next group whose stack hashed the same */
 	struct group *chain;
 } group;
+
+/* The crash a dump reports (panic, fatal error, deadlock, signal, test
+ * timeout), from what was printed before the goroutines and from the
+ * goroutines themselves. */
+typedef struct group_crash {
+	char **message;     /* title and continuation lines, as printed */
+	size_t nmessage;
+	char *signal;       /* "SIGSEGV: segmentation violation ...", NULL */
+	char **tests;       /* "running tests:" entries, "TestX (5s)" */
+	size_t ntests;
+	uint64_t id;        /* the goroutine that crashed (PARSE_G_CRASHED),
+			       0 when none */
+	char *state;        /* its state; NULL when id is 0 */
+	group_frame *frames; /* its stack, innermost first */
+	size_t nframes;
+	group_frame created_by; /* func NULL when absent */
+	uint64_t created_in;
+	const group *group; /* the group holding it, NULL when none */
+	/* The goroutines the crash is about besides that one: for a deadlock
+	 * every blocked group, for a test timeout the groups of the running
+	 * tests' goroutines (and those they started). Order of the dump's
+	 * groups; not owned. */
+	const group **groups;
+	size_t ngroups;
+	uint64_t *test_ids; /* test timeout: ids of those goroutines, sorted */
+	size_t ntest_ids;
+} group_crash;
 
 typedef struct group_dump {
 	parse_kind kind;
@@ -94,6 +128,7 @@ typedef struct group_dump {
 	int truncated;
 	double time;        /* seconds since the epoch from the dump's log
 			       prefix (parse_dump.time), 0 when unknown */
+	group_crash crash;  /* empty unless the dump is a crash */
 	uint64_t total;     /* goroutines in this dump */
 	uint64_t by_cat[CAT__COUNT];
 	uint64_t leaked_goroutines; /* in flagged groups */
@@ -103,6 +138,10 @@ typedef struct group_dump {
 
 	/* private: stack hash -> groups */
 	struct group_bucket *table;
+	/* private, test timeouts only: each goroutine's id, parent, group */
+	struct group_link *links;
+	size_t nlinks, links_cap;
+	size_t groups_cap;
 } group_dump;
 
 typedef struct group_set {
@@ -111,6 +150,9 @@ typedef struct group_set {
 	group_dump **dumps; /* in input order */
 	size_t ndumps;
 	parse_stats stats;  /* copied by group_set_finish() */
+
+	/* private: keys the stack table, drawn per set */
+	hash_key key;
 } group_set;
 
 /* rules must outlive the set. */

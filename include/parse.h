@@ -71,6 +71,9 @@ enum {
 	PARSE_G_NOSTACK = 1u << 5,   /* "stack unavailable" */
 	PARSE_G_ELIDED = 1u << 6,    /* "...N frames elided..." seen */
 	PARSE_G_RECORD = 1u << 7,    /* a debug=1 record: count > 1 possible, no id */
+	PARSE_G_CRASHED = 1u << 8,   /* the goroutine the crash names: the one
+					that panicked or threw, or the one a
+					signal other than SIGQUIT arrived on */
 };
 
 typedef struct parse_goroutine {
@@ -95,10 +98,33 @@ typedef struct parse_goroutine {
 				 blocked the same way share it */
 } parse_goroutine;
 
+/* A line of text: a view. */
+typedef struct parse_text {
+	const char *s;
+	size_t len;
+} parse_text;
+
+/* Lines kept of a crash message and of a "running tests:" list. */
+#define PARSE_CRASH_LINES 64
+
 typedef struct parse_dump {
 	parse_kind kind;
 	const char *title;    /* panic / fatal / signal line, or NULL */
 	size_t title_len;
+	/* What a crash printed before its goroutines (panic, fatal error,
+	 * deadlock, signal, test timeout; all empty for other dumps): */
+	const parse_text *message; /* the title and its continuation lines:
+				      "panic: a [recovered]", "\tpanic: b",
+				      the lines of a multi-line message */
+	size_t nmessage;
+	parse_text signal;    /* "SIGSEGV: segmentation violation code=..."
+				 of a "[signal ...]" line, or the title of a
+				 signal dump; s is NULL when absent */
+	const parse_text *tests; /* test timeout: the "running tests:"
+				    entries, "TestX (5s)" */
+	size_t ntests;
+	uint64_t crash_id;    /* id of the goroutine marked PARSE_G_CRASHED
+				 (set once it is read), 0 when none */
 	parse_prefix prefix;
 	uint64_t lineno;      /* input line where the dump starts */
 	uint64_t declared_total; /* debug=1 "total N", else 0 */

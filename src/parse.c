@@ -78,6 +78,16 @@ struct parse_ctx {
 	size_t raw_len;
 	parse_kind pending_kind;
 	unsigned pending_lines;
+	/* crash text from the title to the first goroutine: lines copied into
+	 * ctext, offsets kept until the dump begins and views are made */
+	char *ctext;
+	size_t ctext_len, ctext_cap;
+	size_t msg_off[PARSE_CRASH_LINES], msg_len[PARSE_CRASH_LINES], nmsg;
+	size_t test_off[PARSE_CRASH_LINES], test_len[PARSE_CRASH_LINES], ntest;
+	size_t sig_off, sig_len;
+	int has_sig, msg_done, in_tests;
+	int crash_first; /* the next goroutine header is the crashed one */
+	parse_text msg_view[PARSE_CRASH_LINES], test_view[PARSE_CRASH_LINES];
 	int race_skip;
 	int crash_tail; /* past "-----": per-thread stacks of a crash */
 	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
@@ -277,6 +287,7 @@ void parse_free(parse_ctx *p)
 	logprefix_free(p->lp);
 	free(p->carry);
 	free(p->title);
+	free(p->ctext);
 	while (p->arena) {
 		ablock *next = p->arena->next;
 
@@ -310,6 +321,118 @@ static void g_reset(parse_ctx *p)
 	p->g.minutes = -1;
 }
 
+/* ---- crash text ------------------------------------------------------ */
+
+/* Longest crash line kept: a message is for people, not a data channel. */
+#define CRASH_LINE_MAX 4096
+
+static size_t ctext_put(parse_ctx *p, const char *s, size_t n)
+{
+	size_t at = p->ctext_len;
+
+	if (n > CRASH_LINE_MAX)
+		n = CRASH_LINE_MAX;
+	grow(&p->ctext, &p->ctext_cap, at + n + 1, 1);
+	if (n)
+		memcpy(p->ctext + at, s, n);
+	p->ctext[at + n] = '\0';
+	p->ctext_len = at + n + 1;
+	return at;
+}
+
+/* A crash title starts the text anew. */
+static void crash_start(parse_ctx *p, const char *s, size_t n)
+{
+	p->ctext_len = 0;
+	p->nmsg = p->ntest = 0;
+	p->has_sig = p->msg_done = p->in_tests = 0;
+	p->msg_len[0] = n > CRASH_LINE_MAX ? CRASH_LINE_MAX : n;
+	p->msg_off[p->nmsg++] = ctext_put(p, s, n);
+}
+
+/* A line between a crash title and the first goroutine. The message runs
+ * to the first blank line: its continuation lines ("\tpanic: b" of a
+ * [recovered] chain, the rest of a multi-line value, indented by Go 1.21+),
+ * and for a test timeout the "running tests:" list. */
+static void crash_line(parse_ctx *p, const char *s, size_t n)
+{
+	size_t t = 0;
+
+	if (!p->has_sig && starts(s, n, "[signal ") && s[n - 1] == ']') {
+		p->sig_len = n - 9 > CRASH_LINE_MAX ? CRASH_LINE_MAX : n - 9;
+		p->sig_off = ctext_put(p, s + 8, n - 9);
+		p->has_sig = 1;
+		p->msg_done = 1;
+		return;
+	}
+	if (p->msg_done)
+		return;
+	if (n == 0 || starts(s, n, "PC=") || starts(s, n, "runtime stack:") ||
+	    starts(s, n, "signal arrived during") || starts(s, n, "goroutine ")) {
+		p->msg_done = 1;
+		return;
+	}
+	while (t < n && s[t] == '\t')
+		t++;
+	if (n - t == 14 && memcmp(s + t, "running tests:", 14) == 0) {
+		p->in_tests = 1;
+		return;
+	}
+	if (p->in_tests) {
+		if (p->ntest < PARSE_CRASH_LINES) {
+			p->test_len[p->ntest] =
+				n - t > CRASH_LINE_MAX ? CRASH_LINE_MAX : n - t;
+			p->test_off[p->ntest++] = ctext_put(p, s + t, n - t);
+		}
+		return;
+	}
+	if (p->nmsg < PARSE_CRASH_LINES) {
+		p->msg_len[p->nmsg] = n > CRASH_LINE_MAX ? CRASH_LINE_MAX : n;
+		p->msg_off[p->nmsg++] = ctext_put(p, s, n);
+	}
+}
+
+/* The dump begins: the crash text becomes views (ctext no longer grows
+ * until the dump is over). Dumps that are no crash have none. */
+static void crash_views(parse_ctx *p, parse_kind kind)
+{
+	size_t i;
+	int crash = kind != PARSE_KIND_TRACEBACK && kind != PARSE_KIND_DEBUG1 &&
+		    p->dump.title_len > 0 && p->nmsg > 0;
+
+	memset(&p->dump.signal, 0, sizeof p->dump.signal);
+	p->dump.message = p->dump.tests = NULL;
+	p->dump.nmessage = p->dump.ntests = 0;
+	p->dump.crash_id = 0;
+	p->crash_first = 0;
+	if (!crash)
+		return;
+	for (i = 0; i < p->nmsg; i++) {
+		p->msg_view[i].s = p->ctext + p->msg_off[i];
+		p->msg_view[i].len = p->msg_len[i];
+	}
+	for (i = 0; i < p->ntest; i++) {
+		p->test_view[i].s = p->ctext + p->test_off[i];
+		p->test_view[i].len = p->test_len[i];
+	}
+	p->dump.message = p->msg_view;
+	p->dump.nmessage = p->nmsg;
+	p->dump.tests = p->ntest ? p->test_view : NULL;
+	p->dump.ntests = p->ntest;
+	if (p->has_sig) {
+		p->dump.signal.s = p->ctext + p->sig_off;
+		p->dump.signal.len = p->sig_len;
+	} else if (kind == PARSE_KIND_SIGNAL) {
+		p->dump.signal = p->msg_view[0];
+	}
+	/* the runtime prints the goroutine that panicked or threw first, and
+	 * for a signal the one it arrived on; SIGQUIT is a request for a
+	 * dump, a deadlock and a test timeout have no culprit goroutine */
+	p->crash_first = kind == PARSE_KIND_PANIC || kind == PARSE_KIND_FATAL ||
+			 (kind == PARSE_KIND_SIGNAL &&
+			  !starts(p->msg_view[0].s, p->msg_view[0].len, "SIGQUIT:"));
+}
+
 static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 {
 	p->dump.kind = kind;
@@ -319,6 +442,7 @@ static int dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->st.lines;
 	p->dump.truncated = 0;
 	p->dump.ancestors = 0;
+	crash_views(p, kind);
 	p->dump_goroutines = 0;
 	p->dump_count = 0;
 	p->seen_g1 = 0;
@@ -804,6 +928,13 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		if (h.id == 1)
 			p->seen_g1 = 1;
 		commit_header(p, &h);
+		if (p->crash_first) {
+			p->crash_first = 0;
+			if (h.id != 0) {
+				p->g.flags |= PARSE_G_CRASHED;
+				p->dump.crash_id = h.id;
+			}
+		}
 		return 1;
 	}
 	if (s[0] == '[' && starts(s, n, "[originating from goroutine ")) {
@@ -1000,6 +1131,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		}
 		if (title_line(s, n, &kind) && kind == PARSE_KIND_DEADLOCK)
 			p->pending_kind = kind;
+		crash_line(p, s, n);
 		if (++p->pending_lines > PENDING_MAX_LINES)
 			p->mode = M_NOISE;
 		return GT_OK;
@@ -1026,6 +1158,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		grow(&p->title, &p->title_cap, n + 1, 1);
 		memcpy(p->title, s, n);
 		p->title[n] = '\0';
+		crash_start(p, s, n);
 		p->pending_kind = kind;
 		p->pending_lines = 0;
 		p->dump.lineno = p->st.lines;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fingerprint.h"
+#include "crash.h"
 #include "report_priv.h"
 
 int report_format_parse(const char *name, report_format *out)
@@ -101,12 +103,14 @@ static const struct {
 	{GROUP_R_MINUTES, "minutes"},
 	{GROUP_R_DIAGNOSIS, "diagnosis"},
 	{GROUP_R_GROWING, "growing"},
+	{GROUP_R_TEST_TIMEOUT, "test-timeout"},
 };
 
 const unsigned report_reason_bits[] = {
 	GROUP_R_NIL_CHAN, GROUP_R_SELECT_FOREVER, GROUP_R_LEAKED,
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
+	GROUP_R_TEST_TIMEOUT,
 };
 const size_t report_nreason_bits =
 	sizeof report_reason_bits / sizeof report_reason_bits[0];
@@ -125,26 +129,29 @@ const char *report_reason_code(unsigned bit)
 int report_frame_is_runtime(const group_frame *f)
 {
 	const char *fn = f->func, *end, *slash = NULL, *dot;
-	size_t pkglen;
+	size_t n = f->func_len, pkglen;
 
-	if (fn == NULL || *fn == '\0')
+	if (fn == NULL || n == 0)
 		return 0;
 	/* The package path ends at the first '.' after its last '/'; a
-	 * '(' or '[' (receiver, type parameters) ends the search early. */
-	end = fn + strcspn(fn, "([");
-	for (const char *p = fn; p < end; p++)
-		if (*p == '/')
-			slash = p;
+	 * '(' or '[' (receiver, type parameters) ends the search early.
+	 * Bounded by func_len: a NUL from the dump is just a byte. */
+	for (end = fn; end < fn + n && *end != '(' && *end != '[';
+	     end++)
+		if (*end == '/')
+			slash = end;
 	dot = memchr(slash ? slash : fn, '.', (size_t)(end - (slash ? slash : fn)));
 	if (dot == NULL)
 		return 0;
 	pkglen = (size_t)(dot - fn);
 	if ((pkglen == 7 && memcmp(fn, "runtime", 7) == 0) ||
-	    strncmp(fn, "runtime/", 8) == 0 || strncmp(fn, "internal/", 9) == 0)
+	    (n >= 8 && memcmp(fn, "runtime/", 8) == 0) ||
+	    (n >= 9 && memcmp(fn, "internal/", 9) == 0))
 		return 1;
 	/* Runtime hooks linked into other packages: sync.runtime_Semacquire,
 	 * internal/poll.runtime_pollWait, ... */
-	return strncmp(dot + 1, "runtime_", 8) == 0;
+	return (size_t)(fn + n - (dot + 1)) >= 8 &&
+	       memcmp(dot + 1, "runtime_", 8) == 0;
 }
 
 size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
@@ -153,7 +160,10 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 	size_t n = 0, extra = 0;
 
 	for (size_t i = 0; i < g->nframes; i++) {
-		if (!group_frame_is_user(&g->frames[i]))
+		/* a go statement's wrapper is no user code, and only some
+		 * captures print it */
+		if (!group_frame_is_user(&g->frames[i]) ||
+		    fingerprint_frame_hidden(&g->frames[i]))
 			continue;
 		if (n < REPORT_KEY_FRAMES)
 			idx[n++] = i;
@@ -449,4 +459,67 @@ void report_md_top_frame(FILE *out, const group *g)
 		else if (*p != '`' && (unsigned char)*p >= 0x20)
 			fputc(*p, out);
 	fputc('`', out);
+}
+
+/* ---- crash -------------------------------------------------------------- */
+
+size_t *report_crash_frames(const group_crash *c, int verbose, size_t *n)
+{
+	size_t *idx, k = 0, wrapper;
+
+	*n = 0;
+	if (c->nframes == 0)
+		return NULL;
+	idx = gt_malloc(c->nframes * sizeof *idx);
+	wrapper = fingerprint_go_wrapper(c->frames, c->nframes, &c->created_by,
+					 c->created_by.func && !c->created_in);
+	for (size_t i = 0; i < c->nframes; i++)
+		if (verbose || (group_frame_is_user(&c->frames[i]) &&
+				!fingerprint_frame_hidden(&c->frames[i]) &&
+				i != wrapper))
+			idx[k++] = i;
+	for (size_t i = 0; k == 0 && i < c->nframes; i++)
+		if (!report_frame_is_runtime(&c->frames[i]))
+			idx[k++] = i;
+	*n = k;
+	return idx;
+}
+
+const char *report_crash_role(const group_dump *d)
+{
+	switch (d->kind) {
+	case PARSE_KIND_PANIC:
+		return "panicked";
+	case PARSE_KIND_FATAL:
+		return "threw";
+	case PARSE_KIND_SIGNAL:
+		return "received the signal";
+	default:
+		return "crashed";
+	}
+}
+
+size_t report_group_number(const group_dump *d, const group *g)
+{
+	for (size_t i = 0; g && i < d->ngroups; i++)
+		if (d->groups[i] == g)
+			return i + 1;
+	return 0;
+}
+
+size_t report_crash_ids(const group_dump *d, const group *g, uint64_t *out,
+			size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->nids && n < max; i++)
+		if (d->kind != PARSE_KIND_TEST_TIMEOUT ||
+		    crash_has_test_id(&d->crash, g->ids[i]))
+			out[n++] = g->ids[i];
+	return n;
+}
+
+uint64_t report_crash_count(const group_dump *d, const group *g)
+{
+	return d->kind == PARSE_KIND_TEST_TIMEOUT ? g->ntest : g->count;
 }

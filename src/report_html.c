@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "report.h"
 #include "report_priv.h"
 
@@ -108,8 +109,8 @@ static const char page_style[] =
 	".badge{display:inline-block;font-size:11px;font-weight:700;"
 	"padding:0 6px;border-radius:8px;margin-right:6px;color:#fff;"
 	"background:var(--mut);text-transform:uppercase}"
-	".badge.leak,.badge.new,.badge.grown,.badge.growing{background:"
-	"var(--leak)}.badge.normal,.badge.gone,.badge.shrunk{background:"
+	".badge.crashed,.badge.leak,.badge.new,.badge.grown,.badge.growing{"
+	"background:var(--leak)}.badge.normal,.badge.gone,.badge.shrunk{background:"
 	"var(--ok)}.badge.same{background:var(--mut)}"
 	".grp.new,.grp.grown,.grp.growing{border-left-color:var(--leak)}"
 	".grp.gone,.grp.shrunk{border-left-color:var(--ok)}"
@@ -208,32 +209,92 @@ void html_close(FILE *out)
 
 /* ---- crash and summary --------------------------------------------------- */
 
+/* The frames of a stack, innermost first, in an <ol class="st">. */
+static void put_frames(FILE *out, const group_frame *frames, size_t n,
+		       const group_frame *created_by, uint64_t created_in);
+
+/* Up to this many ids per group the crash is about. */
+#define CRASH_IDS 20
+
+/* The crash opens the page: its message, signal, running tests and the
+ * goroutine that crashed, then for a deadlock or a test timeout the
+ * goroutines involved, each linked to its group. */
 void html_crash(FILE *out, const group_dump *d)
 {
-	const char *what;
+	const group_crash *c = &d->crash;
+	uint64_t ids[CRASH_IDS];
 
-	switch (d->kind) {
-	case PARSE_KIND_PANIC: what = "The process panicked"; break;
-	case PARSE_KIND_FATAL: what = "The process died of a fatal error"; break;
-	case PARSE_KIND_DEADLOCK:
-		what = "The process died: every goroutine was asleep (deadlock)";
-		break;
-	case PARSE_KIND_SIGNAL: what = "The process was stopped by a signal";
-		break;
-	case PARSE_KIND_TEST_TIMEOUT: what = "A test timed out"; break;
-	default: what = NULL; break;
-	}
-	if (what == NULL && d->title == NULL)
+	if (!crash_dump_has(d))
 		return;
-	fputs("<section class=\"crash\" id=\"crash\">\n<h2>Crash</h2>\n<p>",
-	      out);
-	fputs(what ? what : "The process reported", out);
-	fputs(".</p>\n", out);
-	if (d->title) {
-		fputs("<pre><code>", out);
-		html_escape(out, d->title);
-		fputs("</code></pre>\n", out);
+	fprintf(out, "<section class=\"crash\" id=\"crash\">\n<h2>Crash: %s"
+		"</h2>\n<pre><code>", parse_kind_name(d->kind));
+	for (size_t i = 0; i < c->nmessage; i++) {
+		html_escape(out, c->message[i]);
+		fputc('\n', out);
 	}
+	if (c->signal && (c->nmessage == 0 ||
+			  strcmp(c->signal, c->message[0]) != 0)) {
+		fputs("[signal ", out);
+		html_escape(out, c->signal);
+		fputs("]\n", out);
+	}
+	if (c->ntests) {
+		fputs("running tests:\n", out);
+		for (size_t i = 0; i < c->ntests; i++) {
+			fputc('\t', out);
+			html_escape(out, c->tests[i]);
+			fputc('\n', out);
+		}
+	}
+	fputs("</code></pre>\n", out);
+	if (c->group) {
+		size_t num = report_group_number(d, c->group);
+
+		fprintf(out, "<p>Goroutine <b>%" PRIu64 "</b> %s", c->id,
+			report_crash_role(d));
+		if (c->state) {
+			fputs(" <code>[", out);
+			html_escape(out, c->state);
+			fputs("]</code>", out);
+		}
+		fprintf(out, "; it is in <a href=\"#g-%zu\">group %zu</a>.</p>\n",
+			num, num);
+		put_frames(out, c->frames, c->nframes, &c->created_by,
+			   c->created_in);
+	} else if (d->kind == PARSE_KIND_SIGNAL) {
+		fputs("<p>A dump on request: no goroutine crashed.</p>\n", out);
+	}
+	if (c->ngroups)
+		fprintf(out, "<p>%s</p>\n<ul>\n", d->kind == PARSE_KIND_DEADLOCK
+			? "Blocked goroutines, each waiting:"
+			: "Goroutines of the running tests:");
+	else if (d->kind == PARSE_KIND_TEST_TIMEOUT)
+		fputs("<p>No goroutine of the running tests found.</p>\n", out);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		const group *g = c->groups[i];
+		const group_frame *f = report_top_frame(g);
+		size_t num = report_group_number(d, g);
+		size_t nid = report_crash_ids(d, g, ids, CRASH_IDS);
+		uint64_t cnt = report_crash_count(d, g);
+
+		fprintf(out, "<li><a href=\"#g-%zu\">group %zu</a>: <b>%" PRIu64
+			"</b> <code>", num, num, cnt);
+		html_escape(out, g->state && g->state[0] ? g->state
+							 : category_name(g->cat));
+		fputs("</code>", out);
+		if (f) {
+			fputs(" at <code>", out);
+			html_escape(out, f->func);
+			fputs("</code>", out);
+		}
+		for (size_t k = 0; k < nid; k++)
+			fprintf(out, "%s%" PRIu64, k ? ", " : " (ids ", ids[k]);
+		if (nid)
+			fputs(cnt > nid ? ", ...)" : ")", out);
+		fputs("</li>\n", out);
+	}
+	if (c->ngroups)
+		fputs("</ul>\n", out);
 	fputs("</section>\n", out);
 }
 
@@ -371,12 +432,15 @@ static void put_findings(FILE *out, const group_dump *d, const report_pick *p)
 
 /* ---- one group ----------------------------------------------------------- */
 
+/* in: the goroutine that ran "created by" (0: not said). */
 static void put_frame(FILE *out, const group_frame *f, const char *cls,
-		      const char *lead)
+		      const char *lead, uint64_t in)
 {
 	fprintf(out, "<li class=\"%s\">%s<span class=\"fn\">", cls, lead);
 	html_escape(out, f->func);
 	fputs("</span>", out);
+	if (in)
+		fprintf(out, " in goroutine %" PRIu64, in);
 	if (f->file) {
 		fputs(" <span class=\"loc\">", out);
 		html_escape(out, f->file);
@@ -389,31 +453,33 @@ static void put_frame(FILE *out, const group_frame *f, const char *cls,
 
 /* Innermost first, as Go prints it; each run of runtime and standard
  * library frames folded under a summary that says how many. */
-static void put_stack(FILE *out, const group *g)
+static void put_frames(FILE *out, const group_frame *frames, size_t n,
+		       const group_frame *created_by, uint64_t created_in)
 {
 	size_t i = 0;
 
 	fputs("<ol class=\"st\">\n", out);
-	while (i < g->nframes) {
+	while (i < n) {
 		size_t j = i;
 
-		if (group_frame_is_user(&g->frames[i])) {
-			put_frame(out, &g->frames[i++], "user", "");
+		if (group_frame_is_user(&frames[i])) {
+			put_frame(out, &frames[i++], "user", "", 0);
 			continue;
 		}
-		while (j < g->nframes && !group_frame_is_user(&g->frames[j]))
+		while (j < n && !group_frame_is_user(&frames[j]))
 			j++;
 		fprintf(out, "<li><details class=\"fold\"><summary>%zu "
 			"runtime/library %s</summary><ol class=\"st\">\n",
 			j - i, report_plural(j - i, "frame", "frames"));
 		for (; i < j; i++)
-			put_frame(out, &g->frames[i], "lib", "");
+			put_frame(out, &frames[i], "lib", "", 0);
 		fputs("</ol></details></li>\n", out);
 	}
-	if (g->created_by.func)
-		put_frame(out, &g->created_by,
-			  group_frame_is_user(&g->created_by) ? "user" : "lib",
-			  "created by ");
+	if (created_by && created_by->func) {
+		put_frame(out, created_by,
+			  group_frame_is_user(created_by) ? "user" : "lib",
+			  "created by ", created_in);
+	}
 	fputs("</ol>\n", out);
 }
 
@@ -446,6 +512,8 @@ void html_group(FILE *out, const group *g, const group_dump *d,
 		mark ? " " : "", mark ? mark : "", num);
 	if (mark)
 		fprintf(out, "<span class=\"badge %s\">%s</span>", mark, mark);
+	if (d && d->crash.group == g)
+		fputs("<span class=\"badge crashed\">crashed</span>", out);
 	fprintf(out, "<span class=\"badge %s\">%s</span>#%zu: %" PRIu64
 		" %s in <span class=\"cat\">%s</span>", verdict,
 		group_is_leak(g) ? "probable leak" : "normal", num, g->count,
@@ -507,7 +575,7 @@ void html_group(FILE *out, const group *g, const group_dump *d,
 		g->fingerprint);
 	if (extra)
 		extra(out, ud);
-	put_stack(out, g);
+	put_frames(out, g->frames, g->nframes, &g->created_by, 0);
 	if (g->labels) {
 		fputs("<details><summary>labels</summary><p class=\"lbl\">", out);
 		html_escape(out, g->labels);

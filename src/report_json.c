@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "crash.h"
 #include "report_priv.h"
 
 #define DUMP_FLAGS                                                         \
@@ -205,6 +206,73 @@ static json_t *jsnapshot(size_t index, const group_dump *d)
 	return o;
 }
 
+static json_t *jlines(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+/* Ids listed per crash group: the group itself lists them all, and a
+ * deadlock of a million goroutines must not be held in memory twice. */
+#define CRASH_IDS_MAX 100
+
+/* A group the crash is about: what its goroutines wait on and which. */
+static json_t *jcrash_group(const group_dump *d, const group *g)
+{
+	json_t *o = json_object(), *ids = json_array();
+	const group_frame *f = report_top_frame(g);
+	uint64_t buf[CRASH_IDS_MAX];
+	size_t n = report_crash_ids(d, g, buf, CRASH_IDS_MAX);
+
+	json_object_set_new(o, "fingerprint", jstr(g->fingerprint));
+	json_object_set_new(o, "count", juint(report_crash_count(d, g)));
+	json_object_set_new(o, "state", jstr(g->state));
+	json_object_set_new(o, "category", jstr(category_name(g->cat)));
+	json_object_set_new(o, "frame", f ? jframe(f) : json_null());
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(ids, juint(buf[i]));
+	json_object_set_new(o, "ids", ids);
+	return o;
+}
+
+/* The "crash" object: null unless the dump is a crash. */
+static json_t *jcrash(const group_dump *d)
+{
+	const group_crash *c;
+	json_t *o, *frames, *groups;
+
+	if (d == NULL || !crash_dump_has(d))
+		return json_null();
+	c = &d->crash;
+	o = json_object();
+	json_object_set_new(o, "kind", jstr(parse_kind_name(d->kind)));
+	json_object_set_new(o, "message", jlines(c->message, c->nmessage));
+	json_object_set_new(o, "signal", jstr(c->signal));
+	json_object_set_new(o, "goroutine", c->group ? juint(c->id) : json_null());
+	json_object_set_new(o, "state", c->group ? jstr(c->state) : json_null());
+	json_object_set_new(o, "group", c->group ? jstr(c->group->fingerprint)
+						 : json_null());
+	frames = json_array();
+	for (size_t i = 0; c->group && i < c->nframes; i++)
+		json_array_append_new(frames, jframe(&c->frames[i]));
+	json_object_set_new(o, "frames", frames);
+	json_object_set_new(o, "created_by", c->group && c->created_by.func
+						     ? jframe(&c->created_by)
+						     : json_null());
+	json_object_set_new(o, "created_in", c->group && c->created_in
+						     ? juint(c->created_in)
+						     : json_null());
+	json_object_set_new(o, "running_tests", jlines(c->tests, c->ntests));
+	groups = json_array();
+	for (size_t i = 0; i < c->ngroups; i++)
+		json_array_append_new(groups, jcrash_group(d, c->groups[i]));
+	json_object_set_new(o, "goroutines", groups);
+	return o;
+}
+
 static json_t *jthresholds(const group_opts *g)
 {
 	json_t *o = json_object();
@@ -355,6 +423,7 @@ int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 	MEMBER("dumps", juint(s->ndumps));
 	MEMBER("kind", d ? jstr(parse_kind_name(d->kind)) : json_null());
 	MEMBER("title", d ? jstr(d->title) : json_null());
+	MEMBER("crash", jcrash(d));
 	MEMBER("truncated", json_boolean(d && d->truncated));
 	MEMBER("race_reports", juint(s->stats.race_reports));
 	MEMBER("flagged_groups", juint(d ? d->nflagged : 0));

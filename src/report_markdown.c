@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "crash.h"
 #include "report_priv.h"
 
 typedef struct md {
@@ -133,7 +134,7 @@ static void put_summary(md *m)
 	else
 		fputs("No probable leak found.", out);
 	fputc('\n', out);
-	if (d->title) {
+	if (d->title && !crash_dump_has(d)) {
 		fputs("\nThe process reported: ", out);
 		md_code(out, d->title, 0);
 		fputc('\n', out);
@@ -392,6 +393,132 @@ static void put_section(md *m, size_t num, const group *g)
 	put_stack(m, g);
 }
 
+/* ---- the crash ---------------------------------------------------------- */
+
+#define CRASH_IDS 8
+
+static size_t crash_fence(const group_crash *c)
+{
+	size_t f = 3, r;
+
+#define FENCE(s)                                                            \
+	do {                                                                \
+		if ((s) && (r = longest_backtick_run(s)) >= f)              \
+			f = r + 1;                                          \
+	} while (0)
+	for (size_t i = 0; i < c->nmessage; i++)
+		FENCE(c->message[i]);
+	for (size_t i = 0; i < c->ntests; i++)
+		FENCE(c->tests[i]);
+	FENCE(c->signal);
+	FENCE(c->state);
+	for (size_t i = 0; i < c->nframes; i++) {
+		FENCE(c->frames[i].func);
+		FENCE(c->frames[i].file);
+	}
+	FENCE(c->created_by.func);
+	FENCE(c->created_by.file);
+#undef FENCE
+	return f;
+}
+
+/* The crash opens the report: message, signal and the goroutine that
+ * crashed in the shape of the traceback, then for a deadlock or a test
+ * timeout the goroutines involved. */
+static void put_crash(md *m)
+{
+	const group_dump *d = m->d;
+	const group_crash *c = &d->crash;
+	FILE *out = m->out;
+	size_t fence, n, *idx;
+	uint64_t ids[CRASH_IDS];
+
+	if (!crash_dump_has(d))
+		return;
+	fence = crash_fence(c);
+	fprintf(out, "\n### Crash: %s\n\n", parse_kind_name(d->kind));
+	for (size_t i = 0; i < fence; i++)
+		fputc('`', out);
+	fputc('\n', out);
+	for (size_t i = 0; i < c->nmessage; i++) {
+		report_put_clean(out, c->message[i]);
+		fputc('\n', out);
+	}
+	if (c->signal && strcmp(c->signal, c->message[0]) != 0) {
+		fputs("[signal ", out);
+		report_put_clean(out, c->signal);
+		fputs("]\n", out);
+	}
+	if (c->ntests) {
+		fputs("running tests:\n", out);
+		for (size_t i = 0; i < c->ntests; i++) {
+			fputc('\t', out);
+			report_put_clean(out, c->tests[i]);
+			fputc('\n', out);
+		}
+	}
+	if (c->group) {
+		fprintf(out, "\ngoroutine %" PRIu64 " [", c->id);
+		report_put_clean(out, c->state);
+		fputs("]:\n", out);
+		idx = report_crash_frames(c, m->o->verbose, &n);
+		for (size_t i = 0; i < n; i++)
+			put_frame_lines(out, &c->frames[idx[i]], "");
+		free(idx);
+		if (c->created_by.func) {
+			fputs("created by ", out);
+			report_put_clean(out, c->created_by.func);
+			if (c->created_in)
+				fprintf(out, " in goroutine %" PRIu64,
+					c->created_in);
+			fputc('\n', out);
+			if (c->created_by.file) {
+				fputc('\t', out);
+				report_put_clean(out, c->created_by.file);
+				if (c->created_by.line)
+					fprintf(out, ":%u", c->created_by.line);
+				fputc('\n', out);
+			}
+		}
+	}
+	for (size_t i = 0; i < fence; i++)
+		fputc('`', out);
+	fputc('\n', out);
+	if (c->group)
+		fprintf(out, "\nGoroutine %" PRIu64 " %s; it is in group %zu.\n",
+			c->id, report_crash_role(d),
+			report_group_number(d, c->group));
+	else if (d->kind == PARSE_KIND_SIGNAL)
+		fputs("\nA dump on request: no goroutine crashed.\n", out);
+	if (c->ngroups)
+		fprintf(out, "\n%s\n\n", d->kind == PARSE_KIND_DEADLOCK
+					       ? "Blocked goroutines, each waiting:"
+					       : "Goroutines of the running tests:");
+	else if (d->kind == PARSE_KIND_TEST_TIMEOUT)
+		fputs("\nNo goroutine of the running tests found.\n", out);
+	for (size_t i = 0; i < c->ngroups; i++) {
+		const group *g = c->groups[i];
+		const group_frame *f = report_top_frame(g);
+		size_t nid = report_crash_ids(d, g, ids, CRASH_IDS);
+		uint64_t cnt = report_crash_count(d, g);
+
+		fprintf(out, "- group %zu: **%" PRIu64 "** ",
+			report_group_number(d, g), cnt);
+		md_code(out, g->state && g->state[0] ? g->state
+						      : category_name(g->cat), 0);
+		if (f) {
+			fputs(" at ", out);
+			md_code(out, f->func, 0);
+			md_loc(out, f, m->o->verbose);
+		}
+		for (size_t k = 0; k < nid; k++)
+			fprintf(out, "%s%" PRIu64, k ? ", " : " (ids ", ids[k]);
+		if (nid)
+			fputs(cnt > nid ? ", ...)" : ")", out);
+		fputc('\n', out);
+	}
+}
+
 int report_markdown(FILE *out, const group_set *s, const report_opts *o)
 {
 	md m = {out, o, s, group_set_last(s)};
@@ -400,6 +527,7 @@ int report_markdown(FILE *out, const group_set *s, const report_opts *o)
 	put_summary(&m);
 	if (m.d == NULL)
 		return ferror(out) ? GT_ERR : GT_OK;
+	put_crash(&m);
 	put_categories(&m);
 	report_pick_groups(m.d, o, &p);
 	if (p.nflagged)

@@ -34,7 +34,8 @@ const char *report_reason_code(unsigned bit);
 int report_frame_is_runtime(const group_frame *f);
 
 /* The frames of g worth showing when not verbose, innermost first, as
- * indices into g->frames: up to REPORT_KEY_FRAMES user frames; if g has no
+ * indices into g->frames: up to REPORT_KEY_FRAMES user frames (compiler
+ * wrappers left out, see fingerprint_frame_hidden()); if g has no
  * user frame, its innermost non-runtime frame; else its innermost frame.
  * *more receives the number of further user frames left out. Returns the
  * number of indices written (0 only when g has no frames). */
@@ -118,6 +119,28 @@ void report_md_cell(FILE *out, const char *s);
  * '|' escaped, backticks and control bytes left out. Nothing when g has no
  * frames. */
 void report_md_top_frame(FILE *out, const group *g);
+
+/* ---- the crash a dump opens with ----------------------------------------- */
+
+/* Indices of the crashed goroutine's frames worth showing: every frame when
+ * verbose, else its user frames (its non-runtime ones when it has none).
+ * Returns a malloc'd array of *n indices, NULL when there are none. */
+size_t *report_crash_frames(const group_crash *c, int verbose, size_t *n);
+
+/* What the crashed goroutine did: "panicked", "threw", "received the
+ * signal". */
+const char *report_crash_role(const group_dump *d);
+
+/* 1-based number of g among d's groups as the reports number them, 0 when
+ * g is NULL or not there. */
+size_t report_group_number(const group_dump *d, const group *g);
+
+/* Goroutines of g the crash is about: all of them for a deadlock, those of
+ * the running tests for a test timeout. report_crash_ids() writes up to
+ * max of their ids (those kept) to out and returns how many. */
+uint64_t report_crash_count(const group_dump *d, const group *g);
+size_t report_crash_ids(const group_dump *d, const group *g, uint64_t *out,
+			size_t max);
 
 /* ---- defined in report_json.c, for the diff and trend documents ---------- */
 

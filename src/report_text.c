@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "crash.h"
 #include "report_priv.h"
 
 #define WIDTH 100
@@ -228,7 +229,7 @@ static void put_header(tx *t)
 			d->leaked_goroutines,
 			report_plural(d->leaked_goroutines, "goroutine",
 				      "goroutines"));
-	if (d->title) {
+	if (d->title && !crash_dump_has(d)) {
 		fputs("  ", t->out);
 		report_put_clean(t->out, d->title);
 		fputc('\n', t->out);
@@ -487,6 +488,147 @@ static void put_group(tx *t, size_t num, const group *g)
 	}
 }
 
+/* ---- the crash ---------------------------------------------------------- */
+
+/* Groups listed in the crash section unless verbose. */
+#define CRASH_GROUPS 10
+/* Goroutine ids listed per group there. */
+#define CRASH_IDS 8
+
+static void put_crash_goroutine(tx *t)
+{
+	const group_dump *d = t->d;
+	const group_crash *c = &d->crash;
+	size_t n, num = report_group_number(d, c->group), pad = 0;
+	size_t *idx = report_crash_frames(c, t->o->verbose, &n);
+	char lead[32], loc[1024];
+
+	fprintf(t->out, "  %sgoroutine %" PRIu64 "%s [", t->bold, c->id,
+		t->reset);
+	report_put_clean(t->out, c->state);
+	fprintf(t->out, "] %s", report_crash_role(d));
+	if (num)
+		fprintf(t->out, " (group [%zu])", num);
+	fputs(":\n", t->out);
+	for (size_t i = 0; i < n; i++) {
+		size_t fl = cols(c->frames[idx[i]].func,
+				 strlen(c->frames[idx[i]].func));
+
+		loc_text(t, &c->frames[idx[i]], loc, sizeof loc);
+		if (6 + fl + 2 + strlen(loc) <= WIDTH && fl > pad)
+			pad = fl;
+	}
+	snprintf(lead, sizeof lead, "    ");
+	for (size_t i = 0; i < n; i++)
+		put_frame(t, lead, &c->frames[idx[i]], pad, 0);
+	if (n == 0)
+		fputs("    (no frames)\n", t->out);
+	free(idx);
+	if (c->created_by.func) {
+		fputs("    created by ", t->out);
+		report_put_clean(t->out, c->created_by.func);
+		if (c->created_in)
+			fprintf(t->out, " in goroutine %" PRIu64, c->created_in);
+		loc_text(t, &c->created_by, loc, sizeof loc);
+		if (loc[0]) {
+			fprintf(t->out, "  %s", t->dim);
+			report_put_clean(t->out, loc);
+			fputs(t->reset, t->out);
+		}
+		fputc('\n', t->out);
+	}
+}
+
+/* One line per group the crash is about: what its goroutines wait on. */
+static void put_crash_groups(tx *t)
+{
+	const group_dump *d = t->d;
+	const group_crash *c = &d->crash;
+	size_t shown = t->o->verbose || c->ngroups <= CRASH_GROUPS
+			       ? c->ngroups
+			       : CRASH_GROUPS;
+	uint64_t total = 0, ids[CRASH_IDS];
+
+	for (size_t i = 0; i < c->ngroups; i++)
+		total += report_crash_count(d, c->groups[i]);
+	if (d->kind == PARSE_KIND_DEADLOCK)
+		fprintf(t->out, "  %" PRIu64 " blocked %s in %zu %s, each "
+			"waiting:\n", total,
+			report_plural(total, "goroutine", "goroutines"),
+			c->ngroups, report_plural(c->ngroups, "group", "groups"));
+	else if (c->ngroups)
+		fprintf(t->out, "  %" PRIu64 " %s of the running %s in %zu "
+			"%s:\n", total,
+			report_plural(total, "goroutine", "goroutines"),
+			c->ntests == 1 ? "test" : "tests", c->ngroups,
+			report_plural(c->ngroups, "group", "groups"));
+	else
+		fputs("  no goroutine of the running tests found\n", t->out);
+	for (size_t i = 0; i < shown; i++) {
+		const group *g = c->groups[i];
+		const group_frame *f = report_top_frame(g);
+		size_t nid = report_crash_ids(d, g, ids, CRASH_IDS);
+		uint64_t cnt = report_crash_count(d, g);
+
+		fprintf(t->out, "    [%zu] %" PRIu64 " ",
+			report_group_number(d, g), cnt);
+		report_put_clean(t->out, g->state && g->state[0]
+						 ? g->state
+						 : category_name(g->cat));
+		if (f) {
+			fputs(" at ", t->out);
+			report_put_frame(t->out, "", f, t->dim, t->reset);
+		}
+		for (size_t k = 0; k < nid; k++)
+			fprintf(t->out, "%s%" PRIu64, k ? ", " : "; ids ", ids[k]);
+		if (cnt > nid && nid)
+			fputs(", ...", t->out);
+		fputc('\n', t->out);
+	}
+	if (shown < c->ngroups)
+		fprintf(t->out, "    ... %zu more (-v shows all)\n",
+			c->ngroups - shown);
+}
+
+/* The crash comes first: the message, the signal, the goroutine that
+ * crashed, and for a deadlock or a test timeout the goroutines involved. */
+static void put_crash(tx *t)
+{
+	const group_dump *d = t->d;
+	const group_crash *c = &d->crash;
+
+	if (d == NULL || !crash_dump_has(d))
+		return;
+	/* SIGQUIT asks for a dump: nothing crashed, nothing to alarm */
+	fprintf(t->out, "\n%s%scrash: %s%s\n", t->bold,
+		c->group || d->kind != PARSE_KIND_SIGNAL ? t->red : "",
+		parse_kind_name(d->kind), t->reset);
+	for (size_t i = 0; i < c->nmessage; i++) {
+		fputs("  ", t->out);
+		report_put_clean(t->out, c->message[i]);
+		fputc('\n', t->out);
+	}
+	if (c->signal && strcmp(c->signal, c->message[0]) != 0) {
+		fputs("  [signal ", t->out);
+		report_put_clean(t->out, c->signal);
+		fputs("]\n", t->out);
+	}
+	if (c->ntests) {
+		fputs("  running tests:\n", t->out);
+		for (size_t i = 0; i < c->ntests; i++) {
+			fputs("    ", t->out);
+			report_put_clean(t->out, c->tests[i]);
+			fputc('\n', t->out);
+		}
+	}
+	if (c->group)
+		put_crash_goroutine(t);
+	else if (d->kind == PARSE_KIND_SIGNAL)
+		fputs("  a dump on request: no goroutine crashed\n", t->out);
+	if (d->kind == PARSE_KIND_DEADLOCK || d->kind == PARSE_KIND_TEST_TIMEOUT)
+		put_crash_groups(t);
+}
+
 /* ---- one group per line ------------------------------------------------- */
 
 static void put_group_lines(tx *t, const size_t *idx, size_t n)
@@ -547,6 +689,7 @@ int report_text(FILE *out, const group_set *s, const report_opts *o)
 		fputs("\nno probable leak found\n", out);
 		return ferror(out) ? GT_ERR : GT_OK;
 	}
+	put_crash(&t);
 	put_categories(&t);
 
 	report_pick_groups(t.d, o, &p);

@@ -396,3 +396,60 @@ if [ -z "${SANITIZE_RUN:-}" ]; then
 	fi
 fi
 rm -f "$tmp/body" "$tmp/body8" "$tmp/body128"
+# Fingerprints survive the capture method: samples/gen's leaky program
+# captured as pprof debug=2 and debug=1, the leak profile, SIGQUIT,
+# GOTRACEBACK=all/system/crash panics and SIGABRT. A group present in two
+# captures (same top frame) has one fingerprint, so a diff never lists it
+# both as gone and as new, under either grouping level. Groups that exist
+# in one capture only (the timing of a capture) may be new or gone, and a
+# running goroutine is where it was caught (the profile writer differs by
+# profile).
+fp_side() { # KIND: top frames of the diff's waiting user entries of KIND
+	awk -v k="$1" '$3 == "->" && $5 == k && $6 != "runtime" &&
+		$6 != "running" && $6 != "runnable" { print $7, $8 }' \
+		"$tmp/diff" | sort -u
+}
+for v in 1.26 1.19; do
+	for other in sigquit panic-all panic-system panic-crash crash debug1 leakprofile; do
+		f=samples/go$v-$other.txt
+		[ -f "$f" ] || continue
+		for by in line func; do
+			"$bin" diff --group-by $by samples/go$v-debug2.txt "$f" >"$tmp/diff" 2>&1
+			fp_side new >"$tmp/new"
+			fp_side gone >"$tmp/gone"
+			split=$(comm -12 "$tmp/new" "$tmp/gone")
+			kept=$(sed -n 's/.* \([0-9]*\) the same$/\1/p' "$tmp/diff")
+			if [ -z "$split" ] && [ "${kept:-0}" -ge 10 ]; then
+				ok "fingerprints: go$v debug2 and $other agree (-g $by, $kept the same)"
+			else
+				ko "fingerprints: go$v debug2 and $other (-g $by)" "$split"
+			fi
+		done
+	done
+done
+# SIGQUIT after the snapshot: nothing new but the runtime's own goroutines
+# (which pprof hides), whichever side is the older.
+"$bin" diff samples/go1.26-debug2.txt samples/go1.26-sigquit.txt >"$tmp/diff" 2>&1
+new=$(fp_side new)
+"$bin" diff samples/go1.26-sigquit.txt samples/go1.26-debug2.txt >"$tmp/diff" 2>&1
+gone=$(fp_side gone)
+if [ -z "$new$gone" ]; then ok "diff debug2 -> sigquit: no new user group"; else ko "diff debug2 -> sigquit" "$new$gone"; fi
+
+# The crash comes first: before the categories and any group.
+for f in samples/go1.26-panic-all.txt samples/go1.19-panic-all-kubectl.log \
+	samples/go1.26-test-timeout.txt samples/go1.26-deadlock.txt samples/go1.26-crash.txt; do
+	"$bin" "$f" >"$tmp/out" 2>&1
+	c=$(grep -n '^crash: ' "$tmp/out" | head -n 1 | cut -d: -f1)
+	g=$(grep -n '^goroutines by category:' "$tmp/out" | cut -d: -f1)
+	if [ -n "$c" ] && [ -n "$g" ] && [ "$c" -lt "$g" ]; then ok "crash first: $(basename "$f")"; else ko "crash first: $(basename "$f")"; fi
+done
+# The crashed goroutine named in the text is the one the JSON names, and
+# it is the first goroutine of the dump.
+"$bin" -f json samples/go1.26-panic-system.txt >"$tmp/j" 2>&1
+id=$(sed -n 's/^    "goroutine": \([0-9]*\),$/\1/p' "$tmp/j")
+first=$(sed -n 's/^goroutine \([0-9]*\) .*/\1/p' samples/go1.26-panic-system.txt | head -n 1)
+if [ -n "$id" ] && [ "$id" = "$first" ] && "$bin" samples/go1.26-panic-system.txt | grep -q "^  goroutine $id \[running\] panicked"; then
+	ok "crashed goroutine $id: the first printed, in text and JSON"
+else
+	ko "crashed goroutine" "json $id, first $first"
+fi

@@ -18,6 +18,10 @@ typedef struct rec {
 	parse_prefix prefix[8];
 	int truncated[8];
 	char title[8][128];
+	char message[8][256]; /* crash message lines joined by '\n' */
+	char signal[8][128];
+	char tests[8][128];   /* running tests joined by '\n' */
+	uint64_t crash_id[8];
 	double time[8];
 	uint64_t ancestors[8];
 	int ng;
@@ -43,6 +47,16 @@ static int r_begin(void *ud, const parse_dump *d, gt_err *e)
 	r->time[r->dumps] = d->time;
 	snprintf(r->title[r->dumps], sizeof r->title[0], "%.*s",
 		 (int)d->title_len, d->title ? d->title : "");
+	for (size_t i = 0, off = 0; i < d->nmessage; i++)
+		off += (size_t)snprintf(r->message[r->dumps] + off, 256 - off,
+					"%s%.*s", i ? "\n" : "",
+					(int)d->message[i].len, d->message[i].s);
+	for (size_t i = 0, off = 0; i < d->ntests; i++)
+		off += (size_t)snprintf(r->tests[r->dumps] + off, 128 - off,
+					"%s%.*s", i ? "\n" : "",
+					(int)d->tests[i].len, d->tests[i].s);
+	snprintf(r->signal[r->dumps], 128, "%.*s", (int)d->signal.len,
+		 d->signal.s ? d->signal.s : "");
 	r->dumps++;
 	return GT_OK;
 }
@@ -54,6 +68,7 @@ static int r_end(void *ud, const parse_dump *d, gt_err *e)
 	(void)e;
 	r->truncated[r->ends] = d->truncated;
 	r->ancestors[r->ends] = d->ancestors;
+	r->crash_id[r->ends] = d->crash_id;
 	r->ends++;
 	return GT_OK;
 }
@@ -343,6 +358,150 @@ static void test_test_timeout_and_signal(void **state)
 	assert_string_equal(r->title[1], "SIGQUIT: quit");
 	assert_int_equal(r->ng, 3);
 	assert_string_equal(r->g[2].state, "select");
+	free(r);
+}
+
+/* What a crash prints before its goroutines, fed whole and in chunks that
+ * split its lines. */
+static void test_crash_text(void **state)
+{
+	const char *t =
+		/* a multi-line message, indented by Go 1.21+, then a signal */
+		"panic: first line\n"
+		"\tsecond line\n"
+		"[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]\n"
+		"\n"
+		"goroutine 7 [running]:\n"
+		"main.f(...)\n\t/a.go:3\n"
+		"\n"
+		"goroutine 1 [select]:\n"
+		"main.main()\n\t/a.go:9 +0x1\n"
+		"exit status 2\n"
+		/* a [recovered] chain; the header carries gp= and m= */
+		"panic: boom [recovered]\n"
+		"\tpanic: again\n"
+		"\n"
+		"goroutine 21 gp=0xc000007 m=3 mp=0xc0 [running]:\n"
+		"main.g()\n\t/b.go:4 +0x1\n"
+		"exit status 2\n"
+		/* a throw: the runtime stack before the goroutines is no
+		 * part of the message */
+		"fatal error: concurrent map writes\n"
+		"\n"
+		"runtime stack:\n"
+		"runtime.throw({0x1, 0x2})\n\truntime/panic.go:1 +0x1\n"
+		"\n"
+		"goroutine 9 gp=0x1 m=0 mp=0x2 [running]:\n"
+		"main.h()\n\t/c.go:5 +0x1\n"
+		"exit status 2\n"
+		/* a test timeout: the list, and no culprit goroutine */
+		"panic: test timed out after 5s\n"
+		"\trunning tests:\n"
+		"\t\tTestA (5s)\n"
+		"\t\tTestB/sub (5s)\n"
+		"\n"
+		"goroutine 3 [running]:\n"
+		"testing.(*M).startAlarm.func1()\n\ttesting/testing.go:1 +0x1\n"
+		"FAIL\n"
+		/* SIGQUIT asks for a dump: no culprit either */
+		"SIGQUIT: quit\n"
+		"PC=0x46e081 m=0 sigcode=0\n"
+		"\n"
+		"goroutine 4 gp=0x3 m=0 mp=0x4 [syscall]:\n"
+		"syscall.Syscall(0x0)\n\tsyscall/a.go:1 +0x1\n"
+		"exit status 2\n"
+		/* any other signal names the goroutine it arrived on */
+		"SIGABRT: abort\n"
+		"PC=0x46e081 m=0 sigcode=0\n"
+		"\n"
+		"goroutine 5 gp=0x3 m=0 mp=0x4 [syscall]:\n"
+		"syscall.Syscall(0x0)\n\tsyscall/a.go:1 +0x1\n"
+		"exit status 2\n"
+		"fatal error: all goroutines are asleep - deadlock!\n"
+		"\n"
+		"goroutine 1 [chan receive]:\n"
+		"main.main()\n\t/d.go:6 +0x1\n"
+		"exit status 2\n"
+		/* a plain dump after all that has no crash text */
+		"goroutine 8 [select]:\n"
+		"main.k()\n\t/e.go:7 +0x1\n";
+	size_t steps[] = {0, 5};
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		rec *r = run(t, strlen(t), steps[k], NULL);
+
+		assert_int_equal(r->dumps, 8);
+		assert_int_equal(r->kind[0], PARSE_KIND_PANIC);
+		assert_string_equal(r->message[0], "panic: first line\n"
+						   "\tsecond line");
+		assert_string_equal(r->signal[0], "SIGSEGV: segmentation "
+				    "violation code=0x1 addr=0x0 pc=0x1");
+		assert_int_equal(r->crash_id[0], 7);
+		assert_true(r->g[0].flags & PARSE_G_CRASHED);
+		assert_false(r->g[1].flags & PARSE_G_CRASHED);
+
+		assert_string_equal(r->message[1], "panic: boom [recovered]\n"
+						   "\tpanic: again");
+		assert_string_equal(r->signal[1], "");
+		assert_int_equal(r->crash_id[1], 21);
+
+		assert_int_equal(r->kind[2], PARSE_KIND_FATAL);
+		assert_string_equal(r->message[2],
+				    "fatal error: concurrent map writes");
+		assert_int_equal(r->crash_id[2], 9);
+
+		assert_int_equal(r->kind[3], PARSE_KIND_TEST_TIMEOUT);
+		assert_string_equal(r->message[3],
+				    "panic: test timed out after 5s");
+		assert_string_equal(r->tests[3], "TestA (5s)\nTestB/sub (5s)");
+		assert_int_equal(r->crash_id[3], 0);
+
+		assert_int_equal(r->kind[4], PARSE_KIND_SIGNAL);
+		assert_string_equal(r->signal[4], "SIGQUIT: quit");
+		assert_int_equal(r->crash_id[4], 0);
+		assert_int_equal(r->crash_id[5], 5);
+		assert_string_equal(r->signal[5], "SIGABRT: abort");
+
+		assert_int_equal(r->kind[6], PARSE_KIND_DEADLOCK);
+		assert_int_equal(r->crash_id[6], 0);
+
+		assert_int_equal(r->kind[7], PARSE_KIND_TRACEBACK);
+		assert_string_equal(r->message[7], "");
+		assert_string_equal(r->tests[7], "");
+		assert_int_equal(r->crash_id[7], 0);
+		for (int i = 0; i < r->ng; i++)
+			assert_int_equal(!!(r->g[i].flags & PARSE_G_CRASHED),
+					 r->g[i].id == 7 || r->g[i].id == 21 ||
+						 r->g[i].id == 9 ||
+						 r->g[i].id == 5);
+		free(r);
+	}
+}
+
+/* Before Go 1.21 a multi-line message is printed as it is, and a test
+ * timeout's list is not indented under the message. */
+static void test_crash_text_old(void **state)
+{
+	const char *t = "panic: one\n"
+			"two\n"
+			"\n"
+			"goroutine 5 [running]:\n"
+			"main.f()\n\t/a.go:1 +0x1\n"
+			"FAIL\n"
+			"panic: test timed out after 1s\n"
+			"running tests:\n"
+			"\tTestX (1s)\n"
+			"\n"
+			"goroutine 6 [running]:\n"
+			"main.f()\n\t/a.go:1 +0x1\n";
+	rec *r = RUN(t);
+
+	(void)state;
+	assert_int_equal(r->dumps, 2);
+	assert_string_equal(r->message[0], "panic: one\ntwo");
+	assert_string_equal(r->message[1], "panic: test timed out after 1s");
+	assert_string_equal(r->tests[1], "TestX (1s)");
 	free(r);
 }
 
@@ -787,6 +946,8 @@ int main(void)
 		cmocka_unit_test(test_debug1),
 		cmocka_unit_test(test_panic_in_log),
 		cmocka_unit_test(test_test_timeout_and_signal),
+		cmocka_unit_test(test_crash_text),
+		cmocka_unit_test(test_crash_text_old),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_dump_times),
 		cmocka_unit_test(test_log_line_after_dump),
