@@ -16,13 +16,33 @@
 #include "report.h"
 #include "report_priv.h"
 
-const char *report_stack_func(const group *g, size_t depth)
+const char *report_stack_func(const group *g, size_t depth, size_t *len)
 {
-	if (g->nframes == 0)
+	const group_frame *f;
+
+	if (g->nframes == 0) {
+		if (len)
+			*len = depth == 0 ? strlen(REPORT_NO_STACK) : 0;
 		return depth == 0 ? REPORT_NO_STACK : NULL;
-	if (depth >= g->nframes)
+	}
+	if (depth >= g->nframes) {
+		if (len)
+			*len = 0;
 		return NULL;
-	return g->frames[g->nframes - 1 - depth].func;
+	}
+	f = &g->frames[g->nframes - 1 - depth];
+	if (len)
+		*len = f->func_len;
+	return f->func;
+}
+
+int report_stack_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
 }
 
 size_t report_stack_depth(const group *g)
@@ -39,7 +59,10 @@ static int by_stack(const void *a, const void *b)
 	size_t na = report_stack_depth(ga), nb = report_stack_depth(gb);
 
 	for (size_t i = 0; i < na && i < nb; i++) {
-		int c = strcmp(report_stack_func(ga, i), report_stack_func(gb, i));
+		size_t la, lb;
+		const char *fa = report_stack_func(ga, i, &la);
+		const char *fb = report_stack_func(gb, i, &lb);
+		int c = report_stack_cmp(fa, la, fb, lb);
 
 		if (c)
 			return c;
@@ -58,11 +81,11 @@ const group **report_stack_order(const group_dump *d)
 }
 
 /* ';' separates frames and the last space the count: neither may appear
- * inside a frame, nor may a line break. */
-static void put_frame(FILE *out, const char *s)
+ * inside a frame, nor may a line break (or a NUL byte from the dump). */
+static void put_frame(FILE *out, const char *s, size_t len)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		fputc(c == ';' || c == ' ' || c < 0x20 || c == 0x7f ? '_' : c,
 		      out);
@@ -88,9 +111,12 @@ int report_folded(FILE *out, const group_set *s, const report_opts *o)
 		if (i + 1 < d->ngroups && by_stack(&gs[i], &gs[i + 1]) == 0)
 			continue;
 		for (size_t k = 0; k < n; k++) {
+			size_t len;
+			const char *fn = report_stack_func(g, k, &len);
+
 			if (k)
 				fputc(';', out);
-			put_frame(out, report_stack_func(g, k));
+			put_frame(out, fn, len);
 		}
 		fprintf(out, " %" PRIu64 "\n", count);
 		count = 0;

@@ -664,18 +664,22 @@ static void flame_level(flame *f, size_t lo, size_t hi, size_t depth)
 	size_t i = lo;
 
 	/* groups whose stack ends above this depth come first */
-	while (i < hi && report_stack_func(f->gs[i], depth) == NULL)
+	while (i < hi && report_stack_func(f->gs[i], depth, NULL) == NULL)
 		i++;
 	while (i < hi) {
-		const char *name = report_stack_func(f->gs[i], depth);
+		size_t len, jlen;
+		const char *name = report_stack_func(f->gs[i], depth, &len);
 		const group *g = f->gs[i];
 		size_t j = i + 1;
 		uint64_t w;
 		int user;
 
-		while (j < hi && strcmp(report_stack_func(f->gs[j], depth),
-					name) == 0)
-			j++;
+		for (; j < hi; j++) {
+			const char *o = report_stack_func(f->gs[j], depth, &jlen);
+
+			if (report_stack_cmp(o, jlen, name, len) != 0)
+				break;
+		}
 		w = f->cum[j] - f->cum[i];
 		/* too narrow to see: it and all below it (rows only shrink) */
 		if (FLAME_W * (double)w / (double)f->total >= FLAME_MIN_W) {

@@ -178,8 +178,13 @@ int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 size_t report_stack_depth(const group *g);
 
 /* Function of g's frame at depth (0 = the root: the outermost frame), or
- * NULL past its depth. */
-const char *report_stack_func(const group *g, size_t depth);
+ * NULL past its depth; *len (when len is set) receives its length, which
+ * counts any NUL byte the dump put inside. */
+const char *report_stack_func(const group *g, size_t depth, size_t *len);
+
+/* Byte order of two frame names of the given lengths (memcmp, then the
+ * shorter first). */
+int report_stack_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /* The groups of d sorted root first by function names, so that groups
  * sharing a prefix of frames are neighbours. Free the array (not the
