@@ -499,12 +499,13 @@ static void put_ids(FILE *out, const group *g)
 	fputs("</p></details>\n", out);
 }
 
-void html_group(FILE *out, const group *g, const group_dump *d,
-		const group_opts *go, size_t num, const char *mark,
-		void (*extra)(FILE *out, const void *ud), const void *ud)
+void html_group(FILE *out, const group *g, unsigned reasons,
+		const group_dump *d, const group_opts *go, size_t num,
+		const char *mark, void (*extra)(FILE *out, const void *ud),
+		const void *ud)
 {
 	const group_frame *top = report_top_frame(g);
-	const char *verdict = group_is_leak(g) ? "leak" : "normal";
+	const char *verdict = reasons ? "leak" : "normal";
 	char buf[512], mins[32];
 	int first = 1;
 
@@ -516,7 +517,7 @@ void html_group(FILE *out, const group *g, const group_dump *d,
 		fputs("<span class=\"badge crashed\">crashed</span>", out);
 	fprintf(out, "<span class=\"badge %s\">%s</span>#%zu: %" PRIu64
 		" %s in <span class=\"cat\">%s</span>", verdict,
-		group_is_leak(g) ? "probable leak" : "normal", num, g->count,
+		reasons ? "probable leak" : "normal", num, g->count,
 		report_plural(g->count, "goroutine", "goroutines"),
 		category_name(g->cat));
 	if (top) {
@@ -540,7 +541,7 @@ void html_group(FILE *out, const group *g, const group_dump *d,
 	for (size_t k = 0; k < report_nreason_bits; k++) {
 		unsigned bit = report_reason_bits[k];
 
-		if (!(g->reasons & bit))
+		if (!(reasons & bit))
 			continue;
 		buf[0] = '\0';
 		if (go)
@@ -747,10 +748,12 @@ int report_html(FILE *out, const group_set *s, const report_opts *o)
 	fputs("<section id=\"groups\">\n<h2>Groups, most suspicious first"
 	      "</h2>\n", out);
 	for (size_t i = 0; i < p.nflagged && !ferror(out); i++)
-		html_group(out, d->groups[p.flagged[i]], d, &s->opts,
+		html_group(out, d->groups[p.flagged[i]],
+			   d->groups[p.flagged[i]]->reasons, d, &s->opts,
 			   p.flagged[i] + 1, NULL, NULL, NULL);
 	for (size_t i = 0; i < p.nothers && !ferror(out); i++)
-		html_group(out, d->groups[p.others[i]], d, &s->opts,
+		html_group(out, d->groups[p.others[i]],
+			   d->groups[p.others[i]]->reasons, d, &s->opts,
 			   p.others[i] + 1, NULL, NULL, NULL);
 	if (p.hidden_others)
 		fprintf(out, "<p>%zu other %s not shown (-v shows all).</p>\n",

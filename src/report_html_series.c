@@ -82,8 +82,8 @@ int report_html_diff(FILE *out, const diff_result *r, const report_opts *o,
 		    same++ >= SERIES_OTHERS_DEFAULT)
 			continue;
 		shown++;
-		html_group(out, g, d, go, i + 1, diff_kind_name(e->kind),
-			   diff_counts, e);
+		html_group(out, g, g->reasons, d, go, i + 1,
+			   diff_kind_name(e->kind), diff_counts, e);
 	}
 	if (shown < r->nentries)
 		fprintf(out, "<p>%zu other %s not shown (-v shows all).</p>\n",
@@ -202,8 +202,9 @@ int report_html_trend(FILE *out, const trend *t, const report_opts *o)
 		    steady++ >= SERIES_OTHERS_DEFAULT)
 			continue;
 		shown++;
-		html_group(out, s->latest, s->latest_dump, &t->opts.group, i + 1,
-			   s->growing ? "growing" : NULL, trend_spark, &sp);
+		html_group(out, s->latest, s->reasons, s->latest_dump,
+			   &t->opts.group, i + 1, s->growing ? "growing" : NULL,
+			   trend_spark, &sp);
 	}
 	if (shown < t->nseries)
 		fprintf(out, "<p>%zu other %s not shown (-v shows all).</p>\n",

@@ -210,14 +210,16 @@ void html_open(FILE *out, const char *what, const char *source);
 void html_close(FILE *out);
 
 /* One group as a <section class="grp"> with id "g-<num>": its heading,
- * verdict, reasons, causes and fixes, stack (user frames emphasised, the
- * others folded), ids and labels on demand. d and go give the reason
- * texts (go may be NULL: no texts). mark: a class and badge ("new",
- * "grown", ...) or NULL. extra(out, ud), when set, writes more of the
- * section after the verdict (a sparkline, old and new counts). */
-void html_group(FILE *out, const group *g, const group_dump *d,
-		const group_opts *go, size_t num, const char *mark,
-		void (*extra)(FILE *out, const void *ud), const void *ud);
+ * verdict and reasons (GROUP_R_* bits: g->reasons, or a trend series'
+ * own), causes and fixes, stack (user frames emphasised, the others
+ * folded), ids and labels on demand. d and go give the reason texts (go
+ * may be NULL: no texts). mark: a class and badge ("new", "grown", ...) or
+ * NULL. extra(out, ud), when set, writes more of the section after the
+ * verdict (a sparkline, old and new counts). */
+void html_group(FILE *out, const group *g, unsigned reasons,
+		const group_dump *d, const group_opts *go, size_t num,
+		const char *mark, void (*extra)(FILE *out, const void *ud),
+		const void *ud);
 
 /* The icicle view of every goroutine of d by stack (inline SVG). */
 void html_flame(FILE *out, const group_dump *d);

@@ -327,6 +327,9 @@ for k in new gone grown shrunk; do
 	got=$(grep -c "<section class=\"grp [a-z]* $k\"" "$tmp/p4.html")
 	if [ "$want" = "$got" ]; then ok "diff page marks $k groups ($got)"; else ko "diff page marks $k groups" "$got, want $want"; fi
 done
+want=$("$bin" trend -f json samples/series | grep -c '"growing": true')
+got=$(grep -c '<span class="badge growing">growing</span><span class="badge leak">' "$tmp/p5.html")
+if [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then ok "trend page: $got growing groups marked leaks"; else ko "trend page: growing groups marked leaks" "$got, want $want"; fi
 if [ "$(grep -c '<section class="grp' "$tmp/p5.html")" = "$(grep -c '<svg class="spark"' "$tmp/p5.html")" ] &&
 	grep -q '<svg class="spark"' "$tmp/p5.html"; then
 	ok "trend page: a sparkline per group"
