@@ -221,7 +221,8 @@ void html_group(FILE *out, const group *g, unsigned reasons,
 		const char *mark, void (*extra)(FILE *out, const void *ud),
 		const void *ud);
 
-/* The icicle view of every goroutine of d by stack (inline SVG). */
+/* The icicle view of every goroutine of d by stack (inline SVG;
+ * report_html_flame.c). */
 void html_flame(FILE *out, const group_dump *d);
 
 /* The crash facts of d, when the process died (a panic, a fatal error, a
