@@ -72,13 +72,15 @@ static const char page_script[] =
 	"var g=ev.target.closest('g.f');if(!g)return;"
 	"zoom(svg,+g.getAttribute('data-x'),+g.getAttribute('data-w'),"
 	"+g.getAttribute('data-d'));});"
-	"svg.classList.add('live');});"
+	"svg.classList.add('live');"
+	"var z=/[#&]zoom=(\\d+),(\\d+),(\\d+)/.exec(location.hash);"
+	"if(z)zoom(svg,+z[1],+z[2],+z[3]);});"
 	"window.addEventListener('beforeprint',function(){"
 	"d.querySelectorAll('details').forEach(function(e){e.open=true;});});"
 	"})();";
 
 /* base64 SHA-256 of page_script, for the policy. */
-#define PAGE_SCRIPT_SHA256 "E4NyIlyQdJ+5RblOAjXa3ZfP95Ctx2rkPpPuQHfMsAw="
+#define PAGE_SCRIPT_SHA256 "vcVdPFOLACqNfxtUWvOqhW0M9HsEyZUD6FlYtIB6C4U="
 
 static const char page_style[] =
 	":root{--fg:#1d2230;--mut:#5b6275;--line:#d9dce3;--bg:#fff;"

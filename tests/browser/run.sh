@@ -118,6 +118,24 @@ got=$(visible_in "$out/hostile.dom")
 want=$(grep -c '<p class="lbl">[^<]*tenant' "$out/hostile.html")
 if [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then ok "filter label:tenant shows $got groups"; else ko "filter label:tenant" "$got shown, want $want"; fi
 
+# The icicle zooms (as on a click; here from the address, #zoom=X,W,DEPTH)
+# onto the widest frame under the root: it spans the width, the root stays
+# above it, frames beside it are hidden, and its label grows back.
+node=$(grep -o '<g class="f" data-x="[0-9]*" data-w="[0-9]*" data-d="1">' "$out/debug2.html" |
+	awk -F'"' '{ print $6, $4 }' | sort -rn | head -1)
+w=${node% *} x=${node#* }
+browse debug2 "#zoom=$x,$w,1" --dump-dom
+rect=$(grep -A1 "data-x=\"$x\" data-w=\"$w\" data-d=\"1\"" "$out/debug2.dom" | grep -o '<rect[^>]*>')
+root=$(grep -A1 'data-d="0"' "$out/debug2.dom" | grep -o '<rect[^>]*>')
+hidden=$(grep -c 'display: none' "$out/debug2.dom")
+if [ -n "$w" ] && echo "$rect" | grep -q 'x="0.00" .*width="1200.00"' &&
+	echo "$root" | grep -q 'width="1200.00"' && [ "$hidden" -gt 0 ]; then
+	ok "icicle zoom onto $w goroutines: full width, $hidden frames beside it hidden"
+else
+	ko "icicle zoom" "rect '$rect', root '$root', $hidden hidden"
+fi
+if ! grep -q 'display: none' "$out/debug2.html"; then ok "icicle unzoomed without script"; else ko "icicle unzoomed without script"; fi
+
 # The control: a page that asks for an image shows in the log.
 browse control "" --dump-dom
 if requests control | grep -q gtriage-control.invalid; then
