@@ -5,7 +5,8 @@
 # no request for any page (its network log, with every host mapped to
 # nowhere and a dead proxy, so nothing could leave even if asked). A control
 # page that does ask for an image proves the log would show it.
-# Screenshots and DOM dumps are kept in build/browser/ for review.
+# Screenshots, DOM dumps and a printed PDF are kept in build/browser/ for
+# review.
 #
 #   GTRIAGE=build/rel/gtriage sh tests/browser/run.sh
 # Skips (exit 0, with a message) when no Chromium is installed.
@@ -88,6 +89,12 @@ for p in crash debug2 hostile trend diff diff-series; do
 	if [ -z "$r" ] && [ -s "$tmp/$p.net" ]; then ok "$p: no request"; else ko "$p: no request" "$r"; fi
 	[ -s "$out/$p.png" ] && ok "$p: screenshot" || ko "$p: screenshot"
 done
+
+# Printable: the crash page prints to PDF (kept for review; the style
+# opens the folded frames in print).
+timeout 90 "$chrome" --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/profile" \
+	--no-pdf-header-footer --print-to-pdf="$out/crash.pdf" "file://$out/crash.html" >/dev/null 2>&1
+if [ "$(head -c 5 "$out/crash.pdf" 2>/dev/null)" = "%PDF-" ]; then ok "crash: prints to PDF"; else ko "crash: prints to PDF"; fi
 
 # The hostile names and labels are on the page as text, and the document
 # title (what their script would set) is the page's own.
