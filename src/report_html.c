@@ -18,6 +18,7 @@
 #include "crash.h"
 #include "report.h"
 #include "report_priv.h"
+#include "verdict.h"
 
 /* Unflagged groups on the page unless -v or --top say otherwise. */
 #define HTML_OTHERS_DEFAULT 100
@@ -106,7 +107,8 @@ static const char page_style[] =
 	".badge{display:inline-block;font-size:11px;font-weight:700;"
 	"padding:0 6px;border-radius:8px;margin-right:6px;color:#fff;"
 	"background:var(--mut);text-transform:uppercase}"
-	".badge.crashed,.badge.leak,.badge.new,.badge.grown,.badge.growing{"
+	".badge.suspect{background:var(--sus)}.grp.suspect{border-left-color:"
+	"var(--sus)}.badge.crashed,.badge.leak,.badge.new,.badge.grown,.badge.growing{"
 	"background:var(--leak)}.badge.normal,.badge.gone,.badge.shrunk{background:"
 	"var(--ok)}.badge.same{background:var(--mut)}"
 	".grp.new,.grp.grown,.grp.growing{border-left-color:var(--leak)}"
@@ -392,38 +394,69 @@ static void put_reason_codes(FILE *out, const group *g)
 	}
 }
 
-static void put_findings(FILE *out, const group_dump *d, const report_pick *p)
+/* Probable leaks, then the findings that join several groups into one
+ * problem (they share objects or parents), each group linked. */
+static void put_findings(FILE *out, const group_dump *d)
 {
-	fputs("<section id=\"findings\">\n<h2>Findings</h2>\n", out);
-	if (p->nflagged == 0) {
-		fputs("<p>No group is flagged as a probable leak.</p>\n"
-		      "</section>\n", out);
-		return;
-	}
-	fputs("<table>\n<tr><th class=\"n\">#</th><th class=\"n\">goroutines"
-	      "</th><th>category</th><th>top frame</th><th>reasons</th>"
-	      "<th>cause</th></tr>\n", out);
-	for (size_t i = 0; i < p->nflagged; i++) {
-		size_t num = p->flagged[i] + 1;
-		const group *g = d->groups[p->flagged[i]];
+	size_t nleak = 0, nmulti = 0;
 
+	fputs("<section id=\"findings\">\n<h2>Findings</h2>\n", out);
+	for (size_t i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		if (g->verdict != VERDICT_LEAK)
+			continue;
+		if (nleak++ == 0)
+			fputs("<table>\n<tr><th class=\"n\">#</th><th class=\"n\">"
+			      "goroutines</th><th>category</th><th>top frame"
+			      "</th><th>evidence</th><th>cause</th></tr>\n",
+			      out);
 		fprintf(out, "<tr data-g=\"g-%zu\"><td class=\"n\"><a href=\"#g-"
 			"%zu\">%zu</a></td><td class=\"n\">%" PRIu64 "</td>"
-			"<td>%s</td><td>", num, num, num, g->count,
+			"<td>%s</td><td>", i + 1, i + 1, i + 1, g->count,
 			category_name(g->cat));
 		put_top_frame(out, g);
 		fputs("</td><td>", out);
-		put_reason_codes(out, g);
+		if (g->why)
+			html_escape(out, g->why);
+		else
+			put_reason_codes(out, g);
 		fputs("</td><td>", out);
 		if (g->ndiags)
 			html_escape(out, g->diags[0]->cause);
 		fputs("</td></tr>\n", out);
 	}
-	fputs("</table>\n", out);
-	if (p->hidden_flagged)
-		fprintf(out, "<p>%zu more flagged %s not shown.</p>\n",
-			p->hidden_flagged,
-			report_plural(p->hidden_flagged, "group", "groups"));
+	if (nleak)
+		fputs("</table>\n", out);
+	else
+		fputs("<p>No group is flagged as a probable leak.</p>\n", out);
+	for (size_t i = 0; i < d->nfindings; i++) {
+		const group_finding *f = &d->findings[i];
+
+		if (f->ngroups < 2 || f->verdict == VERDICT_NORMAL)
+			continue;
+		if (nmulti++ == 0)
+			fputs("<p>Groups that are parts of one problem:</p>\n"
+			      "<table>\n<tr><th>finding</th><th>verdict</th>"
+			      "<th class=\"n\">goroutines</th><th>groups</th>"
+			      "<th>evidence</th></tr>\n", out);
+		fprintf(out, "<tr><td>F%zu</td><td><span class=\"badge %s\">%s"
+			"</span></td><td class=\"n\">%" PRIu64 "</td><td>", i + 1,
+			verdict_name(f->verdict), verdict_name(f->verdict),
+			f->goroutines);
+		for (size_t k = 0; k < f->ngroups; k++) {
+			size_t num = report_group_number(d, f->groups[k]);
+
+			fprintf(out, "%s<a href=\"#g-%zu\">#%zu</a> ",
+				k ? "<br>" : "", num, num);
+			put_top_frame(out, f->groups[k]);
+		}
+		fputs("</td><td>", out);
+		html_escape(out, f->why);
+		fputs("</td></tr>\n", out);
+	}
+	if (nmulti)
+		fputs("</table>\n", out);
 	fputs("</section>\n", out);
 }
 
@@ -496,13 +529,13 @@ static void put_ids(FILE *out, const group *g)
 	fputs("</p></details>\n", out);
 }
 
-void html_group(FILE *out, const group *g, unsigned reasons,
-		const group_dump *d, const group_opts *go, size_t num,
-		const char *mark, void (*extra)(FILE *out, const void *ud),
-		const void *ud)
+void html_group(FILE *out, const group *g, verdict v, const char *why,
+		unsigned reasons, const group_dump *d, const group_opts *go,
+		size_t num, const char *mark,
+		void (*extra)(FILE *out, const void *ud), const void *ud)
 {
 	const group_frame *top = report_top_frame(g);
-	const char *verdict = reasons ? "leak" : "normal";
+	const char *verdict = verdict_name(v);
 	char buf[512], mins[32];
 	int first = 1;
 
@@ -514,7 +547,10 @@ void html_group(FILE *out, const group *g, unsigned reasons,
 		fputs("<span class=\"badge crashed\">crashed</span>", out);
 	fprintf(out, "<span class=\"badge %s\">%s</span>#%zu: %" PRIu64
 		" %s in <span class=\"cat\">%s</span>", verdict,
-		reasons ? "probable leak" : "normal", num, g->count,
+		v == VERDICT_LEAK      ? "probable leak"
+		: v == VERDICT_SUSPECT ? "worth a look"
+				       : "normal",
+		num, g->count,
 		report_plural(g->count, "goroutine", "goroutines"),
 		category_name(g->cat));
 	if (top) {
@@ -535,6 +571,11 @@ void html_group(FILE *out, const group *g, unsigned reasons,
 	if (g->nlocked)
 		fprintf(out, ", %" PRIu64 " locked to thread", g->nlocked);
 	fputs("</dd>\n", out);
+	if (why) {
+		fprintf(out, "<dt>verdict</dt><dd>%s: ", verdict_name(v));
+		html_escape(out, why);
+		fputs("</dd>\n", out);
+	}
 	for (size_t k = 0; k < report_nreason_bits; k++) {
 		unsigned bit = report_reason_bits[k];
 
@@ -588,8 +629,7 @@ void html_group(FILE *out, const group *g, unsigned reasons,
 int report_html(FILE *out, const group_set *s, const report_opts *o)
 {
 	const group_dump *d = group_set_last(s);
-	report_opts po = *o;
-	report_pick p;
+	size_t shown = 0, normal = 0;
 
 	html_open(out, "Goroutine triage", o->source);
 	if (d == NULL) {
@@ -597,31 +637,32 @@ int report_html(FILE *out, const group_set *s, const report_opts *o)
 		html_close(out);
 		return ferror(out) ? GT_ERR : GT_OK;
 	}
-	/* every flagged group, and more of the others than a terminal
-	 * takes: the filter box is there to find them */
-	if (po.top == 0 && !po.verbose)
-		po.top = d->nflagged + HTML_OTHERS_DEFAULT;
-	report_pick_groups(d, &po, &p);
 	html_crash(out, d);
 	put_summary(out, s, d);
-	put_findings(out, d, &p);
+	put_findings(out, d);
+	/* in the model's order (most suspicious first): every group with a
+	 * verdict and more normal ones than a terminal takes, the filter box
+	 * is there to find them; -n N: the first N, -v: all */
 	fputs("<section id=\"groups\">\n<h2>Groups, most suspicious first"
 	      "</h2>\n", out);
-	for (size_t i = 0; i < p.nflagged && !ferror(out); i++)
-		html_group(out, d->groups[p.flagged[i]],
-			   d->groups[p.flagged[i]]->reasons, d, &s->opts,
-			   p.flagged[i] + 1, NULL, NULL, NULL);
-	for (size_t i = 0; i < p.nothers && !ferror(out); i++)
-		html_group(out, d->groups[p.others[i]],
-			   d->groups[p.others[i]]->reasons, d, &s->opts,
-			   p.others[i] + 1, NULL, NULL, NULL);
-	if (p.hidden_others)
+	for (size_t i = 0; i < d->ngroups && !ferror(out); i++) {
+		const group *g = d->groups[i];
+
+		if (o->top && shown >= o->top)
+			break;
+		if (!o->top && !o->verbose && g->verdict == VERDICT_NORMAL &&
+		    normal++ >= HTML_OTHERS_DEFAULT)
+			continue;
+		html_group(out, g, g->verdict, g->why, g->reasons, d, &s->opts,
+			   i + 1, NULL, NULL, NULL);
+		shown++;
+	}
+	if (shown < d->ngroups)
 		fprintf(out, "<p>%zu other %s not shown (-v shows all).</p>\n",
-			p.hidden_others,
-			report_plural(p.hidden_others, "group", "groups"));
+			d->ngroups - shown,
+			report_plural(d->ngroups - shown, "group", "groups"));
 	fputs("</section>\n", out);
 	html_flame(out, d);
 	html_close(out);
-	report_pick_free(&p);
 	return ferror(out) ? GT_ERR : GT_OK;
 }

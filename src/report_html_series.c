@@ -10,6 +10,7 @@
 #include "diff.h"
 #include "report_priv.h"
 #include "trend.h"
+#include "verdict.h"
 
 /* Unchanged (diff) or steady (trend) groups on a page unless -v or --top. */
 #define SERIES_OTHERS_DEFAULT 100
@@ -82,7 +83,7 @@ int report_html_diff(FILE *out, const diff_result *r, const report_opts *o,
 		    same++ >= SERIES_OTHERS_DEFAULT)
 			continue;
 		shown++;
-		html_group(out, g, g->reasons, d, go, i + 1,
+		html_group(out, g, g->verdict, g->why, g->reasons, d, go, i + 1,
 			   diff_kind_name(e->kind), diff_counts, e);
 	}
 	if (shown < r->nentries)
@@ -202,7 +203,10 @@ int report_html_trend(FILE *out, const trend *t, const report_opts *o)
 		    steady++ >= SERIES_OTHERS_DEFAULT)
 			continue;
 		shown++;
-		html_group(out, s->latest, s->reasons, s->latest_dump,
+		/* a series is judged by its growth, not one snapshot */
+		html_group(out, s->latest,
+			   s->flagged ? VERDICT_LEAK : VERDICT_NORMAL, NULL,
+			   s->reasons, s->latest_dump,
 			   &t->opts.group, i + 1, s->growing ? "growing" : NULL,
 			   trend_spark, &sp);
 	}

@@ -137,6 +137,39 @@ if grep -q 'bad-key.rules:2' "$tmp/err"; then ok "GTRIAGE_RULES errors name file
 "$bin" --color=always "$s" | grep -q "$(printf '\033')\[" && ok "--color=always colours" || ko "--color=always colours"
 NO_COLOR=1 "$bin" --color=auto "$s" | grep -q "$(printf '\033')" && ko "NO_COLOR" || ok "NO_COLOR: no escapes"
 
+# Verdicts: "leak" is true exactly for the groups whose verdict is leak,
+# and the exit status is 1 exactly when there is one.
+if command -v jq >/dev/null 2>&1; then
+	bad=
+	for f in samples/*.txt samples/*.log; do
+		"$bin" -f json "$f" >"$tmp/v.json" 2>/dev/null
+		rc=$?
+		[ -s "$tmp/v.json" ] || continue
+		n=$(jq '[.groups[] | select(.leak != (.verdict == "leak"))] | length' "$tmp/v.json")
+		l=$(jq '[.groups[] | select(.verdict == "leak")] | length' "$tmp/v.json")
+		if [ "$n" != 0 ] || { [ "$l" -gt 0 ] && [ $rc != 1 ]; } || { [ "$l" = 0 ] && [ $rc = 1 ]; }; then
+			bad="$bad $(basename "$f")"
+		fi
+	done
+	if [ -z "$bad" ]; then ok "leak == (verdict leak), exit 1 iff a leak, over every sample"; else ko "leak and verdict" "$bad"; fi
+fi
+
+# One problem, one finding: the read and write loops of the connections
+# whose bodies were never closed, and a mutex pile-up with its holder.
+"$bin" samples/go1.26-httpconns.txt >"$tmp/f.txt"
+if grep -q '^F[0-9]* leak  120 goroutines in 2 groups: \[[0-9]*\] net/http.(\*persistConn).readLoop, \[[0-9]*\] net/http.(\*persistConn).writeLoop$' "$tmp/f.txt"; then
+	ok "readLoop and writeLoop of the same connections: one finding"
+else
+	ko "readLoop and writeLoop: one finding"
+fi
+"$bin" samples/go1.26-longwait.txt >"$tmp/f.txt"
+if grep -q 'cache.(\*Store).Get, \[[0-9]*\] example.com/shop/internal/cache.(\*Store).Refresh$' "$tmp/f.txt" &&
+	grep -q 'held by goroutine 6, itself' "$tmp/f.txt"; then
+	ok "lock waiters and the holder: one finding, the holder named"
+else
+	ko "lock waiters and holder"
+fi
+
 # Help and version.
 "$bin" --help | grep -q -- '--min-minutes' && ok "--help lists the options" || ko "--help"
 "$bin" --version | grep -q '^gtriage [0-9]' && ok "--version" || ko "--version"
