@@ -492,3 +492,55 @@ if [ -n "$id" ] && [ "$id" = "$first" ] && "$bin" samples/go1.26-panic-system.tx
 else
 	ko "crashed goroutine" "json $id, first $first"
 fi
+
+# The service program (samples/gen/service): its ground truth against the
+# verdicts. Healthy parts sized like production are never a leak, at any
+# age; its leaks are flagged once they hold 20 goroutines (alone or
+# through their finding), worth a look from 10; trend finds each leak of
+# at least 90 an hour at its rate and nothing healthy growing.
+truth=samples/gen/service/truth.tsv
+for cap in young:0 debug2:1 sigquit:1 panic:1; do
+	f=samples/go1.26-service-${cap%%:*}.txt
+	"$bin" -f json "$f" >"$tmp/svc.json" 2>/dev/null
+	rc=$?
+	if [ "$rc" = "${cap##*:}" ] && python3 tests/e2e/verdicts.py "$truth" "$tmp/svc.json" >"$tmp/svc.out"; then
+		ok "service $f: exit $rc, $(tail -n 1 "$tmp/svc.out")"
+	else
+		ko "service $f" "exit $rc, want ${cap##*:}; $(grep FAIL "$tmp/svc.out" | head -3)"
+	fi
+done
+last=$(ls samples/series-service/svc-*.txt | tail -n 1)
+"$bin" -f json "$last" >"$tmp/svc.json" 2>/dev/null
+if python3 tests/e2e/verdicts.py "$truth" "$tmp/svc.json" >"$tmp/svc.out"; then
+	ok "service: the last snapshot of the series, $(tail -n 1 "$tmp/svc.out")"
+else
+	ko "service: the last snapshot" "$(grep FAIL "$tmp/svc.out" | head -3)"
+fi
+"$bin" trend -f json samples/series-service >"$tmp/svc-trend.json" 2>/dev/null
+rc=$?
+if [ $rc = 1 ] && python3 tests/e2e/verdicts.py --trend 90 "$truth" "$tmp/svc-trend.json" >"$tmp/svc.out"; then
+	ok "service: trend over 5 late snapshots, exit 1, $(tail -n 1 "$tmp/svc.out")"
+else
+	ko "service: trend" "exit $rc; $(grep FAIL "$tmp/svc.out" | head -3)"
+fi
+# The same process through a debug=2 snapshot and its SIGQUIT dump: diff
+# shows no group as both gone and new (fingerprints survive the capture).
+"$bin" diff -f json samples/series-service/svc-20261202T191919Z.txt samples/go1.26-service-sigquit.txt >"$tmp/svc-diff.json" 2>/dev/null
+if python3 - "$tmp/svc-diff.json" >"$tmp/svc.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+groups = d.get("groups", d.get("changes", []))
+def top(g):
+    fr = g.get("frames") or (g.get("group") or {}).get("frames") or []
+    return fr[0]["func"] if fr else ""
+new = {top(g) for g in groups if g.get("change") == "new"}
+gone = {top(g) for g in groups if g.get("change") == "gone"}
+both = sorted((new & gone) - {""})
+print("both new and gone: %s" % both)
+sys.exit(1 if both else 0)
+PY
+then
+	ok "service: debug=2 snapshot vs SIGQUIT dump of one process, no group both new and gone"
+else
+	ko "service: snapshot vs SIGQUIT" "$(cat "$tmp/svc.out")"
+fi

@@ -226,7 +226,9 @@ static void test_apply_reorders(void **state)
 		{"chan receive", "main.sink", "/src/app/sink.go", 30,
 		 "main.main", 9000, 110, -1},
 	};
-	char *text = dump_text(g, 2, 3);
+	/* each spawned per request, its parent gone: both flagged */
+	const uint64_t parents[] = {20000, 30000};
+	char *text = dump_text_parents(g, 2, 3, parents);
 	group_set *s = parse_set(r, text);
 	group_dump *d = s->dumps[0];
 	baseline *b;

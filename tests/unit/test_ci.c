@@ -44,7 +44,7 @@ static void test_paths(void **state)
 static const char *frame_path(const char *func, const char *file)
 {
 	static const report_ci_root_info none = {NULL, 0};
-	group_frame f = {(char *)func, (char *)file, 1, 0, 0};
+	group_frame f = {(char *)func, (char *)file, 1, strlen(func), strlen(file)};
 
 	return report_ci_frame_path(&f, &none);
 }
@@ -268,6 +268,7 @@ static void test_nothing_flagged(void **state)
 
 	(void)state;
 	s->dumps[0]->groups[0]->reasons = 0;
+	s->dumps[0]->groups[0]->verdict = VERDICT_NORMAL;
 	group_dump_recount(s->dumps[0]);
 	sarif = render(s, REPORT_SARIF);
 	gh = render(s, REPORT_GITHUB);
