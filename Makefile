@@ -1,6 +1,7 @@
 # gtriage - goroutine dump triage.
 #   make                 build ./gtriage
-#   make check           unit tests (cmocka) and end-to-end tests over samples/
+#   make check           unit tests (cmocka), end-to-end tests over samples/,
+#                        live tests, and the HTML pages in headless Chromium
 #   make SANITIZE=address,undefined check   the same under ASan+UBSan
 #   make bench           throughput and peak RSS on a 1,000,000-goroutine dump
 #   make samples         regenerate samples/ (needs Go 1.26 and Debian's Go 1.19)
@@ -59,6 +60,7 @@ check: $(B)/gtriage $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
 	GTRIAGE=$(B)/gtriage SANITIZE_RUN=$(SANITIZE) sh tests/e2e/run.sh
 	GTRIAGE=$(B)/gtriage sh tests/live/run.sh
+	GTRIAGE=$(B)/gtriage sh tests/browser/run.sh
 
 deps:
 	sh scripts/install-deps.sh

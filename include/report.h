@@ -1,9 +1,9 @@
 /*
  * report.h - renders the report model (a finished group_set) in one format.
  * One output module per format (report_text.c, report_json.c,
- * report_markdown.c, report_prom.c, report_sarif.c, report_github.c), all
- * fed by the same model; report.c dispatches and holds what the formats
- * share.
+ * report_markdown.c, report_prom.c, report_sarif.c, report_github.c,
+ * report_html.c, report_folded.c), all fed by the same model; report.c
+ * dispatches and holds what the formats share.
  */
 #ifndef GT_REPORT_H
 #define GT_REPORT_H
@@ -20,11 +20,13 @@ typedef enum report_format {
 	REPORT_PROM,     /* Prometheus text format (report_prom.c) */
 	REPORT_SARIF,    /* SARIF 2.1.0 (report_sarif.c) */
 	REPORT_GITHUB,   /* GitHub workflow commands (report_github.c) */
+	REPORT_HTML,     /* a self-contained page (report_html.c) */
+	REPORT_FOLDED,   /* stacks for flame-graph tools (report_folded.c) */
 	REPORT__COUNT
 } report_format;
 
-/* "text", "json", "markdown" (also "md"), "prom", "sarif", "github"; -1 if
- * unknown. */
+/* "text", "json", "markdown" (also "md"), "prom", "sarif", "github",
+ * "html", "folded"; -1 if unknown. */
 int report_format_parse(const char *name, report_format *out);
 
 typedef struct report_opts {
@@ -79,6 +81,10 @@ int report_sarif_inputs(FILE *out, const report_input *in, size_t n,
 			const report_opts *o);
 int report_github_inputs(FILE *out, const report_input *in, size_t n,
 			 const report_opts *o);
+int report_html(FILE *out, const group_set *s, const report_opts *o);
+/* One line per distinct stack of the last dump, "root;...;leaf count",
+ * frames as function names; the counts add up to its goroutines. */
+int report_folded(FILE *out, const group_set *s, const report_opts *o);
 
 /* Groups labelled by fingerprint in the Prometheus output when top is 0. */
 #define REPORT_PROM_TOP 20

@@ -26,6 +26,8 @@ int report_format_parse(const char *name, report_format *out)
 		{"prom", REPORT_PROM},
 		{"sarif", REPORT_SARIF},
 		{"github", REPORT_GITHUB},
+		{"html", REPORT_HTML},
+		{"folded", REPORT_FOLDED},
 	};
 
 	if (name == NULL)
@@ -51,6 +53,8 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 	case REPORT_PROM:
 	case REPORT_SARIF:
 	case REPORT_GITHUB:
+	case REPORT_HTML:
+	case REPORT_FOLDED:
 		break;
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
@@ -67,6 +71,10 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 		rc = report_sarif(out, s, o);
 	else if (o->format == REPORT_GITHUB)
 		rc = report_github(out, s, o);
+	else if (o->format == REPORT_HTML)
+		rc = report_html(out, s, o);
+	else if (o->format == REPORT_FOLDED)
+		rc = report_folded(out, s, o);
 	else
 		rc = report_text(out, s, o);
 	return report_flush(out, rc, e);

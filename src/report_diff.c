@@ -360,9 +360,14 @@ int diff_report(FILE *out, const diff_result *r, const report_opts *o,
 	case REPORT_MARKDOWN:
 		rc = diff_markdown(out, r, o, old_name, new_name);
 		break;
+	case REPORT_HTML:
+		rc = report_html_diff(out, r, o, gopts, old_name, new_name);
+		break;
 	default:
-		return gt_errf(e, "diff has no %s output (text, json or markdown)",
-			       o->format == REPORT_PROM ? "prom" : "such");
+		return gt_errf(e, "diff has no %s output (text, json, markdown "
+			       "or html)", o->format == REPORT_PROM ? "prom"
+				   : o->format == REPORT_FOLDED ? "folded"
+								: "such");
 	}
 	return report_flush(out, rc, e);
 }

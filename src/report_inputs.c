@@ -306,7 +306,10 @@ int report_write_inputs(FILE *out, const report_input *in, size_t n,
 		break;
 	default:
 		return gt_errf(e, "the %s format takes one input",
-			       o->format == REPORT_PROM ? "prom" : "chosen");
+			       o->format == REPORT_PROM     ? "prom"
+			       : o->format == REPORT_HTML   ? "html"
+			       : o->format == REPORT_FOLDED ? "folded"
+							    : "chosen");
 	}
 	return report_flush(out, rc, e);
 }

@@ -215,4 +215,76 @@ const group_frame *report_ci_location(const group *g);
 void report_ci_summary(const group *g, const group_dump *d,
 		       const group_opts *o, char *buf, size_t len);
 
+/* ---- defined in report_folded.c, for the folded format and the flame view */
+
+/* The frame name a group with no frames is drawn under. */
+#define REPORT_NO_STACK "[no stack]"
+
+/* Frames of g as the flame graph stacks them: at least 1 (a group without
+ * frames stands under REPORT_NO_STACK). */
+size_t report_stack_depth(const group *g);
+
+/* Function of g's frame at depth (0 = the root: the outermost frame), or
+ * NULL past its depth; *len (when len is set) receives its length, which
+ * counts any NUL byte the dump put inside. */
+const char *report_stack_func(const group *g, size_t depth, size_t *len);
+
+/* Byte order of two frame names of the given lengths (memcmp, then the
+ * shorter first). */
+int report_stack_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The groups of d sorted root first by function names, so that groups
+ * sharing a prefix of frames are neighbours. Free the array (not the
+ * groups). */
+const group **report_stack_order(const group_dump *d);
+
+/* ---- defined in report_html.c, for the diff and trend pages -------------- */
+
+struct trend;
+struct diff_result;
+
+/* s as HTML text, safe in an element and in a quoted attribute: markup
+ * characters as entities, control bytes and invalid UTF-8 as U+FFFD.
+ * Nothing for NULL. */
+void html_escape(FILE *out, const char *s);
+
+/* The page up to the opening of <main>: doctype, policy forbidding any
+ * request, style, the heading "what: source" and the filter box (hidden
+ * until the script shows it). */
+void html_open(FILE *out, const char *what, const char *source);
+
+/* The script and the end of the page. */
+void html_close(FILE *out);
+
+/* One group as a <section class="grp"> with id "g-<num>": its heading,
+ * verdict v with its evidence line why (NULL: none), reasons (GROUP_R_*
+ * bits: g->reasons, or a trend series' own), causes and fixes, stack (user
+ * frames emphasised, the others folded), ids and labels on demand. d and
+ * go give the reason texts (go may be NULL: no texts). mark: a class and
+ * badge ("new", "grown", ...) or NULL. extra(out, ud), when set, writes
+ * more of the section after the verdict (a sparkline, old and new
+ * counts). */
+void html_group(FILE *out, const group *g, verdict v, const char *why,
+		unsigned reasons, const group_dump *d, const group_opts *go,
+		size_t num, const char *mark,
+		void (*extra)(FILE *out, const void *ud), const void *ud);
+
+/* The icicle view of every goroutine of d by stack (inline SVG;
+ * report_html_flame.c). */
+void html_flame(FILE *out, const group_dump *d);
+
+/* The crash facts of d, when the process died (a panic, a fatal error, a
+ * signal): nothing otherwise. */
+void html_crash(FILE *out, const group_dump *d);
+
+/* The bar chart of d's goroutines by category. */
+void html_categories(FILE *out, const group_dump *d);
+
+/* ---- the diff and trend pages (report_html_series.c) --------------------- */
+
+int report_html_diff(FILE *out, const struct diff_result *r,
+		     const report_opts *o, const group_opts *go,
+		     const char *old_name, const char *new_name);
+int report_html_trend(FILE *out, const struct trend *t, const report_opts *o);
+
 #endif

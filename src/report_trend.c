@@ -627,6 +627,12 @@ int trend_report(FILE *out, const trend *t, const report_opts *o, gt_err *e)
 	case REPORT_PROM:
 		rc = trend_prom(out, t, o);
 		break;
+	case REPORT_HTML:
+		rc = report_html_trend(out, t, o);
+		break;
+	case REPORT_FOLDED:
+		return gt_errf(e, "trend has no folded output: fold one snapshot "
+			       "with 'gtriage -f folded'");
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
 	}

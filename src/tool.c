@@ -63,8 +63,9 @@ const struct option tool_longopts[] = {
 
 const char tool_common_help[] =
 	"Output:\n"
-	"  -f, --format FMT      text (default), json, markdown, prom, sarif or\n"
-	"                        github (workflow-command annotations)\n"
+	"  -f, --format FMT      text (default), json, markdown, prom, sarif,\n"
+	"                        github (workflow-command annotations), html (a\n"
+	"                        self-contained page) or folded (flame graphs)\n"
 	"  -n, --top N           show at most N groups (default: all flagged\n"
 	"                        and the 10 largest others)\n"
 	"  -v, --verbose         every group, every frame, goroutine ids\n"
@@ -171,8 +172,7 @@ static int shared_option(tool_config *c, int ch, const char *arg)
 	case 'f':
 		if (report_format_parse(arg, &c->report.format) != 0) {
 			tool_warn("unknown format '%s' (text, json, markdown, prom, "
-				  "sarif, github)",
-				  arg);
+				  "sarif, github, html, folded)", arg);
 			return -1;
 		}
 		return 0;

@@ -23,8 +23,8 @@ static const char usage[] =
 	"place in both (same id, same stack). OLD and NEW are dump files (plain\n"
 	"or gzip), URLs or '-'; of an input holding several dumps the last one\n"
 	"is used. With one LOG holding several dumps, its first and last dumps\n"
-	"are compared. Formats: text, json, markdown (no prom: a diff is not\n"
-	"a gauge).\n"
+	"are compared. Formats: text, json, markdown, html (no prom: a diff is\n"
+	"not a gauge).\n"
 	"\n";
 
 static const char usage_tail[] =
@@ -112,6 +112,11 @@ int tool_diff_main(int argc, char **argv)
 	if (c.report.format == REPORT_PROM) {
 		tool_warn("diff: no prom output (text, json or markdown); "
 			  "'gtriage trend -f prom' tracks growth over time");
+		goto out;
+	}
+	if (c.report.format == REPORT_FOLDED) {
+		tool_warn("diff: no folded output; fold each snapshot with "
+			  "'gtriage -f folded'");
 		goto out;
 	}
 	if (tool_check_output(c.out_path, (const char *const *)argv + optind,

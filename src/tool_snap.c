@@ -915,6 +915,16 @@ int tool_snap_main(int argc, char **argv)
 	jobs = gt_calloc(n, sizeof *jobs);
 	if (parse_targets(ts, argv + optind, n) != 0)
 		goto out;
+	/* a page holds one trend: pages put end to end are no page */
+	if (sc.c.report.format == REPORT_HTML && n > 1) {
+		tool_warn("snap: -f html takes one target, got %zu", n);
+		goto out;
+	}
+	if (sc.c.report.format == REPORT_FOLDED) {
+		tool_warn("snap: no folded output; fold a kept snapshot with "
+			  "'gtriage -f folded'");
+		goto out;
+	}
 	if (mkdir(sc.dir, 0777) != 0 && errno != EEXIST) {
 		tool_warn("%s: %s", sc.dir, strerror(errno));
 		goto out;

@@ -189,6 +189,31 @@ def truncated(dump):
     return keep
 
 
+# Markup a report page must show as text: each payload, were it parsed as
+# HTML, would change the page (its title, a new element, the end of the
+# style sheet). No spaces in the function names: a frame line keeps its shape.
+HOSTILE_FUNCS = [
+    ("example.com/shop/internal/catalog.(*Searcher).Search.func1",
+     "example.com/shop/internal/catalog.<script>document.title='pwned'</script>"),
+    ("example.com/shop/internal/cache.(*Store).Refresh",
+     "example.com/shop/internal/cache.\"><img/src=x/onerror=document.title='pwned'>"),
+    ("main.startMutex.func1",
+     "main.</style></title></textarea><svg/onload=document.title='pwned'>"),
+]
+HOSTILE_LABELS = [
+    ('"tenant": "acme"', '"tenant": "<script>document.title=\'pwned\'</script>"'),
+    ('"endpoint": "/api/search"', '"endpoint": "\\"><img src=x onerror=document.title=1>"'),
+]
+
+
+def hostile(dump):
+    """Function names and labels holding markup, in a real capture."""
+    for old, new in HOSTILE_FUNCS + HOSTILE_LABELS:
+        assert old in dump, old
+        dump = dump.replace(old, new)
+    return dump
+
+
 def checkout_paths(dump, module="example.com/shop/",
                    checkout="/home/runner/work/shop/shop/", goroot="/usr/local/go/src/"):
     """The -trimpath paths as a build without -trimpath prints them: the
@@ -281,6 +306,8 @@ def main(samples):
           multi_dump_log(samples, [("go1.26-grow-1.txt", 2), ("go1.26-grow-2.txt", 10),
                                    ("go1.26-grow-3.txt", 25)]))
     write(samples, "json-stack-field.log", json_stack_log(samples))
+    write(samples, "go1.26-hostile-markup.txt",
+          hostile(read(samples, "go1.26-tracebacklabels.txt")))
     write(samples, "binary-garbage.bin", garbage())
 
 

@@ -276,6 +276,20 @@ else bad "gtriage trend over the snapshots: exit $RC" "$W/trend.out"; fi
 g=$(growth_of "$W/trend.out" main.leakyWaiter)
 if near "$g" 72000; then ok "trend: growth ${g}/h"; else bad "trend: growth '${g}'/h (needs sub-second times: file mtime)" "$W/trend.out"; fi
 
+# -f html -o: the page of the trend over the kept snapshots, the leak
+# marked growing with its sparkline; a page holds one target.
+run html snap -q -f html -o "$W/snap.html" "$S/debug/pprof/goroutine" --dir "$W/snaps"
+if [ "$RC" = 1 ] && grep -q '^<!DOCTYPE html>' "$W/snap.html" &&
+	grep -q '<section class="grp [a-z]* growing" id="g-[0-9]*">' "$W/snap.html" &&
+	grep -A 30 '<section class="grp [a-z]* growing"' "$W/snap.html" | grep -q 'main.leakyWaiter' &&
+	grep -q '<svg class="spark"' "$W/snap.html" && tail -1 "$W/snap.html" | grep -q '^</html>$'; then
+	ok "snap -f html -o: a page with main.leakyWaiter growing and sparklines"
+else bad "snap -f html -o: exit $RC" "$W/snap.html"; fi
+run html2 snap -f html -o "$W/snap2.html" a="$S/debug/pprof/goroutine" b="$S/debug/pprof/goroutine" --dir "$W/snaps2"
+if [ "$RC" = 2 ] && [ ! -e "$W/snap2.html" ] && grep -q 'html takes one target' "$W/html2.err"; then
+	ok "snap -f html with two targets: refused"
+else bad "snap -f html, two targets: exit $RC" "$W/html2.err"; fi
+
 run gzsnap snap --gzip "$S/debug/pprof/goroutine" --dir "$W/gz"
 f=$(ls "$W/gz" | grep "^127.0.0.1_$PORT-.*Z\.txt\.gz$" | head -1)
 if [ -n "$f" ] && gzip -t "$W/gz/$f" && gzip -dc "$W/gz/$f" | grep -q "^goroutine [0-9]* \["; then
