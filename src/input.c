@@ -1,8 +1,11 @@
 /*
  * input.c - feeds the parser from files, stdin or pushed buffers, inflating
- * gzip (detected by magic bytes, multi-member streams included).
+ * gzip (detected by magic bytes, multi-member streams included). An input
+ * whose first bytes read as a profile.proto is kept whole instead and
+ * decoded at its end (pprof.h).
  */
 #include "input.h"
+#include "pprof.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -28,6 +31,9 @@ struct input_stream {
 	int z_done;       /* the last member ended cleanly */
 	z_stream z;
 	unsigned char *out;
+	int proto;        /* -1 undecided, 0 text, 1 a protobuf profile */
+	char *pb;         /* the first bytes, or the whole protobuf profile */
+	size_t pb_len, pb_cap;
 };
 
 input_stream *input_new(parse_ctx *p)
@@ -35,6 +41,7 @@ input_stream *input_new(parse_ctx *p)
 	input_stream *s = gt_calloc(1, sizeof *s);
 
 	s->p = p;
+	s->proto = -1;
 	return s;
 }
 
@@ -45,12 +52,84 @@ void input_free(input_stream *s)
 	if (s->z_open)
 		inflateEnd(&s->z);
 	free(s->out);
+	free(s->pb);
 	free(s);
 }
 
 int input_is_gzip(const input_stream *s)
 {
 	return s->gzip;
+}
+
+/* Text goes to the parser as it comes; the first bytes are held until
+ * they tell text from a protobuf profile, which is then held whole. */
+static int decide(input_stream *s, gt_err *e)
+{
+	int rc;
+
+	s->proto = pprof_sniff(s->pb, s->pb_len);
+	if (s->proto)
+		return GT_OK;
+	rc = parse_feed(s->p, s->pb, s->pb_len, e);
+	free(s->pb);
+	s->pb = NULL;
+	s->pb_len = s->pb_cap = 0;
+	return rc;
+}
+
+static int keep(input_stream *s, const char *b, size_t n, gt_err *e)
+{
+	if (n > PPROF_MAX_SIZE - s->pb_len)
+		return gt_errf(e, "protobuf profile larger than %zu MiB "
+				  "(inflated): not read",
+			       PPROF_MAX_SIZE >> 20);
+	if (s->pb_len + n > s->pb_cap) {
+		size_t cap = s->pb_cap ? s->pb_cap : 4096;
+
+		while (cap < s->pb_len + n)
+			cap = cap < PPROF_MAX_SIZE / 2 ? cap * 2 : PPROF_MAX_SIZE;
+		s->pb = gt_realloc(s->pb, cap);
+		s->pb_cap = cap;
+	}
+	memcpy(s->pb + s->pb_len, b, n);
+	s->pb_len += n;
+	return GT_OK;
+}
+
+static int deliver(input_stream *s, const char *b, size_t n, gt_err *e)
+{
+	if (s->proto < 0) {
+		size_t take = PPROF_SNIFF_LEN - s->pb_len;
+
+		take = take < n ? take : n;
+		if (keep(s, b, take, e) != GT_OK)
+			return GT_ERR;
+		b += take;
+		n -= take;
+		if (s->pb_len < PPROF_SNIFF_LEN)
+			return GT_OK;
+		if (decide(s, e) != GT_OK)
+			return GT_ERR;
+	}
+	if (n == 0)
+		return GT_OK;
+	return s->proto ? keep(s, b, n, e) : parse_feed(s->p, b, n, e);
+}
+
+/* The whole protobuf profile is in: its records go to the parser's sink. */
+static int decode_proto(input_stream *s, gt_err *e)
+{
+	pprof_profile *pp;
+	parse_stats st;
+	int rc;
+
+	if (pprof_open(s->pb, s->pb_len, &pp, e) != GT_OK)
+		return GT_ERR;
+	memset(&st, 0, sizeof st);
+	rc = pprof_goroutines(pp, parse_get_sink(s->p), &st, e);
+	parse_add_stats(s->p, &st);
+	pprof_free(pp);
+	return rc;
 }
 
 static int inflate_feed(input_stream *s, const unsigned char *buf, size_t len,
@@ -73,8 +152,8 @@ static int inflate_feed(input_stream *s, const unsigned char *buf, size_t len,
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
 			return gt_errf(e, "gzip: %s",
 				       s->z.msg ? s->z.msg : "corrupt data");
-		if (parse_feed(s->p, (const char *)s->out, CHUNK - s->z.avail_out,
-			       e) != GT_OK)
+		if (deliver(s, (const char *)s->out, CHUNK - s->z.avail_out,
+			    e) != GT_OK)
 			return GT_ERR;
 		if (zr == Z_STREAM_END)
 			s->z_done = 1;
@@ -95,7 +174,7 @@ static int start(input_stream *s, gt_err *e)
 		s->out = gt_malloc(CHUNK);
 		return inflate_feed(s, s->head, 2, e);
 	}
-	return parse_feed(s->p, (const char *)s->head, s->nhead, e);
+	return deliver(s, (const char *)s->head, s->nhead, e);
 }
 
 int input_feed(input_stream *s, const void *buf, size_t len, gt_err *e)
@@ -116,7 +195,7 @@ int input_feed(input_stream *s, const void *buf, size_t len, gt_err *e)
 		return GT_OK;
 	if (s->gzip)
 		return inflate_feed(s, b, len, e);
-	return parse_feed(s->p, (const char *)b, len, e);
+	return deliver(s, (const char *)b, len, e);
 }
 
 int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
@@ -125,6 +204,16 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
 		*gzip_cut = 0;
 	if (!s->sniffed && s->nhead > 0 && start(s, e) != GT_OK)
 		return GT_ERR;
+	if (s->proto < 0 && s->pb_len > 0 && decide(s, e) != GT_OK)
+		return GT_ERR;
+	if (s->proto == 1) {
+		/* a cut protobuf cannot be read in part */
+		if (s->gzip && !s->z_done)
+			return gt_errf(e, "gzip stream cut short: the protobuf "
+					  "profile in it is incomplete");
+		if (decode_proto(s, e) != GT_OK)
+			return GT_ERR;
+	}
 	if (s->gzip && !s->z_done && gzip_cut)
 		*gzip_cut = 1;
 	return parse_finish(s->p, e);
