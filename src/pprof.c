@@ -179,14 +179,30 @@ static int inner_plausible(const uint8_t *data, size_t len)
 	return r == 0 || c.p >= c.end || strstr(why, "past the end") != NULL;
 }
 
+/* A control byte that text, even coloured, does not hold. The tags of
+ * the small messages a profile starts with are such bytes (0x08, 0x10). */
+static int has_binary(const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] < 0x20 && (b[i] < '\t' || b[i] > '\r') && b[i] != 0x1b)
+			return 1;
+	return 0;
+}
+
 int pprof_sniff(const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
 	cursor c = {b, b, b + len};
 	field f;
 	const char *why;
+	const uint8_t *at = b;
 	int r, n = 0;
 
+	/* no writer starts with the string table; text may look like it */
+	if (!has_binary(b, len) || (len > 0 && b[0] == (F_STRING << 3 | WT_LEN)))
+		return 0;
 	while ((r = next_field(&c, &f, &why)) > 0) {
 		if (want_wt(f.num) != (int)f.wt &&
 		    !(f.num == 13 && f.wt == WT_LEN))
@@ -195,10 +211,11 @@ int pprof_sniff(const void *buf, size_t len)
 		    !inner_plausible(f.data, f.len))
 			return 0;
 		n++;
+		at = c.p;
 	}
 	if (r < 0) {
 		/* the window may end inside a field: judge what it shows */
-		cursor t = {b, c.p, b + len};
+		cursor t = {b, at, b + len};
 		uint64_t tag, l;
 
 		if (varint(&t, &tag) != 0)

@@ -130,6 +130,9 @@ proto_captures() {
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-proto-debug2.txt"
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=1" "$SAMPLES/$V126-proto-debug1.txt"
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=0" "$SAMPLES/$V126-goroutine.pb.gz"
+	# profiles of other types, for the "not a goroutine profile" message
+	fetch "http://$ADDR/debug/pprof/profile?seconds=1" "$SAMPLES/$V126-cpu.pb.gz"
+	fetch "http://$ADDR/debug/pprof/heap" "$SAMPLES/$V126-heap.pb.gz"
 	kill -TERM "$PID"
 	finish "$PID"
 	log "$V126: protobuf goroutine leak profile, with debug=2 and debug=1"
@@ -141,7 +144,8 @@ proto_captures() {
 	finish "$PID"
 	# the mapping names the binary by its path in $WORK: keep the base name
 	"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$V126-goroutine.pb.gz" \
-		"$SAMPLES/$V126-goroutineleak.pb.gz"
+		"$SAMPLES/$V126-goroutineleak.pb.gz" "$SAMPLES/$V126-cpu.pb.gz" \
+		"$SAMPLES/$V126-heap.pb.gz"
 }
 if [ "$PROTO_ONLY" = 1 ]; then
 	proto_captures
