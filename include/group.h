@@ -14,6 +14,7 @@
 
 #include "category.h"
 #include "common.h"
+#include "hash.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -53,12 +54,14 @@ typedef struct group_frame {
 	char *func;
 	char *file; /* NULL when the dump had no file line */
 	unsigned line;
-	size_t func_len, file_len; /* strlen of func and file */
+	size_t func_len, file_len; /* lengths of func and file (a NUL byte
+				      from the dump may sit inside) */
 } group_frame;
 
 typedef struct group {
 	category cat;
 	char *state;        /* wait reason as printed, "" for debug=1 */
+	size_t state_len;   /* a dump may hold NUL bytes: compare by length */
 	uint64_t count;
 	int min_minutes;    /* -1: no goroutine printed minutes */
 	int max_minutes;
@@ -73,6 +76,7 @@ typedef struct group {
 	size_t nframes;
 	group_frame created_by; /* func NULL when absent */
 	char *labels;       /* NULL when absent */
+	size_t labels_len;
 	char fingerprint[17]; /* 16 hex digits: the stack as every capture
 				 method prints it (fingerprint.h) */
 	unsigned reasons;   /* GROUP_R_* */
@@ -137,6 +141,7 @@ typedef struct group_dump {
 	/* private, test timeouts only: each goroutine's id, parent, group */
 	struct group_link *links;
 	size_t nlinks, links_cap;
+	size_t groups_cap;
 } group_dump;
 
 typedef struct group_set {
@@ -145,6 +150,9 @@ typedef struct group_set {
 	group_dump **dumps; /* in input order */
 	size_t ndumps;
 	parse_stats stats;  /* copied by group_set_finish() */
+
+	/* private: keys the stack table, drawn per set */
+	hash_key key;
 } group_set;
 
 /* rules must outlive the set. */

@@ -2,16 +2,26 @@
  * group.c - buckets goroutines with identical stacks and flags probable
  * leaks.
  *
- * The table is keyed by a fast 64-bit hash of the stack computed straight
- * from the parser's views; a hit is confirmed field by field, so the hot
- * path neither allocates nor copies. A new stack is copied once, classified
- * once by the rules, and diagnosed once when its dump is finished.
+ * The table is keyed by a keyed 64-bit hash of every byte of the stack,
+ * computed straight from the parser's views; a hit is confirmed field by
+ * field, so the hot path neither allocates nor copies. A new stack is
+ * copied once, classified once by the rules, and diagnosed once when its
+ * dump is finished.
  */
 #include "group.h"
 
 #include "crash.h"
 #include "fingerprint.h"
 
+/* Table keys start with a keyed hash already: bucket by its bits rather
+ * than hash them again with uthash's fixed, unkeyed function. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                   \
+	do {                                                                   \
+		uint64_t hk_;                                                  \
+		(void)(keylen);                                                \
+		memcpy(&hk_, (keyptr), sizeof hk_);                            \
+		(hashv) = (unsigned)(hk_ ^ hk_ >> 32);                         \
+	} while (0)
 #include "uthash.h"
 
 #include <stdio.h>
@@ -34,52 +44,29 @@ void group_opts_default(group_opts *o)
 
 /* ---- hashing ------------------------------------------------------------ */
 
-static uint64_t mix(uint64_t h, uint64_t v)
+/* The table hash reads every byte under a key drawn per set: stacks made to
+ * collide would otherwise share a bucket and make each insert a scan. */
+static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
+			   group_by by)
 {
-	h ^= v;
-	h *= 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
-/* The table hash runs once per goroutine, so it looks at a few words of
- * each string (length, head, tail) rather than every byte: a collision only
- * costs a field-by-field compare on the chain, never a wrong group. */
-static uint64_t hash_str(uint64_t h, const char *s, size_t n)
-{
-	uint64_t head = 0, tail = 0;
-
-	if (n >= 8) {
-		memcpy(&head, s, 8);
-		memcpy(&tail, s + n - 8, 8);
-		if (n > 16) {
-			uint64_t mid;
-
-			memcpy(&mid, s + n / 2 - 4, 8);
-			tail ^= mid * 0xff51afd7ed558ccdull;
-		}
-	} else if (n > 0) {
-		memcpy(&head, s, n);
-	}
-	return mix(mix(h ^ n, head), tail);
-}
-
-static uint64_t stack_hash(const parse_goroutine *g, group_by by)
-{
-	uint64_t h = hash_str(0x51ed27, g->state, g->state_len);
+	uint64_t h = hash_start(k);
 	size_t i;
 
-	if (g->labels_len)
-		h = hash_str(h, g->labels, g->labels_len);
+	h = hash_bytes(k, h, g->state, g->state_len);
+	h = hash_bytes(k, h, g->labels, g->labels_len);
 	for (i = 0; i < g->nframes; i++) {
 		const parse_frame *f = &g->frames[i];
 
-		h = hash_str(h, f->func, f->func_len);
+		h = hash_bytes(k, h, f->func, f->func_len);
 		if (by == GROUP_BY_LINE)
-			h = mix(hash_str(h, f->file, f->file_len), f->line);
+			h = hash_u64(k, hash_bytes(k, h, f->file, f->file_len),
+				     f->line);
 	}
 	if (g->created_by)
-		h = hash_str(h, g->created_by->func, g->created_by->func_len);
-	return mix(h, g->nframes);
+		h = hash_bytes(k, h, g->created_by->func,
+			       g->created_by->func_len);
+	return hash_u64(k, h,
+			(uint64_t)g->nframes << 1 | (g->created_by != NULL));
 }
 
 static int streq(const char *a, size_t alen, const char *b, size_t blen)
@@ -92,9 +79,8 @@ static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 	size_t i;
 
 	if (gr->nframes != g->nframes ||
-	    !streq(gr->state, strlen(gr->state), g->state, g->state_len) ||
-	    !streq(gr->labels, gr->labels ? strlen(gr->labels) : 0, g->labels,
-		   g->labels_len))
+	    !streq(gr->state, gr->state_len, g->state, g->state_len) ||
+	    !streq(gr->labels, gr->labels_len, g->labels, g->labels_len))
 		return 0;
 	for (i = 0; i < g->nframes; i++) {
 		const group_frame *a = &gr->frames[i];
@@ -129,6 +115,7 @@ group_set *group_set_new(const rules *r, const group_opts *o)
 	group_set *s = gt_calloc(1, sizeof *s);
 
 	s->rules = r;
+	hash_key_new(&s->key);
 	if (o)
 		s->opts = *o;
 	else
@@ -258,7 +245,7 @@ static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
 {
 	memset(sub, 0, sizeof *sub);
 	sub->state = g->state;
-	sub->state_len = strlen(g->state);
+	sub->state_len = g->state_len;
 	sub->flags = g->flags;
 	sub->frames = subject_frames(g, frames);
 	sub->nframes = g->nframes;
@@ -284,7 +271,9 @@ static group *group_create(group_set *s, group_dump *d,
 	size_t i;
 
 	g->state = gt_strndup(pg->state, pg->state_len);
+	g->state_len = pg->state_len;
 	g->labels = pg->labels_len ? gt_strndup(pg->labels, pg->labels_len) : NULL;
+	g->labels_len = pg->labels_len;
 	g->frames = gt_calloc(pg->nframes ? pg->nframes : 1, sizeof *g->frames);
 	g->nframes = pg->nframes;
 	for (i = 0; i < pg->nframes; i++)
@@ -304,7 +293,11 @@ static group *group_create(group_set *s, group_dump *d,
 	fingerprint_stack(g->frames, g->nframes, &g->created_by, g->cat,
 			  s->opts.by, pg->created_by && pg->created_in == 0,
 			  g->fingerprint);
-	d->groups = gt_realloc(d->groups, (d->ngroups + 1) * sizeof *d->groups);
+	if (d->ngroups == d->groups_cap) { /* doubling: no realloc per stack */
+		d->groups_cap = d->groups_cap ? d->groups_cap * 2 : 16;
+		d->groups =
+			gt_realloc(d->groups, d->groups_cap * sizeof *d->groups);
+	}
 	d->groups[d->ngroups++] = g;
 	return g;
 }
@@ -331,7 +324,7 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	(void)e;
 	if (d == NULL)
 		return GT_OK;
-	h = stack_hash(pg, s->opts.by);
+	h = stack_hash(&s->key, pg, s->opts.by);
 	HASH_FIND(hh, d->table, &h, sizeof h, b);
 	if (b == NULL) {
 		b = gt_calloc(1, sizeof *b);
@@ -477,30 +470,61 @@ static int by_suspicion(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+/* A record that tells its category, by hidden runtime frames. */
+typedef struct teller {
+	struct {
+		uint64_t h;   /* keyed hash of sig: the bucket */
+		uint64_t sig; /* the signature itself: the match */
+	} key;
+	const group *g;
+	UT_hash_handle hh;
+} teller;
+
 /* debug=1 hides the runtime frames that tell a channel wait from a select;
  * a record left unknown takes the category of another record of the dump
- * whose hidden frames are the same and whose visible ones told. */
-static void infer_hidden(group_dump *d)
+ * whose hidden frames are the same and whose visible ones told (the first
+ * such record, in input order). One pass indexes the records that tell,
+ * one more fills in the others: labels make every request its own record,
+ * so a dump can hold a million of either. */
+static void infer_hidden(group_dump *d, const hash_key *k)
 {
-	size_t i, j;
+	teller *tab = NULL, *all, *t, *found;
+	size_t i, n = 0;
 
+	all = gt_calloc(d->ngroups ? d->ngroups : 1, sizeof *all);
 	for (i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		if (g->runtime_sig == 0 || g->inferred ||
+		    g->cat == CAT_UNKNOWN || g->cat == CAT_RUNNING ||
+		    g->cat == CAT_RUNTIME)
+			continue;
+		t = &all[n];
+		t->key.h = hash_u64(k, hash_start(k), g->runtime_sig);
+		t->key.sig = g->runtime_sig;
+		HASH_FIND(hh, tab, &t->key, sizeof t->key, found);
+		if (found)
+			continue; /* an earlier record tells already */
+		t->g = g;
+		HASH_ADD(hh, tab, key, sizeof t->key, t);
+		n++;
+	}
+	for (i = 0; n && i < d->ngroups; i++) {
 		group *g = d->groups[i];
+		teller q;
 
 		if (g->cat != CAT_UNKNOWN || g->runtime_sig == 0)
 			continue;
-		for (j = 0; j < d->ngroups; j++) {
-			const group *k = d->groups[j];
-
-			if (k->runtime_sig == g->runtime_sig && !k->inferred &&
-			    k->cat != CAT_UNKNOWN && k->cat != CAT_RUNNING &&
-			    k->cat != CAT_RUNTIME) {
-				g->cat = k->cat;
-				g->inferred = 1;
-				break;
-			}
+		q.key.h = hash_u64(k, hash_start(k), g->runtime_sig);
+		q.key.sig = g->runtime_sig;
+		HASH_FIND(hh, tab, &q.key, sizeof q.key, found);
+		if (found) {
+			g->cat = found->g->cat;
+			g->inferred = 1;
 		}
 	}
+	HASH_CLEAR(hh, tab);
+	free(all);
 }
 
 void group_set_finish(group_set *s, const parse_stats *st)
@@ -513,7 +537,7 @@ void group_set_finish(group_set *s, const parse_stats *st)
 		group_dump *d = s->dumps[i];
 
 		if (d->kind == PARSE_KIND_DEBUG1 || d->kind == PARSE_KIND_PROTO)
-			infer_hidden(d);
+			infer_hidden(d, &s->key);
 		crash_find_tests(d);
 		d->nflagged = 0;
 		d->leaked_goroutines = 0;
@@ -613,8 +637,11 @@ static const char *const stdpkgs[] = {
 int group_frame_is_user(const group_frame *f)
 {
 	const char *s = f->func;
-	size_t n = strcspn(s, "./[(");
-	size_t i;
+	size_t n = 0, i;
+
+	/* the first path element, within func_len: a NUL is just a byte */
+	while (n < f->func_len && !memchr("./[(", s[n], 4))
+		n++;
 
 	if (n == 4 && memcmp(s, "main", 4) == 0)
 		return 1;

@@ -121,26 +121,29 @@ const char *report_reason_code(unsigned bit)
 int report_frame_is_runtime(const group_frame *f)
 {
 	const char *fn = f->func, *end, *slash = NULL, *dot;
-	size_t pkglen;
+	size_t n = f->func_len, pkglen;
 
-	if (fn == NULL || *fn == '\0')
+	if (fn == NULL || n == 0)
 		return 0;
 	/* The package path ends at the first '.' after its last '/'; a
-	 * '(' or '[' (receiver, type parameters) ends the search early. */
-	end = fn + strcspn(fn, "([");
-	for (const char *p = fn; p < end; p++)
-		if (*p == '/')
-			slash = p;
+	 * '(' or '[' (receiver, type parameters) ends the search early.
+	 * Bounded by func_len: a NUL from the dump is just a byte. */
+	for (end = fn; end < fn + n && *end != '(' && *end != '[';
+	     end++)
+		if (*end == '/')
+			slash = end;
 	dot = memchr(slash ? slash : fn, '.', (size_t)(end - (slash ? slash : fn)));
 	if (dot == NULL)
 		return 0;
 	pkglen = (size_t)(dot - fn);
 	if ((pkglen == 7 && memcmp(fn, "runtime", 7) == 0) ||
-	    strncmp(fn, "runtime/", 8) == 0 || strncmp(fn, "internal/", 9) == 0)
+	    (n >= 8 && memcmp(fn, "runtime/", 8) == 0) ||
+	    (n >= 9 && memcmp(fn, "internal/", 9) == 0))
 		return 1;
 	/* Runtime hooks linked into other packages: sync.runtime_Semacquire,
 	 * internal/poll.runtime_pollWait, ... */
-	return strncmp(dot + 1, "runtime_", 8) == 0;
+	return (size_t)(fn + n - (dot + 1)) >= 8 &&
+	       memcmp(dot + 1, "runtime_", 8) == 0;
 }
 
 size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],

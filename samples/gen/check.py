@@ -6,6 +6,10 @@ that appears among its frames (ancestor blocks excluded). The counts per
 signature must match what the scenarios of samples/gen/leaky create; they
 are the numbers documented in samples/README.md.
 
+The dumps of samples/gen/service (go1.26-service-*, series-service/) are
+checked against service/truth.tsv instead, at the process age each was
+captured at (service/capture.sh).
+
     check.py SAMPLES_DIR            verify, exit 1 on a mismatch
     check.py --summary FILE...      print the signature counts of files
 """
@@ -352,6 +356,122 @@ def check_file(path, ver, kind):
     return errors
 
 
+# ---- the service program: samples/gen/service/truth.tsv ----
+
+# process age in seconds (after the load generator starts) of each capture
+SERVICE_AGES = {"service-young": 95, "service-debug2": 725, "service-debug1": 969,
+                "service-sigquit": 972, "service-panic": 972}
+SERIES_SERVICE_AGES = [727, 787, 847, 907, 967]
+# "+" rows hold requests in flight too: at most this many more
+IN_FLIGHT = 10
+
+
+def load_truth(path):
+    """Rows (function, verdict, rate per hour, state, count at 725 s, in flight)."""
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.rstrip("\n").split("\t")
+        rows.append((f[0], f[1], int(f[2]), f[3], int(f[4].rstrip("+")), f[4].endswith("+")))
+    return rows
+
+
+def service_key(truth, funcs, state):
+    """The truth row key of a goroutine: its innermost frame named in the
+    table, with the wait state where the table has two rows for it."""
+    names = {r[0] for r in truth}
+    for fn in funcs:
+        if fn in names:
+            rows = [r for r in truth if r[0] == fn]
+            if len(rows) == 1 or state is None:
+                return (fn, None)
+            state = state.split(",")[0]
+            if state in [r[3] for r in rows]:
+                return (fn, state)
+            # in passing (runnable, running): a request in flight
+            return (fn, next((r[3] for r in rows if r[5]), rows[0][3]))
+    return None
+
+
+def check_service(path, truth, age, debug1=False):
+    """Checks the counts of one service dump at a process age."""
+    text = open(path, encoding="utf-8", errors="replace").read()
+    got = collections.Counter()
+    if debug1:
+        n, funcs = 0, []
+        for line in text.splitlines() + [""]:
+            m = re.match(r"^(\d+) @ ", line)
+            if m:
+                n, funcs = int(m.group(1)), []
+            elif line.startswith("#\t0x"):
+                funcs.append(line.split("\t")[2].rsplit("+", 1)[0])
+            elif line == "" and n:
+                k = service_key(truth, funcs, None)
+                if k:
+                    got[k[0]] += n
+                n = 0
+    else:
+        seen = set()
+        for gid, state, funcs, _, _ in parse_traceback(text):
+            if gid in seen or state.startswith("running"):
+                continue  # the goroutine that crashed or writes the dump
+            seen.add(gid)
+            k = service_key(truth, funcs, state)
+            if k:
+                got[k if k[1] is not None else k[0]] += 1
+    want = collections.Counter()
+    extra = collections.Counter()
+    for fn, verdict, rate, state, count, inflight in truth:
+        if fn.endswith("writeLoop"):
+            continue  # one per client connection: checked against readLoop
+        n = age * rate // 3600 if rate else count
+        k = fn if debug1 or [r[0] for r in truth].count(fn) == 1 else (fn, state)
+        want[k] += n
+        if inflight:
+            extra[k] += IN_FLIGHT
+    errors = []
+    for k in sorted(set(want) | set(got), key=str):
+        if "writeLoop" in str(k):
+            continue
+        g = got.get(k, 0)
+        if not want[k] <= g <= want[k] + extra[k]:
+            errors.append("%s: got %d want %d%s" % (k, g, want[k],
+                                                    " (+%d in flight)" % extra[k] if extra[k] else ""))
+    reads = sum(v for k, v in got.items() if "readLoop" in str(k))
+    writes = sum(v for k, v in got.items() if "writeLoop" in str(k))
+    if reads != writes:
+        errors.append("readLoop %d but writeLoop %d: one of each per connection" % (reads, writes))
+    return errors
+
+
+def check_services(samples):
+    """Checks every service dump present; returns (files, failed)."""
+    truth = load_truth(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "service", "truth.tsv"))
+    files = []
+    for name in sorted(os.listdir(samples)):
+        m = re.match(r"^go\d+\.\d+-(service-[a-z0-9]+)\.txt$", name)
+        if m and m.group(1) in SERVICE_AGES:
+            files.append((name, os.path.join(samples, name), SERVICE_AGES[m.group(1)],
+                          m.group(1).endswith("debug1")))
+    series = os.path.join(samples, "series-service")
+    if os.path.isdir(series):
+        snaps = sorted(n for n in os.listdir(series) if re.match(r"^svc-\d{8}T\d{6}Z\.txt$", n))
+        if len(snaps) != len(SERIES_SERVICE_AGES):
+            print("series-service: %d snapshots, want %d" % (len(snaps), len(SERIES_SERVICE_AGES)))
+            return len(snaps), len(snaps) or 1
+        for n, age in zip(snaps, SERIES_SERVICE_AGES):
+            files.append(("series-service/" + n, os.path.join(series, n), age, False))
+    bad = 0
+    for name, path, age, debug1 in files:
+        errs = check_service(path, truth, age, debug1)
+        for e in errs:
+            print("%s: %s" % (name, e))
+        bad += bool(errs)
+    return len(files), bad
+
+
 def main(argv):
     if len(argv) > 1 and argv[1] == "--summary":
         for p in argv[2:]:
@@ -377,6 +497,9 @@ def main(argv):
         for e in errs:
             print("%s: %s" % (name, e))
         bad += bool(errs)
+    n, nbad = check_services(samples)
+    seen += n
+    bad += nbad
     print("check: %d files as expected, %d not" % (seen - bad, bad))
     return 1 if bad else 0
 

@@ -2,9 +2,12 @@
 # Regenerates every goroutine dump under samples/ from the programs in
 # samples/gen. Runs from any directory.
 #
-#   samples/gen/regen.sh            everything (about 12 minutes: the
+#   samples/gen/regen.sh            everything (about 17 minutes: the
+#                                   service captures take 16.5 minutes, the
 #                                   "longwait" captures wait 11 minutes, the
 #                                   "minutes" captures 70 s, in parallel)
+#   SKIP_SERVICE=1 samples/gen/regen.sh   keep the existing *-service-*.txt
+#                                   and series-service/ (service/capture.sh)
 #   SKIP_LONG=1 samples/gen/regen.sh      keep the existing *-longwait.txt
 #                                   (2-3 minutes)
 #   SKIP_MINUTES=1 samples/gen/regen.sh   keep the existing *-minutes.txt
@@ -25,6 +28,7 @@ GO126="${GO126:-go}"
 GO119="${GO119:-/usr/lib/go-1.19/bin/go}"
 SKIP_MINUTES="${SKIP_MINUTES:-0}"
 SKIP_LONG="${SKIP_LONG:-0}"
+SKIP_SERVICE="${SKIP_SERVICE:-0}"
 PROTO_ONLY="${PROTO_ONLY:-0}"
 PYTHON="${PYTHON:-python3}"
 
@@ -179,6 +183,13 @@ longwait_capture() { # <version> <binary>
 	finish "$pid"
 	cp "$WORK/longwait-$v.err" "$SAMPLES/$v-longwait.txt"
 }
+if [ "$SKIP_SERVICE" != 1 ]; then
+	log "starting the 16.5 minute service captures in the background"
+	GO="$GO126" "$GEN/service/capture.sh" &
+	SVC=$!
+	PIDS+=("$SVC")
+fi
+
 if [ "$SKIP_LONG" != 1 ]; then
 	log "starting the 11 minute longwait captures in the background"
 	(longwait_capture "$V126" "$WORK/leaky-$V126") &
@@ -348,6 +359,10 @@ if [ "$SKIP_MINUTES" != 1 ]; then
 	log "waiting for the minutes captures"
 	wait "$MIN1" || die "minutes capture for $V126 failed"
 	wait "$MIN2" || die "minutes capture for $V119 failed"
+fi
+if [ "$SKIP_SERVICE" != 1 ]; then
+	log "waiting for the service captures"
+	wait "$SVC" || die "service capture failed"
 fi
 if [ "$SKIP_LONG" != 1 ]; then
 	log "waiting for the longwait captures"

@@ -50,6 +50,7 @@ done <"$here/cases"
 
 # Behaviour that is not one golden file.
 . "$here/checks.sh"
+. "$here/checks-grouping.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

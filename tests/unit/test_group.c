@@ -30,6 +30,8 @@ static const char rules_text[] =
 	"    state ^running$\n"
 	"category io-wait\n"
 	"    state ^IO wait$\n"
+	"category chan-send\n"
+	"    frame ^main\\.produce$\n"
 	"diagnosis accept-loop\n"
 	"    category io-wait\n"
 	"    frame ^net\\.\\(\\*TCPListener\\)\\.Accept$\n"
@@ -549,6 +551,170 @@ static void test_debug1_hidden_frames(void **state)
 	group_set_free(s);
 }
 
+/* A NUL byte is data like any other: identical goroutines with one in
+ * their state and labels form one group, and bytes after it still count. */
+static void test_nul_in_state_and_labels(void **state)
+{
+	/* the rest of a header after "[chan receive": it holds NULs */
+	static const char rest[] = "\0x] {\"t\":\"a\0b\"}:\n"
+				   "main.leak()\n\t/app/x.go:9 +0x1\n\n";
+	size_t n = 150, i, off = 0;
+	char *text = malloc(n * (sizeof rest + 40)), *nul;
+	group_set *s = group_set_new(R, NULL);
+	parse_sink sink = group_sink(s);
+	parse_ctx *pc = parse_new(&sink);
+	const group *g;
+	gt_err e;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		off += (size_t)sprintf(text + off, "goroutine %d [chan receive",
+				       (int)i + 10);
+		memcpy(text + off, rest, sizeof rest - 1);
+		off += sizeof rest - 1;
+	}
+	/* the last goroutine's state differs after the NUL: its own group */
+	nul = memchr(text + off - (sizeof rest - 1), '\0', sizeof rest - 1);
+	nul[1] = 'y';
+	assert_int_equal(parse_feed(pc, text, off, &e), GT_OK);
+	assert_int_equal(parse_finish(pc, &e), GT_OK);
+	group_set_finish(s, parse_get_stats(pc));
+	assert_int_equal(group_set_last(s)->ngroups, 2);
+	g = group_set_last(s)->groups[0];
+	assert_int_equal(g->count, n - 1);
+	assert_int_equal(g->cat, CAT_CHAN_RECEIVE);
+	assert_true(g->reasons & GROUP_R_COUNT);
+	assert_int_equal(g->state_len, 14);
+	assert_memory_equal(g->state, "chan receive\0x", 14);
+	assert_int_equal(g->labels_len, 11);
+	assert_memory_equal(g->labels, "{\"t\":\"a\0b\"}", 11);
+	g = group_set_last(s)->groups[1];
+	assert_int_equal(g->count, 1);
+	assert_memory_equal(g->state, "chan receive\0y", 14);
+	parse_free(pc);
+	group_set_free(s);
+	free(text);
+}
+
+/* Stacks that differ only in bytes a sampling hash skips (here the middle
+ * of a 40-byte name, of a file or of the labels) hash apart: no two groups
+ * share a bucket of the table. */
+static void test_hash_reads_every_byte(void **state)
+{
+	enum { N = 64 };
+	static const char *const shapes[] = {
+		"goroutine %d [chan receive]:\n"
+		"main.han%08ddler_of_all_the_requests()\n\t/app/x.go:9 +0x1\n\n",
+		"goroutine %d [chan receive]:\n"
+		"main.handler()\n\t/app/ser%08dvice/handler_of_it_xx.go:9 +0x1\n\n",
+		"goroutine %d [chan receive] {\"req\":\"%08d\",\"pad\":\"-------------\"}:\n"
+		"main.handler()\n\t/app/x.go:9 +0x1\n\n",
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		char *text = malloc(N * 160), *q = text;
+		group_set *s;
+		const group_dump *d;
+		size_t i;
+
+		for (i = 0; i < N; i++)
+			q += sprintf(q, shapes[k], (int)i + 10, (int)i);
+		s = triage(text, NULL);
+		d = group_set_last(s);
+		assert_int_equal(d->ngroups, N);
+		for (i = 0; i < d->ngroups; i++) {
+			assert_int_equal(d->groups[i]->count, 1);
+			assert_null(d->groups[i]->chain);
+		}
+		group_set_free(s);
+		free(text);
+	}
+}
+
+/* Each set draws its own table key, yet what a report shows does not move:
+ * the same dump gives the same groups, order and fingerprints. */
+static void test_key_changes_nothing_shown(void **state)
+{
+	char *text = many("chan receive", "main.stuck", 20, 100);
+	char *all = malloc(strlen(text) + 512);
+	group_set *a, *b;
+	const group_dump *da, *db;
+	size_t i;
+
+	(void)state;
+	sprintf(all, "%s%s", text,
+		"goroutine 2 [IO wait]:\nmain.reader()\n\t/app/x.go:9 +0x1\n\n"
+		"goroutine 3 [chan send]:\nmain.fanout()\n\t/app/x.go:3 +0x1\n\n"
+		"goroutine 4 [chan send]:\nmain.fanout()\n\t/app/x.go:4 +0x1\n");
+	a = triage(all, NULL);
+	b = triage(all, NULL);
+	assert_memory_not_equal(&a->key, &b->key, sizeof a->key);
+	da = group_set_last(a);
+	db = group_set_last(b);
+	assert_int_equal(da->ngroups, 4);
+	assert_int_equal(db->ngroups, da->ngroups);
+	for (i = 0; i < da->ngroups; i++) {
+		assert_string_equal(da->groups[i]->fingerprint,
+				    db->groups[i]->fingerprint);
+		assert_int_equal(da->groups[i]->count, db->groups[i]->count);
+	}
+	group_set_free(a);
+	group_set_free(b);
+	free(text);
+	free(all);
+}
+
+/* Inference by hidden frames, the record that tells coming last: every
+ * record of its signature takes its category, the first teller of a
+ * signature wins, and a record never takes a category from one that was
+ * itself inferred. */
+static void test_debug1_infer_from_later_record(void **state)
+{
+	const char *t =
+		"goroutine profile: total 6\n"
+		"1 @ 0x1000 0x2000 0x4001 0x9000\n# labels: {\"r\":\"1\"}\n"
+		"#\t0x4000\tmain.wait+0x0\t/app/m.go:5\n\n"
+		"1 @ 0x1000 0x2000 0x4001 0x9000\n# labels: {\"r\":\"2\"}\n"
+		"#\t0x4000\tmain.wait+0x0\t/app/m.go:5\n\n"
+		"1 @ 0x1000 0x2500 0x6001 0x9000\n"
+		"#\t0x6000\tmain.alone+0x0\t/app/m.go:7\n\n"
+		"1 @ 0x1000 0x2000 0x3001 0x9000\n"
+		"#\t0x3000\tnet/http.(*persistConn).readLoop+0x0\tx.go:1\n\n"
+		"1 @ 0x1000 0x2000 0x5001 0x9000\n"
+		"#\t0x5000\tmain.produce+0x0\t/app/m.go:3\n\n"
+		"1 @ 0x1000 0x2000 0x7001 0x9000\n"
+		"#\t0x7000\tmain.sleepy+0x0\t/app/m.go:9\n\n";
+	group_set *s = triage(t, NULL);
+	const group_dump *d = group_set_last(s);
+	size_t i, inferred = 0;
+
+	(void)state;
+	assert_int_equal(d->ngroups, 6);
+	for (i = 0; i < d->ngroups; i++) {
+		const group *g = d->groups[i];
+
+		if (strcmp(g->frames[0].func, "main.wait") == 0 ||
+		    strcmp(g->frames[0].func, "main.sleepy") == 0) {
+			assert_int_equal(g->cat, CAT_SELECT);
+			assert_true(g->inferred);
+			inferred++;
+		}
+	}
+	assert_int_equal(inferred, 3);
+	assert_int_equal(find(d, "main.produce")->cat, CAT_CHAN_SEND);
+	assert_false(find(d, "main.produce")->inferred);
+	assert_int_equal(find(d, "main.alone")->cat, CAT_UNKNOWN);
+	assert_false(find(d, "main.alone")->inferred);
+	assert_int_equal(d->by_cat[CAT_SELECT], 4);
+	/* finishing again changes nothing */
+	group_set_finish(s, NULL);
+	assert_int_equal(d->by_cat[CAT_SELECT], 4);
+	assert_int_equal(d->by_cat[CAT_UNKNOWN], 1);
+	group_set_free(s);
+}
+
 static void test_user_frames(void **state)
 {
 	static const struct {
@@ -588,6 +754,10 @@ int main(void)
 		cmocka_unit_test(test_deadlock_and_leaked),
 		cmocka_unit_test(test_debug1_counts_and_dumps),
 		cmocka_unit_test(test_debug1_hidden_frames),
+		cmocka_unit_test(test_nul_in_state_and_labels),
+		cmocka_unit_test(test_hash_reads_every_byte),
+		cmocka_unit_test(test_key_changes_nothing_shown),
+		cmocka_unit_test(test_debug1_infer_from_later_record),
 		cmocka_unit_test(test_user_frames),
 	};
 

@@ -313,12 +313,15 @@ static group *mk_group(category cat, uint64_t count, const char *func,
 
 	g->cat = cat;
 	g->state = dup0("chan receive");
+	g->state_len = strlen(g->state);
 	g->count = count;
 	g->min_minutes = g->max_minutes = minutes;
 	g->frames = calloc(1, sizeof *g->frames);
 	g->nframes = 1;
 	g->frames[0].func = dup0(func);
+	g->frames[0].func_len = strlen(func);
 	g->frames[0].file = dup0("/src/app/x.go");
+	g->frames[0].file_len = strlen(g->frames[0].file);
 	g->frames[0].line = 10;
 	g->reasons = reasons;
 	snprintf(g->fingerprint, sizeof g->fingerprint, "%s", fp);

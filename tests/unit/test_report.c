@@ -41,7 +41,9 @@ static char *dup0(const char *s)
 static void set_frame(group_frame *f, const fr *src)
 {
 	f->func = dup0(src->func);
+	f->func_len = src->func ? strlen(src->func) : 0;
 	f->file = dup0(src->file);
+	f->file_len = src->file ? strlen(src->file) : 0;
 	f->line = src->line;
 }
 
@@ -53,6 +55,7 @@ static group *mk_group(category cat, const char *state, uint64_t count,
 
 	g->cat = cat;
 	g->state = dup0(state);
+	g->state_len = state ? strlen(state) : 0;
 	g->count = count;
 	g->min_minutes = min_m;
 	g->max_minutes = max_m;
@@ -236,6 +239,7 @@ static group_set *shop_set(size_t ndumps)
 			weird, 3, NULL, GROUP_R_NIL_CHAN, "bbbbbbbbbbbbbbbb");
 	add_ids(g[2], 2001, 5);
 	g[2]->labels = dup0("{\"handler\": \"up|load\"}");
+	g[2]->labels_len = strlen(g[2]->labels);
 	g[2]->nlocked = 2;
 	g[3] = mk_group(CAT_SELECT, "select", 100, -1, -1, sel, 3, NULL, 0,
 			"cccccccccccccccc");
