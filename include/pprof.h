@@ -54,11 +54,14 @@ const pprof_type *pprof_sample_types(const pprof_profile *p, size_t *n);
 /* time_nanos of the profile, 0 when absent. */
 int64_t pprof_time_nanos(const pprof_profile *p);
 
+/* Bytes of the buffer the profile was opened on. */
+size_t pprof_size(const pprof_profile *p);
+
 typedef struct pprof_label {
 	pprof_str key;
 	pprof_str str;  /* len 0 for a numeric label */
 	int64_t num;
-	int is_num;
+	int is_num;     /* no string, and a number or a unit */
 	pprof_str unit; /* of a numeric label; may be empty */
 } pprof_label;
 
@@ -86,12 +89,12 @@ typedef int (*pprof_sample_fn)(void *ud, const pprof_sample *s, gt_err *e);
 int pprof_each_sample(pprof_profile *p, pprof_sample_fn fn, void *ud,
 		      gt_err *e);
 
-/* Feeds a goroutine or goroutineleak profile to sink as one dump of kind
- * PARSE_KIND_PROTO: a record per sample, its count the sample's value, its
- * frames those debug=1 prints (runtime.goexit and the runtime's frames
- * above the first other one left out), its labels formatted as debug=1's
- * "# labels:". Adds what it fed to *st. A profile of another type is an
- * error naming it. */
+/* (pprof_goroutine.c) Feeds a goroutine or goroutineleak profile to sink
+ * as one dump of kind PARSE_KIND_PROTO: a record per sample, its count the
+ * sample's value, its frames those debug=1 prints (runtime.goexit and the
+ * runtime's frames above the first other one left out), its labels
+ * formatted as debug=1's "# labels:". Adds what it fed to *st. A profile
+ * of another type is an error naming it. */
 int pprof_goroutines(pprof_profile *p, const parse_sink *sink,
 		     parse_stats *st, gt_err *e);
 

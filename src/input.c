@@ -79,6 +79,8 @@ static int decide(input_stream *s, gt_err *e)
 
 static int keep(input_stream *s, const char *b, size_t n, gt_err *e)
 {
+	if (n == 0)
+		return GT_OK;
 	if (n > PPROF_MAX_SIZE - s->pb_len)
 		return gt_errf(e, "protobuf profile larger than %zu MiB "
 				  "(inflated): not read",

@@ -388,13 +388,18 @@ static void test_labels(void **state)
 	b_init(&b, "goroutine", "count");
 	f = b_func(&b, "main.serve", "app/main.go");
 	s = b_sample(&b, 1, 1, (uint64_t[]){b_loc(&b, 1, &f, (int64_t[]){7})});
-	b_label(&b, s, "tenant", "acme \"corp\"");
+	b_label(&b, s, "tenant", "acme \"corp\"\a");
 	b_label(&b, s, "endpoint", "/api/search");
+	b_label(&b, s, "empty", ""); /* string index 0, like no string */
+	b_label(&b, s, "n", "");
+	b.labels[3].num = 5;
 	buf = b_pack(&b, &len);
 	assert_int_equal(decode(buf, len, &g, &e), GT_OK);
-	/* sorted, quoted as Go's %q, as debug=1's "# labels:" */
-	assert_string_equal(g.r[0].labels, "{\"endpoint\":\"/api/search\", "
-					   "\"tenant\":\"acme \\\"corp\\\"\"}");
+	/* sorted, quoted as Go's %q, as debug=1's "# labels:"; a number
+	 * without quotes */
+	assert_string_equal(g.r[0].labels,
+			    "{\"empty\":\"\", \"endpoint\":\"/api/search\", "
+			    "\"n\":5, \"tenant\":\"acme \\\"corp\\\"\\a\"}");
 	free(buf);
 }
 
