@@ -150,6 +150,10 @@ proto_captures() {
 	"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$V126-goroutine.pb.gz" \
 		"$SAMPLES/$V126-goroutineleak.pb.gz" "$SAMPLES/$V126-cpu.pb.gz" \
 		"$SAMPLES/$V126-heap.pb.gz"
+	# as `go tool pprof` saves a profile: its own encoder, fields in
+	# another order
+	"$GO126" tool pprof -proto "$SAMPLES/$V126-goroutine.pb.gz" \
+		>"$SAMPLES/$V126-goroutine-pprof.pb.gz"
 }
 if [ "$PROTO_ONLY" = 1 ]; then
 	proto_captures

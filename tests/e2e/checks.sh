@@ -334,7 +334,8 @@ fi
 pb=samples/go1.26-goroutine.pb.gz
 # groups as fingerprint, count, category and labels, sorted
 groups() { "$bin" -f json "$1" | jq -r '.groups[] | [.fingerprint, .count, .category, (.labels // "")] | @tsv' | sort; }
-for pair in "goroutine.pb.gz proto-debug1.txt" "goroutineleak.pb.gz goroutineleak-debug1.txt"; do
+for pair in "goroutine.pb.gz proto-debug1.txt" "goroutine-pprof.pb.gz proto-debug1.txt" \
+	"goroutineleak.pb.gz goroutineleak-debug1.txt"; do
 	set -- $pair
 	groups "samples/go1.26-$1" >"$tmp/a"
 	groups "samples/go1.26-$2" >"$tmp/b"
