@@ -55,6 +55,6 @@ int diff_report(FILE *out, const diff_result *r, const report_opts *o,
 		const char *new_name, gt_err *e);
 
 /* JSON schema version of the diff document. */
-#define DIFF_JSON_SCHEMA 1
+#define DIFF_JSON_SCHEMA 2
 
 #endif

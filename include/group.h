@@ -15,6 +15,7 @@
 #include "category.h"
 #include "common.h"
 #include "hash.h"
+#include "evidence.h"
 #include "parse.h"
 #include "rules.h"
 
@@ -48,7 +49,15 @@ enum {
 	GROUP_R_DIAGNOSIS = 1u << 7,  /* a diagnosis with leak_at <= count */
 	GROUP_R_GROWING = 1u << 8,    /* grows across snapshots (trend/diff) */
 	GROUP_R_TEST_TIMEOUT = 1u << 9, /* blocked in a test that timed out */
+	GROUP_R_EVIDENCE = 1u << 10,   /* the evidence of accumulation */
 };
+
+/* The verdict on a group or finding, in rising order of suspicion. */
+typedef enum verdict {
+	VERDICT_NORMAL,
+	VERDICT_SUSPECT, /* worth a look */
+	VERDICT_LEAK,    /* probable leak: exit status 1 */
+} verdict;
 
 typedef struct group_frame {
 	char *func;
@@ -87,6 +96,12 @@ typedef struct group {
 	int inferred;       /* debug=1: category taken from another record
 			       blocked the same way */
 	uint64_t ntest;     /* goroutines of a test that timed out */
+	evidence ev;        /* what the dump says about how it came to be */
+	verdict verdict;    /* set by group_set_finish() */
+	char *why;          /* the verdict's one evidence line */
+	const struct group *holder; /* group of the probable lock holder */
+	long finding;       /* index into its dump's findings, -1 none */
+	uint32_t seq;       /* creation order in its dump */
 
 	/* private: next group whose stack hashed the same */
 	struct group *chain;
@@ -118,6 +133,15 @@ typedef struct group_crash {
 	uint64_t *test_ids; /* test timeout: ids of those goroutines, sorted */
 	size_t ntest_ids;
 } group_crash;
+/* Groups that are parts of one problem (they share objects or parents). */
+typedef struct group_finding {
+	verdict verdict;    /* its worst member's */
+	group **groups;     /* members, by suspicion */
+	size_t ngroups;
+	uint64_t goroutines;
+	unsigned links;     /* EVIDENCE_LINK_* that joined them */
+	char *why;          /* one evidence line */
+} group_finding;
 
 typedef struct group_dump {
 	parse_kind kind;
@@ -135,13 +159,21 @@ typedef struct group_dump {
 	size_t nflagged;
 	group **groups;     /* ordered by suspicion after group_set_finish() */
 	size_t ngroups;
+	group_finding *findings; /* by suspicion; groups alone are findings of
+				    one */
+	size_t nfindings;
+	uint64_t id_min, id_max; /* goroutine id range, 0 when none */
 
-	/* private: stack hash -> groups */
+	/* private: stack hash -> groups; evidence until resolved */
 	struct group_bucket *table;
 	/* private, test timeouts only: each goroutine's id, parent, group */
-	struct group_link *links;
-	size_t nlinks, links_cap;
+	struct group_link *tlinks;
+	size_t ntlinks, tlinks_cap;
 	size_t groups_cap;
+	evidence_dump *evd;
+	int resolved;
+	evidence_link *links; /* between groups, by seq, once resolved */
+	size_t nlinks;
 } group_dump;
 
 typedef struct group_set {
@@ -165,10 +197,18 @@ parse_sink group_sink(group_set *s);
 /* After the parse: records stats, flags and orders every dump's groups. */
 void group_set_finish(group_set *s, const parse_stats *st);
 
+/* After a caller changed groups' reasons (a baseline): counts the flagged
+ * groups and goroutines of d again and reorders its groups by suspicion. */
+void group_dump_recount(group_dump *d);
+
 /* The dump the top-level figures describe: the last one, or NULL. */
 const group_dump *group_set_last(const group_set *s);
 
-static inline int group_is_leak(const group *g) { return g->reasons != 0; }
+/* A probable leak: the verdict says so (exit status 1). */
+static inline int group_is_leak(const group *g)
+{
+	return g->verdict == VERDICT_LEAK;
+}
 
 /* One-line human text for each reason bit set in g->reasons, e.g.
  * "412 goroutines (>= 100)". Writes into buf; returns buf. */

@@ -58,6 +58,10 @@ const char *parse_prefix_name(parse_prefix p);
 typedef struct parse_frame {
 	const char *func; /* "main.(*Pool).worker", arguments stripped */
 	size_t func_len;
+	const char *args; /* argument words between the parentheses, as
+			     printed: "0xc000123456, 0x1, {0x0, 0x0}, ...";
+			     "" when none (debug=1 has none) */
+	size_t args_len;
 	const char *file; /* "/src/app/pool.go"; NULL/0 if the line was missing */
 	size_t file_len;
 	unsigned line;    /* 0 if unknown */

@@ -1,8 +1,9 @@
 /*
  * report.h - renders the report model (a finished group_set) in one format.
  * One output module per format (report_text.c, report_json.c,
- * report_markdown.c), all fed by the same model; report.c dispatches and
- * holds what the formats share.
+ * report_markdown.c, report_prom.c, report_sarif.c, report_github.c), all
+ * fed by the same model; report.c dispatches and holds what the formats
+ * share.
  */
 #ifndef GT_REPORT_H
 #define GT_REPORT_H
@@ -17,10 +18,13 @@ typedef enum report_format {
 	REPORT_JSON,
 	REPORT_MARKDOWN,
 	REPORT_PROM,     /* Prometheus text format (report_prom.c) */
+	REPORT_SARIF,    /* SARIF 2.1.0 (report_sarif.c) */
+	REPORT_GITHUB,   /* GitHub workflow commands (report_github.c) */
 	REPORT__COUNT
 } report_format;
 
-/* "text", "json", "markdown" (also "md"), "prom"; -1 if unknown. */
+/* "text", "json", "markdown" (also "md"), "prom", "sarif", "github"; -1 if
+ * unknown. */
 int report_format_parse(const char *name, report_format *out);
 
 typedef struct report_opts {
@@ -33,7 +37,7 @@ typedef struct report_opts {
 } report_opts;
 
 /* JSON schema version written as "schema". */
-#define REPORT_JSON_SCHEMA 1
+#define REPORT_JSON_SCHEMA 2
 
 /* Writes the report for set s to out. Returns GT_ERR with a message on a
  * write error (e.g. a closed pipe). */
@@ -54,8 +58,10 @@ typedef struct report_input {
  * unreadable input as its error, then a table of goroutines, groups and
  * flagged groups per input with totals. JSON: the report of the last
  * readable input, with an "inputs" array holding one report object per
- * input ({"source", "error"} for an unreadable one). The Prometheus format
- * takes one input: GT_ERR. At least one input must have a set. */
+ * input ({"source", "error"} for an unreadable one). SARIF: one run with
+ * the results of every input. GitHub: each input's annotations and summary
+ * in turn, an unreadable input as a warning. The Prometheus format takes
+ * one input: GT_ERR. At least one input must have a set. */
 int report_write_inputs(FILE *out, const report_input *in, size_t n,
 			const report_opts *o, gt_err *e);
 
@@ -67,6 +73,12 @@ int report_text(FILE *out, const group_set *s, const report_opts *o);
 int report_json(FILE *out, const group_set *s, const report_opts *o);
 int report_markdown(FILE *out, const group_set *s, const report_opts *o);
 int report_prom(FILE *out, const group_set *s, const report_opts *o);
+int report_sarif(FILE *out, const group_set *s, const report_opts *o);
+int report_github(FILE *out, const group_set *s, const report_opts *o);
+int report_sarif_inputs(FILE *out, const report_input *in, size_t n,
+			const report_opts *o);
+int report_github_inputs(FILE *out, const report_input *in, size_t n,
+			 const report_opts *o);
 
 /* Groups labelled by fingerprint in the Prometheus output when top is 0. */
 #define REPORT_PROM_TOP 20

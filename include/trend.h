@@ -144,6 +144,6 @@ int trend_report(FILE *out, const trend *t, const report_opts *o, gt_err *e);
 int trend_prom(FILE *out, const trend *t, const report_opts *o);
 
 /* JSON schema version of the trend document. */
-#define TREND_JSON_SCHEMA 1
+#define TREND_JSON_SCHEMA 2
 
 #endif

@@ -1,13 +1,16 @@
 #!/bin/sh
-# Installs what gtriage needs to build and test on Debian or Ubuntu:
-# the compiler, PCRE2, uthash, jansson, zlib, libcurl, protobuf-c (library
-# and code generator), cmocka, GNU time for
-# the benchmark, and a Go toolchain for the live tests (Debian's golang-go
-# unless a Go is already on PATH). Runs apt-get as root, or through sudo.
+# Installs what gtriage needs to build and test on Debian or Ubuntu, from
+# a base system with nothing else (no make, no compiler): make and the
+# compiler (build-essential), pkg-config, PCRE2, uthash, jansson, zlib,
+# libcurl, protobuf-c (library and code generator), cmocka, GNU time for
+# the benchmark, python3 with jsonschema for the SARIF schema check, and a
+# Go toolchain for the live tests (Debian's golang-go unless a Go is
+# already on PATH). Needs only sh and apt-get; runs apt-get as root, or
+# through sudo.
 set -eu
 pkgs="build-essential pkg-config libpcre2-dev uthash-dev libjansson-dev
 zlib1g-dev libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler
-libcmocka-dev time ca-certificates"
+libcmocka-dev time ca-certificates python3 python3-jsonschema"
 command -v go >/dev/null 2>&1 || pkgs="$pkgs golang-go"
 
 missing=

@@ -100,12 +100,12 @@ static void add_link(group_dump *d, const parse_goroutine *pg, group *g)
 {
 	link_t *l;
 
-	if (d->nlinks == d->links_cap) {
-		d->links_cap = d->links_cap ? d->links_cap * 2 : 64;
-		d->links =
-		    gt_realloc(d->links, d->links_cap * sizeof *d->links);
+	if (d->ntlinks == d->tlinks_cap) {
+		d->tlinks_cap = d->tlinks_cap ? d->tlinks_cap * 2 : 64;
+		d->tlinks =
+		    gt_realloc(d->tlinks, d->tlinks_cap * sizeof *d->tlinks);
 	}
-	l = &d->links[d->nlinks++];
+	l = &d->tlinks[d->ntlinks++];
 	l->id = pg->id;
 	l->parent = pg->created_in;
 	l->g = g;
@@ -177,7 +177,7 @@ static const link_t *find_link(const group_dump *d, uint64_t id)
 	link_t key;
 
 	key.id = id;
-	return bsearch(&key, d->links, d->nlinks, sizeof *d->links, by_link_id);
+	return bsearch(&key, d->tlinks, d->ntlinks, sizeof *d->tlinks, by_link_id);
 }
 
 /* Before Go 1.21 a creator has no goroutine id: a goroutine belongs to a
@@ -208,11 +208,11 @@ void crash_find_tests(group_dump *d)
 	size_t i, rounds;
 	int changed = 1;
 
-	if (d->kind != PARSE_KIND_TEST_TIMEOUT || d->nlinks == 0)
+	if (d->kind != PARSE_KIND_TEST_TIMEOUT || d->ntlinks == 0)
 		return;
-	qsort(d->links, d->nlinks, sizeof *d->links, by_link_id);
-	for (i = 0; i < d->nlinks; i++) {
-		link_t *l = &d->links[i];
+	qsort(d->tlinks, d->ntlinks, sizeof *d->tlinks, by_link_id);
+	for (i = 0; i < d->ntlinks; i++) {
+		link_t *l = &d->tlinks[i];
 		size_t len;
 		const char *name = test_of(l->g, &len);
 
@@ -224,8 +224,8 @@ void crash_find_tests(group_dump *d)
 	/* each round adds one generation; a chain deeper than this is cut */
 	for (rounds = 0; changed && rounds < 64; rounds++) {
 		changed = 0;
-		for (i = 0; i < d->nlinks; i++) {
-			link_t *l = &d->links[i];
+		for (i = 0; i < d->ntlinks; i++) {
+			link_t *l = &d->tlinks[i];
 			const link_t *p;
 
 			if (l->in_test)
@@ -242,14 +242,14 @@ void crash_find_tests(group_dump *d)
 			changed = 1;
 		}
 	}
-	d->crash.test_ids = gt_malloc(d->nlinks * sizeof *d->crash.test_ids);
-	for (i = 0; i < d->nlinks; i++)
-		if (d->links[i].in_test)
+	d->crash.test_ids = gt_malloc(d->ntlinks * sizeof *d->crash.test_ids);
+	for (i = 0; i < d->ntlinks; i++)
+		if (d->tlinks[i].in_test)
 			d->crash.test_ids[d->crash.ntest_ids++] =
-			    d->links[i].id;
-	free(d->links);
-	d->links = NULL;
-	d->nlinks = d->links_cap = 0;
+			    d->tlinks[i].id;
+	free(d->tlinks);
+	d->tlinks = NULL;
+	d->ntlinks = d->tlinks_cap = 0;
 }
 
 static int cmp_u64(const void *pa, const void *pb)
@@ -299,7 +299,7 @@ void crash_goroutine(group_dump *d, const parse_goroutine *pg, group *g)
 void crash_free(group_dump *d)
 {
 	crash_text_free(&d->crash);
-	free(d->links);
-	d->links = NULL;
-	d->nlinks = d->links_cap = 0;
+	free(d->tlinks);
+	d->tlinks = NULL;
+	d->ntlinks = d->tlinks_cap = 0;
 }

@@ -11,6 +11,7 @@
 #include "group.h"
 
 #include "crash.h"
+#include "finding.h"
 #include "fingerprint.h"
 
 /* Table keys start with a keyed hash already: bucket by its bits rather
@@ -23,6 +24,7 @@
 		(hashv) = (unsigned)(hk_ ^ hk_ >> 32);                         \
 	} while (0)
 #include "uthash.h"
+#include "verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +143,8 @@ static void group_free(group *g)
 	free(g->labels);
 	free(g->ids);
 	free(g->diags);
+	free(g->why);
+	evidence_free(&g->ev);
 	free(g);
 }
 
@@ -154,6 +158,9 @@ static void dump_free(group_dump *d)
 		HASH_DEL(d->table, b);
 		free(b);
 	}
+	finding_free(d);
+	evidence_dump_free(d->evd);
+	free(d->links);
 	for (i = 0; i < d->ngroups; i++)
 		group_free(d->groups[i]);
 	free(d->groups);
@@ -199,10 +206,13 @@ static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
 	d->declared_total = pd->declared_total;
 	d->time = pd->time;
 	crash_begin(&d->crash, pd);
+	d->evd = evidence_dump_new();
 	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
 	s->dumps[s->ndumps++] = d;
 	return GT_OK;
 }
+
+static void resolve(group_dump *d);
 
 static int on_dump_end(void *ud, const parse_dump *pd, gt_err *e)
 {
@@ -213,6 +223,10 @@ static int on_dump_end(void *ud, const parse_dump *pd, gt_err *e)
 		d->truncated = pd->truncated;
 		if (pd->declared_total)
 			d->declared_total = pd->declared_total;
+		/* the dump-wide tables go as soon as the dump ends: a log of
+		 * many dumps holds one at a time */
+		if (!d->resolved)
+			resolve(d);
 	}
 	return GT_OK;
 }
@@ -298,6 +312,8 @@ static group *group_create(group_set *s, group_dump *d,
 		d->groups =
 			gt_realloc(d->groups, d->groups_cap * sizeof *d->groups);
 	}
+	g->seq = (uint32_t)d->ngroups;
+	g->finding = -1;
 	d->groups[d->ngroups++] = g;
 	return g;
 }
@@ -360,6 +376,11 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	if (!(pg->flags & PARSE_G_RECORD))
 		add_id(g, pg->id, s->opts.max_ids);
 	crash_goroutine(d, pg, g);
+	if (d->evd)
+		evidence_add(d->evd, &g->ev, g->seq, pg,
+			     s->opts.max_ids && s->opts.max_ids < EVIDENCE_SAMPLE
+				     ? s->opts.max_ids
+				     : EVIDENCE_SAMPLE);
 	return GT_OK;
 }
 
@@ -437,11 +458,22 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		    !(idle_shape(g->cat) && g->count <= o->pool_max && !suspect))
 			r |= GROUP_R_MINUTES;
 	}
-	/* a known-healthy shape stays unflagged while small; what the runtime
-	 * itself says (leaked, deadlock) always stands */
-	if (g->healthy && g->count <= o->pool_max)
-		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT;
+	/* the reasons are signals for the verdict; once judged, a group keeps
+	 * the ones that make it a leak */
 	g->reasons = r;
+	{
+		char line[512];
+
+		g->verdict = verdict_judge(g, d, o, line, sizeof line);
+		free(g->why);
+		g->why = gt_strndup(line, strlen(line));
+	}
+	if (g->verdict != VERDICT_LEAK)
+		g->reasons = 0;
+	else if (r & PERMANENT)
+		g->reasons = r & PERMANENT;
+	else
+		g->reasons = GROUP_R_EVIDENCE;
 }
 
 static int is_permanent(const group *g)
@@ -453,8 +485,8 @@ static int by_suspicion(const void *pa, const void *pb)
 {
 	const group *a = *(group *const *)pa, *b = *(group *const *)pb;
 
-	if (group_is_leak(a) != group_is_leak(b))
-		return group_is_leak(a) ? -1 : 1;
+	if (a->verdict != b->verdict)
+		return a->verdict > b->verdict ? -1 : 1;
 	if (is_permanent(a) != is_permanent(b))
 		return is_permanent(a) ? -1 : 1;
 	/* a healthy shape flagged only for its size or age comes after the
@@ -527,6 +559,30 @@ static void infer_hidden(group_dump *d, const hash_key *k)
 	free(all);
 }
 
+/* Once per dump, before its groups are first reordered: resolves their
+ * evidence (groups are still in creation order) and keeps the links. */
+static void resolve(group_dump *d)
+{
+	evidence **evs = gt_malloc((d->ngroups ? d->ngroups : 1) * sizeof *evs);
+	size_t i;
+
+	for (i = 0; i < d->ngroups; i++)
+		evs[d->groups[i]->seq] = &d->groups[i]->ev;
+	evidence_resolve(d->evd, evs, d->ngroups, &d->links, &d->nlinks);
+	for (i = 0; i < d->ngroups; i++) {
+		group *g = d->groups[i];
+
+		if (g->ev.holder_group >= 0 &&
+		    (size_t)g->ev.holder_group < d->ngroups)
+			g->holder = d->groups[g->ev.holder_group];
+	}
+	evidence_dump_ids(d->evd, &d->id_min, &d->id_max);
+	evidence_dump_free(d->evd);
+	d->evd = NULL;
+	free(evs);
+	d->resolved = 1;
+}
+
 void group_set_finish(group_set *s, const parse_stats *st)
 {
 	size_t i, j;
@@ -539,6 +595,8 @@ void group_set_finish(group_set *s, const parse_stats *st)
 		if (d->kind == PARSE_KIND_DEBUG1 || d->kind == PARSE_KIND_PROTO)
 			infer_hidden(d, &s->key);
 		crash_find_tests(d);
+		if (!d->resolved)
+			resolve(d);
 		d->nflagged = 0;
 		d->leaked_goroutines = 0;
 		memset(d->by_cat, 0, sizeof d->by_cat);
@@ -559,7 +617,31 @@ void group_set_finish(group_set *s, const parse_stats *st)
 			qsort(d->groups, d->ngroups, sizeof *d->groups,
 			      by_suspicion);
 		crash_groups(d);
+		finding_build(d, d->links, d->nlinks);
 	}
+}
+
+void group_dump_recount(group_dump *d)
+{
+	d->nflagged = 0;
+	d->leaked_goroutines = 0;
+	for (size_t j = 0; j < d->ngroups; j++) {
+		if (group_is_leak(d->groups[j])) {
+			d->nflagged++;
+			d->leaked_goroutines += d->groups[j]->count;
+		}
+	}
+	/* a finding is as bad as its worst member, after any change */
+	for (size_t i = 0; i < d->nfindings; i++) {
+		group_finding *f = &d->findings[i];
+
+		f->verdict = VERDICT_NORMAL;
+		for (size_t k = 0; k < f->ngroups; k++)
+			if (f->groups[k]->verdict > f->verdict)
+				f->verdict = f->groups[k]->verdict;
+	}
+	if (d->ngroups > 1)
+		qsort(d->groups, d->ngroups, sizeof *d->groups, by_suspicion);
 }
 
 const char *group_reason_text(const group *g, unsigned reason,
@@ -616,6 +698,9 @@ const char *group_reason_text(const group *g, unsigned reason,
 	case GROUP_R_TEST_TIMEOUT:
 		snprintf(buf, len, "%llu blocked in the test that timed out",
 			 (unsigned long long)g->ntest);
+		break;
+	case GROUP_R_EVIDENCE:
+		snprintf(buf, len, "%s", g->why ? g->why : "evidence");
 		break;
 	default:
 		snprintf(buf, len, "?");

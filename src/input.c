@@ -2,7 +2,8 @@
  * input.c - feeds the parser from files, stdin or pushed buffers, inflating
  * gzip (detected by magic bytes, multi-member streams included). An input
  * whose first bytes read as a profile.proto is kept whole instead and
- * decoded at its end (pprof.h).
+ * decoded at its end (pprof.h); an execution trace gets an error saying
+ * how to get text.
  */
 #include "input.h"
 #include "pprof.h"
@@ -61,6 +62,16 @@ int input_is_gzip(const input_stream *s)
 	return s->gzip;
 }
 
+/* "go 1.22 trace\0\0\0": the header of an execution trace, padded with
+ * NULs (/debug/pprof/trace). */
+static int is_trace(const char *b, size_t n)
+{
+	const char *nul = memchr(b, 0, n);
+
+	return n >= 14 && memcmp(b, "go 1.", 5) == 0 && nul && nul - b >= 12 &&
+	       memcmp(nul - 6, " trace", 6) == 0;
+}
+
 /* Text goes to the parser as it comes; the first bytes are held until
  * they tell text from a protobuf profile, which is then held whole. */
 static int decide(input_stream *s, gt_err *e)
@@ -70,6 +81,11 @@ static int decide(input_stream *s, gt_err *e)
 	s->proto = pprof_sniff(s->pb, s->pb_len);
 	if (s->proto)
 		return GT_OK;
+	if (is_trace(s->pb, s->pb_len))
+		return gt_errf(e, "a Go execution trace%s, not a text dump: "
+				  "fetch /debug/pprof/goroutine?debug=2 (or "
+				  "debug=1) for text",
+			       s->gzip ? " (gzip)" : "");
 	rc = parse_feed(s->p, s->pb, s->pb_len, e);
 	free(s->pb);
 	s->pb = NULL;

@@ -43,6 +43,8 @@ enum mode {
 typedef struct fslot {
 	const char *func;
 	size_t func_len;
+	const char *args; /* between the parentheses of the function line */
+	size_t args_len;
 	const char *file;
 	size_t file_len;
 	unsigned line;
@@ -238,9 +240,13 @@ static void rebase(parse_ctx *p)
 	size_t i, files = p->want_file == WF_FRAME && p->nslots ? p->nslots - 1
 								 : p->nslots;
 
-	for (i = p->kept_funcs; i < p->nslots; i++)
-		p->slots[i].func =
-			arena_put(p, p->slots[i].func, p->slots[i].func_len);
+	for (i = p->kept_funcs; i < p->nslots; i++) {
+		fslot *f = &p->slots[i];
+
+		f->func = arena_put(p, f->func, f->func_len);
+		if (f->args_len)
+			f->args = arena_put(p, f->args, f->args_len);
+	}
 	for (i = p->kept_files; i < files; i++)
 		if (p->slots[i].file)
 			p->slots[i].file = arena_put(p, p->slots[i].file,
@@ -549,6 +555,8 @@ static int g_emit(parse_ctx *p, gt_err *e)
 
 		f->func = s->func;
 		f->func_len = s->func_len;
+		f->args = s->args_len ? s->args : "";
+		f->args_len = s->args_len;
 		f->file = s->file_len ? s->file : NULL;
 		f->file_len = s->file_len;
 		f->line = s->line;
@@ -747,8 +755,10 @@ static size_t frame_name(const char *s, size_t n)
 	return (size_t)(open - s);
 }
 
-/* Adds a frame whose function name is s[0..n). */
-static void add_func(parse_ctx *p, const char *s, size_t n)
+/* Adds a frame whose function name is s[0..n); a is its argument text
+ * (may be empty). */
+static void add_func(parse_ctx *p, const char *s, size_t n, const char *a,
+		     size_t alen)
 {
 	fslot *f;
 
@@ -756,6 +766,8 @@ static void add_func(parse_ctx *p, const char *s, size_t n)
 	f = &p->slots[p->nslots++];
 	f->func = keep(p, s, n);
 	f->func_len = n;
+	f->args = alen ? keep(p, a, alen) : NULL;
+	f->args_len = alen;
 	f->file = NULL;
 	f->file_len = 0;
 	f->line = 0;
@@ -926,7 +938,8 @@ static int trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	}
 	if (p->in_g && !p->has_created && !p->in_ancestor &&
 	    (k = frame_name(s, n)) > 0) {
-		add_func(p, s, k); /* the common case: a frame's function */
+		/* the common case: a frame's function */
+		add_func(p, s, k, s + k + 1, n - k - 2);
 		return 1;
 	}
 	if (starts(s, n, "goroutine ")) {
@@ -1057,7 +1070,7 @@ static int debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			file = memchr(f, '\t', n - (size_t)(f - s));
 			fl = file ? (size_t)(file - f) : n - (size_t)(f - s);
 			plus = fl ? memrchr(f, '+', fl) : NULL;
-			add_func(p, f, plus ? (size_t)(plus - f) : fl);
+			add_func(p, f, plus ? (size_t)(plus - f) : fl, NULL, 0);
 			if (file) {
 				/* pprof pads the columns with extra tabs */
 				while ((size_t)(file - s) + 1 < n && file[1] == '\t')
@@ -1248,7 +1261,7 @@ static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 			return GT_OK;
 		}
 		if (!p->has_created && s[0] != 'W' && (k = frame_name(s, m)) > 0) {
-			add_func(p, s, k);
+			add_func(p, s, k, s + k + 1, m - k - 2);
 			return GT_OK;
 		}
 	}

@@ -24,6 +24,8 @@ int report_format_parse(const char *name, report_format *out)
 		{"markdown", REPORT_MARKDOWN},
 		{"md", REPORT_MARKDOWN},
 		{"prom", REPORT_PROM},
+		{"sarif", REPORT_SARIF},
+		{"github", REPORT_GITHUB},
 	};
 
 	if (name == NULL)
@@ -47,6 +49,8 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 	case REPORT_JSON:
 	case REPORT_MARKDOWN:
 	case REPORT_PROM:
+	case REPORT_SARIF:
+	case REPORT_GITHUB:
 		break;
 	default:
 		return gt_errf(e, "unknown report format %d", (int)o->format);
@@ -59,6 +63,10 @@ int report_write(FILE *out, const group_set *s, const report_opts *o,
 		rc = report_markdown(out, s, o);
 	else if (o->format == REPORT_PROM)
 		rc = report_prom(out, s, o);
+	else if (o->format == REPORT_SARIF)
+		rc = report_sarif(out, s, o);
+	else if (o->format == REPORT_GITHUB)
+		rc = report_github(out, s, o);
 	else
 		rc = report_text(out, s, o);
 	return report_flush(out, rc, e);
@@ -96,6 +104,7 @@ static const struct {
 	{GROUP_R_DIAGNOSIS, "diagnosis"},
 	{GROUP_R_GROWING, "growing"},
 	{GROUP_R_TEST_TIMEOUT, "test-timeout"},
+	{GROUP_R_EVIDENCE, "evidence"},
 };
 
 const unsigned report_reason_bits[] = {
@@ -103,6 +112,7 @@ const unsigned report_reason_bits[] = {
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
 	GROUP_R_TEST_TIMEOUT,
+	GROUP_R_EVIDENCE,
 };
 const size_t report_nreason_bits =
 	sizeof report_reason_bits / sizeof report_reason_bits[0];
@@ -171,6 +181,18 @@ size_t report_key_frames(const group *g, size_t idx[REPORT_KEY_FRAMES],
 			idx[0] = i;
 			return 1;
 		}
+	}
+	/* only the runtime's frames: its entry function (gcBgMarkWorker,
+	 * bgsweep, forcegchelper) tells one from another, gopark does not;
+	 * goexit and the go statement's wrappers sit below it */
+	for (size_t i = g->nframes; i-- > 0;) {
+		const char *f = g->frames[i].func, *w = strstr(f, ".gowrap");
+
+		if (strcmp(f, "runtime.goexit") == 0 ||
+		    (w && strspn(w + 7, "0123456789") == strlen(w + 7)))
+			continue;
+		idx[0] = i;
+		return 1;
 	}
 	idx[0] = 0;
 	return 1;

@@ -298,6 +298,12 @@ int report_write_inputs(FILE *out, const report_input *in, size_t n,
 	case REPORT_JSON:
 		rc = json_inputs(out, in, n, o);
 		break;
+	case REPORT_SARIF:
+		rc = report_sarif_inputs(out, in, n, o);
+		break;
+	case REPORT_GITHUB:
+		rc = report_github_inputs(out, in, n, o);
+		break;
 	default:
 		return gt_errf(e, "the %s format takes one input",
 			       o->format == REPORT_PROM ? "prom" : "chosen");

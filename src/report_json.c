@@ -17,6 +17,7 @@
 #include "report.h"
 #include "crash.h"
 #include "report_priv.h"
+#include "verdict.h"
 
 #define DUMP_FLAGS                                                         \
 	(JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |          \
@@ -140,6 +141,58 @@ static json_t *jdiagnoses(const group *g)
 	return a;
 }
 
+static json_t *jaddr(uint64_t a)
+{
+	char buf[24];
+
+	if (a == 0)
+		return json_null();
+	snprintf(buf, sizeof buf, "0x%" PRIx64, a);
+	return json_string(buf);
+}
+
+static json_t *jratio(double v)
+{
+	return json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
+}
+
+/* What the dump says about how the group came to be ("facts"). */
+static json_t *jfacts(const group *g)
+{
+	const evidence *ev = &g->ev;
+	json_t *o = json_object(), *a = json_object(), *i = json_object(),
+	       *p = json_object(), *w = json_object();
+
+	json_object_set_new(o, "sampled", juint(ev->nsample));
+	json_object_set_new(a, "with_minutes", juint(ev->nminutes));
+	json_object_set_new(a, "distinct", juint(ev->ages));
+	json_object_set_new(o, "ages", a);
+	json_object_set_new(i, "min", ev->nsample ? juint(ev->id_min) : json_null());
+	json_object_set_new(i, "max", ev->nsample ? juint(ev->id_max) : json_null());
+	json_object_set_new(i, "span", jratio(ev->id_span));
+	json_object_set_new(i, "cover", jratio(ev->id_cover));
+	json_object_set_new(i, "density", jratio(ev->id_density));
+	json_object_set_new(o, "ids", i);
+	json_object_set_new(p, "checked", juint(ev->parents_checked));
+	json_object_set_new(p, "distinct", juint(ev->parents));
+	json_object_set_new(p, "alive", juint(ev->parents_alive));
+	json_object_set_new(o, "parents", p);
+	json_object_set_new(w, "kind", jstr(evidence_obj_kind_name(ev->obj_kind)));
+	json_object_set_new(w, "checked", juint(ev->objs_checked));
+	json_object_set_new(w, "distinct", juint(ev->objs));
+	json_object_set_new(w, "top", jaddr(ev->top_obj));
+	json_object_set_new(w, "top_count", juint(ev->top_obj_count));
+	json_object_set_new(w, "inlined", juint(ev->obj_inlined));
+	json_object_set_new(w, "imprecise", juint(ev->obj_imprecise));
+	json_object_set_new(w, "holder", ev->holder_id ? juint(ev->holder_id)
+						       : json_null());
+	json_object_set_new(w, "holder_fingerprint",
+			    g->holder ? jstr(g->holder->fingerprint)
+				      : json_null());
+	json_object_set_new(o, "wait_object", w);
+	return o;
+}
+
 /* The object of one group (docs/json-schema.md, "group"). With ids 0 the
  * "ids" member is left null, in its place, for a writer that streams it. */
 static json_t *jgroup_ex(const group *g, const group_dump *d,
@@ -168,6 +221,12 @@ static json_t *jgroup_ex(const group *g, const group_dump *d,
 	json_object_set_new(o, "ids", a ? a : json_null());
 	json_object_set_new(o, "labels", jstr(g->labels));
 	json_object_set_new(o, "leak", json_boolean(group_is_leak(g)));
+	json_object_set_new(o, "verdict", jstr(verdict_name(g->verdict)));
+	json_object_set_new(o, "evidence", jstr(g->why ? g->why : ""));
+	json_object_set_new(o, "finding", g->finding >= 0
+						  ? juint((uint64_t)g->finding + 1)
+						  : json_null());
+	json_object_set_new(o, "facts", jfacts(g));
 	json_object_set_new(o, "reasons", jreasons(g, d, opts));
 	json_object_set_new(o, "diagnoses", jdiagnoses(g));
 	json_object_set_new(o, "healthy", json_boolean(g->healthy));
@@ -397,6 +456,33 @@ static int put_group(FILE *out, const group *g, const group_dump *d,
 	return ferror(out) ? GT_ERR : GT_OK;
 }
 
+static const char *link_names[] = {"object", "parent", "sibling", "holder"};
+
+/* Findings: the groups that are parts of one problem ("finding"). */
+static json_t *jfindings(const group_dump *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; d && i < d->nfindings; i++) {
+		const group_finding *f = &d->findings[i];
+		json_t *o = json_object(), *m = json_array(), *l = json_array();
+
+		json_object_set_new(o, "id", juint(i + 1));
+		json_object_set_new(o, "verdict", jstr(verdict_name(f->verdict)));
+		json_object_set_new(o, "goroutines", juint(f->goroutines));
+		for (size_t k = 0; k < f->ngroups; k++)
+			json_array_append_new(m, jstr(f->groups[k]->fingerprint));
+		json_object_set_new(o, "groups", m);
+		for (size_t k = 0; k < 4; k++)
+			if (f->links & (1u << k))
+				json_array_append_new(l, jstr(link_names[k]));
+		json_object_set_new(o, "links", l);
+		json_object_set_new(o, "evidence", jstr(f->why ? f->why : ""));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 int report_json(FILE *out, const group_set *s, const report_opts *o)
 {
 	return report_json_more(out, s, o, NULL, NULL);
@@ -440,6 +526,8 @@ int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 	}
 	fputs(d && d->ngroups ? "\n  ],\n" : "],\n", out);
 
+	if (put_member(out, 2, "findings", jfindings(d), 0) != GT_OK)
+		return GT_ERR;
 	snaps = json_array();
 	for (size_t i = 0; i < s->ndumps; i++)
 		json_array_append_new(snaps, jsnapshot(i, s->dumps[i]));

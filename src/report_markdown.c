@@ -15,6 +15,7 @@
 #include "report.h"
 #include "crash.h"
 #include "report_priv.h"
+#include "verdict.h"
 
 typedef struct md {
 	FILE *out;
@@ -189,7 +190,7 @@ static void put_flagged_table(md *m, const report_pick *p)
 
 	fputs("\n**Probable leaks**\n\n"
 	      "| # | goroutines | category | state | minutes | top frame | "
-	      "reasons | fingerprint |\n|---:|---:|---|---|---:|---|---|---|\n",
+	      "evidence | fingerprint |\n|---:|---:|---|---|---:|---|---|---|\n",
 	      out);
 	for (size_t i = 0; i < p->nflagged; i++) {
 		const group *g = m->d->groups[p->flagged[i]];
@@ -201,10 +202,12 @@ static void put_flagged_table(md *m, const report_pick *p)
 		fprintf(out, " | %s | ", report_minutes(g, mins, sizeof mins));
 		cell_top_frame(out, g, m->o->verbose);
 		fputs(" | ", out);
+		md_text(out, g->why ? g->why : "");
 		for (size_t k = 0; k < report_nreason_bits; k++) {
-			if (!(g->reasons & report_reason_bits[k]))
+			if (!(g->reasons & report_reason_bits[k] &
+			      GROUP_R_GROWING))
 				continue;
-			fprintf(out, "%s%s", first ? "" : ", ",
+			fprintf(out, "%s%s", first ? "; " : ", ",
 				report_reason_code(report_reason_bits[k]));
 			first = 0;
 		}
@@ -223,8 +226,9 @@ static void put_others_table(md *m, const report_pick *p)
 	if (p->nothers == 0)
 		return;
 	fputs("\n**Other groups**\n\n"
-	      "| # | goroutines | category | state | top frame | fingerprint |\n"
-	      "|---:|---:|---|---|---|---|\n", out);
+	      "| # | goroutines | category | state | top frame | verdict | "
+	      "evidence | fingerprint |\n"
+	      "|---:|---:|---|---|---|---|---|---|\n", out);
 	for (size_t i = 0; i < p->nothers; i++) {
 		const group *g = m->d->groups[p->others[i]];
 
@@ -233,6 +237,8 @@ static void put_others_table(md *m, const report_pick *p)
 		md_code(out, g->state, 1);
 		fputs(" | ", out);
 		cell_top_frame(out, g, m->o->verbose);
+		fprintf(out, " | %s | ", verdict_name(g->verdict));
+		md_text(out, g->why ? g->why : "");
 		fprintf(out, " | `%s` |\n", g->fingerprint);
 	}
 	if (p->hidden_others)
@@ -328,7 +334,6 @@ static void put_section(md *m, size_t num, const group *g)
 	FILE *out = m->out;
 	const group_frame *top = report_top_frame(g);
 	char buf[512], mins[32];
-	int first = 1;
 
 	fprintf(out, "\n### %zu. %" PRIu64 " %s in %s", num, g->count,
 		report_plural(g->count, "goroutine", "goroutines"),
@@ -349,19 +354,19 @@ static void put_section(md *m, size_t num, const group *g)
 	if (g->nlocked)
 		fprintf(out, ", %" PRIu64 " locked to thread", g->nlocked);
 	fputc('\n', out);
+	fprintf(out, "- **verdict:** %s: ", verdict_name(g->verdict));
+	md_text(out, g->why ? g->why : "");
 	for (size_t k = 0; k < report_nreason_bits; k++) {
 		unsigned bit = report_reason_bits[k];
 
-		if (!(g->reasons & bit))
+		if (!(g->reasons & bit & GROUP_R_GROWING))
 			continue;
 		buf[0] = '\0';
 		group_reason_text(g, bit, m->d, &m->s->opts, buf, sizeof buf);
-		fputs(first ? "- **why:** " : "; ", out);
+		fputs("; ", out);
 		md_text(out, buf[0] ? buf : report_reason_code(bit));
-		first = 0;
 	}
-	if (!first)
-		fputc('\n', out);
+	fputc('\n', out);
 	for (size_t i = 0; i < g->ndiags; i++) {
 		const rules_diag *dg = g->diags[i];
 
@@ -377,7 +382,9 @@ static void put_section(md *m, size_t num, const group *g)
 		md_text(out, dg->fix);
 		fputc('\n', out);
 	}
-	if (g->healthy)
+	if (g->healthy &&
+	    !(g->finding >= 0 && (size_t)g->finding < m->d->nfindings &&
+	      m->d->findings[g->finding].verdict == VERDICT_LEAK))
 		fputs("- a known healthy shape\n", out);
 	if (g->ntruncated)
 		fprintf(out, "- %" PRIu64 " %s cut short by the end of the "
@@ -519,6 +526,34 @@ static void put_crash(md *m)
 	}
 }
 
+/* Findings that join several groups and are worth a look. */
+static void put_findings(md *m)
+{
+	FILE *out = m->out;
+	int head = 0;
+
+	for (size_t i = 0; i < m->d->nfindings; i++) {
+		const group_finding *f = &m->d->findings[i];
+
+		if (f->ngroups < 2 || f->verdict == VERDICT_NORMAL)
+			continue;
+		if (!head++)
+			fputs("\n**Findings** (groups that are parts of one "
+			      "problem)\n\n| finding | verdict | goroutines | "
+			      "groups | evidence |\n|---:|---|---:|---|---|\n",
+			      out);
+		fprintf(out, "| F%zu | %s | %" PRIu64 " | ", i + 1,
+			verdict_name(f->verdict), f->goroutines);
+		for (size_t k = 0; k < f->ngroups; k++) {
+			fprintf(out, "%s", k ? ", " : "");
+			cell_top_frame(out, f->groups[k], 0);
+		}
+		fputs(" | ", out);
+		md_text(out, f->why ? f->why : "");
+		fputs(" |\n", out);
+	}
+}
+
 int report_markdown(FILE *out, const group_set *s, const report_opts *o)
 {
 	md m = {out, o, s, group_set_last(s)};
@@ -529,6 +564,7 @@ int report_markdown(FILE *out, const group_set *s, const report_opts *o)
 		return ferror(out) ? GT_ERR : GT_OK;
 	put_crash(&m);
 	put_categories(&m);
+	put_findings(&m);
 	report_pick_groups(m.d, o, &p);
 	if (p.nflagged)
 		put_flagged_table(&m, &p);

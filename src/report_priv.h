@@ -1,7 +1,8 @@
 /*
  * report_priv.h - helpers shared by the output modules (report_text.c,
  * report_json.c, report_markdown.c, report_prom.c, report_diff.c,
- * report_trend.c). Defined in report.c. Not part of the public interface.
+ * report_trend.c, report_sarif.c, report_github.c). Defined in report.c
+ * unless a section says otherwise. Not part of the public interface.
  */
 #ifndef GT_REPORT_PRIV_H
 #define GT_REPORT_PRIV_H
@@ -167,5 +168,51 @@ int report_json_dump(FILE *out, struct json_t *doc);
  * "\n". */
 int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 		     int (*more)(FILE *out, void *ud), void *ud);
+
+/* ---- defined in report_ci.c, for report_sarif.c and report_github.c ---- */
+
+/* The rule a flagged group is reported under: its first leak diagnosis
+ * (name, cause, fix), else one per flag reason ("leak/deadlock", ...). The
+ * strings are static or owned by the rule set. */
+typedef struct report_ci_rule_info {
+	const char *id, *text, *help;
+} report_ci_rule_info;
+
+void report_ci_rule(const group *g, report_ci_rule_info *r);
+
+/* The longest common directory of a dump's user frames with absolute
+ * paths outside the module cache, GOPATH and GOROOT: the module root as
+ * far as the dump shows it. prefix points into the dump's strings. */
+typedef struct report_ci_root_info {
+	const char *prefix;
+	size_t len; /* 0: none */
+} report_ci_root_info;
+
+void report_ci_root(const group_dump *d, report_ci_root_info *r);
+
+/* file relative to the module root where it can be: a -trimpath path as
+ * printed, the part after /pkg/mod/ or after a GOPATH /src/ (from the
+ * host on), else without root's prefix. Points into file. */
+const char *report_ci_path(const char *file, const report_ci_root_info *root);
+
+/* f's file relative to its module root, found from its function's package
+ * path where the file's directory ends in that path's last elements
+ * (/home/ci/shop/internal/x/y.go of example.com/shop/internal/x.F:
+ * internal/x/y.go), keeping the elements a module path needs (3 on
+ * github.com, gitlab.com and bitbucket.org, 2 on another host, 1 without
+ * one); a standard-library frame's from its GOROOT src/ on
+ * (net/http/server.go); else report_ci_path(). NULL when f has no file. */
+const char *report_ci_frame_path(const group_frame *f,
+				 const report_ci_root_info *root);
+
+/* Where a flagged group is reported: its first user frame with a file,
+ * else its creator, else its first frame with a file; NULL if none. */
+const group_frame *report_ci_location(const group *g);
+
+/* One line: count, category, state, minutes, every flag reason, the
+ * location's function, the creator, the fingerprint. Control bytes as
+ * '?'. */
+void report_ci_summary(const group *g, const group_dump *d,
+		       const group_opts *o, char *buf, size_t len);
 
 #endif

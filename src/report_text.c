@@ -11,6 +11,7 @@
 #include "report.h"
 #include "crash.h"
 #include "report_priv.h"
+#include "verdict.h"
 
 #define WIDTH 100
 #define INDENT 4      /* group detail lines */
@@ -374,6 +375,14 @@ static void put_frames(tx *t, const group *g)
 		free(shown);
 }
 
+/* A healthy shape that is part of a leak finding is not called healthy. */
+static int show_healthy(const tx *t, const group *g)
+{
+	return g->healthy &&
+	       !(g->finding >= 0 && (size_t)g->finding < t->d->nfindings &&
+		 t->d->findings[g->finding].verdict == VERDICT_LEAK);
+}
+
 static void put_group_head(tx *t, size_t num, const group *g, int flagged)
 {
 	char mins[32];
@@ -397,7 +406,7 @@ static void put_group_head(tx *t, size_t num, const group *g, int flagged)
 			strcmp(mins, "1") == 0 ? "minute" : "minutes");
 	if (g->nlocked)
 		fprintf(t->out, ", %" PRIu64 " locked to thread", g->nlocked);
-	if (g->healthy)
+	if (show_healthy(t, g))
 		fputs("  healthy", t->out);
 	fprintf(t->out, "   %sfp %s%s\n", t->dim, g->fingerprint, t->reset);
 }
@@ -425,23 +434,25 @@ static void put_group(tx *t, size_t num, const group *g)
 	char rbuf[512], loc[1024];
 
 	put_group_head(t, num, g, flagged);
-	if (flagged) {
+	{
 		sbuf b = {0};
 
-		for (size_t i = 0; i < report_nreason_bits; i++) {
+		/* the verdict and its evidence line; reasons added later (a
+		 * growth across snapshots) follow it */
+		sb_printf(&b, "%s: %s", verdict_name(g->verdict),
+			  g->why ? g->why : "");
+		for (size_t i = 0; flagged && i < report_nreason_bits; i++) {
 			unsigned bit = report_reason_bits[i];
 
-			if (!(g->reasons & bit))
+			if (!(g->reasons & bit) || !(bit & GROUP_R_GROWING))
 				continue;
 			rbuf[0] = '\0';
 			group_reason_text(g, bit, t->d, &t->s->opts, rbuf,
 					  sizeof rbuf);
-			if (b.len)
-				sb_puts(&b, "; ");
+			sb_puts(&b, "; ");
 			sb_puts(&b, rbuf[0] ? rbuf : report_reason_code(bit));
 		}
-		if (b.len)
-			put_wrapped_ex(t, "why:", b.p, 1);
+		put_wrapped_ex(t, "why:", b.p, 1);
 		free(b.p);
 	}
 	put_frames(t, g);
@@ -668,11 +679,63 @@ static void put_group_lines(tx *t, const size_t *idx, size_t n)
 				fputs(t->reset, t->out);
 			}
 		}
-		if (g->healthy)
+		if (show_healthy(t, g))
 			fputs("  (healthy)", t->out);
 		/* every group's fingerprint, so any one can be followed */
 		fprintf(t->out, "   %sfp %s%s\n", t->dim, g->fingerprint,
 			t->reset);
+		if (g->verdict == VERDICT_SUSPECT) {
+			char why[600];
+
+			snprintf(why, sizeof why, "suspect: %s",
+				 g->why ? g->why : "");
+			put_wrapped_ex(t, "why:", why, 1);
+		}
+	}
+}
+
+/* ---- findings -------------------------------------------------------------- */
+
+static size_t group_number(const group_dump *d, const group *g)
+{
+	for (size_t i = 0; i < d->ngroups; i++)
+		if (d->groups[i] == g)
+			return i + 1;
+	return 0;
+}
+
+/* The findings that join several groups and are worth a look. */
+static void put_findings(tx *t)
+{
+	const group_dump *d = t->d;
+	int head = 0;
+
+	for (size_t i = 0; i < d->nfindings && !ferror(t->out); i++) {
+		const group_finding *f = &d->findings[i];
+		sbuf b = {0};
+		char label[32];
+
+		if (f->ngroups < 2 || f->verdict == VERDICT_NORMAL)
+			continue;
+		if (!head++)
+			fprintf(t->out, "\n%sfindings (groups that are parts of "
+				"one problem):%s\n", t->bold, t->reset);
+		fprintf(t->out, "F%zu %s%s%s  %" PRIu64 " goroutines in %zu "
+			"groups:", i + 1, f->verdict == VERDICT_LEAK ? t->red : "",
+			verdict_name(f->verdict), t->reset, f->goroutines,
+			f->ngroups);
+		for (size_t k = 0; k < f->ngroups; k++) {
+			const group_frame *top = report_top_frame(f->groups[k]);
+
+			fprintf(t->out, "%s [%zu] ", k ? "," : "",
+				group_number(d, f->groups[k]));
+			report_put_clean(t->out, top ? top->func : "?");
+		}
+		fputc('\n', t->out);
+		sb_puts(&b, f->why ? f->why : "");
+		snprintf(label, sizeof label, "why:");
+		put_wrapped_ex(t, label, b.p, 1);
+		free(b.p);
 	}
 }
 
@@ -692,6 +755,7 @@ int report_text(FILE *out, const group_set *s, const report_opts *o)
 	put_crash(&t);
 	put_categories(&t);
 
+	put_findings(&t);
 	report_pick_groups(t.d, o, &p);
 	if (p.nflagged || p.hidden_flagged)
 		fprintf(out, "\n%s%sprobable leaks:%s\n", t.bold, t.red, t.reset);

@@ -63,7 +63,8 @@ const struct option tool_longopts[] = {
 
 const char tool_common_help[] =
 	"Output:\n"
-	"  -f, --format FMT      text (default), json, markdown or prom\n"
+	"  -f, --format FMT      text (default), json, markdown, prom, sarif or\n"
+	"                        github (workflow-command annotations)\n"
 	"  -n, --top N           show at most N groups (default: all flagged\n"
 	"                        and the 10 largest others)\n"
 	"  -v, --verbose         every group, every frame, goroutine ids\n"
@@ -144,6 +145,14 @@ int tool_option(tool_config *c, int ch, const char *arg, const char *cmd)
 {
 	switch (shared_option(c, ch, arg)) {
 	case 0:
+		/* the CI formats annotate the groups of one dump */
+		if (ch == 'f' && strcmp(cmd, "gtriage") != 0 &&
+		    (c->report.format == REPORT_SARIF ||
+		     c->report.format == REPORT_GITHUB)) {
+			tool_warn("%s: -f %s is for triage only (text, json, "
+				  "markdown, prom)", cmd, arg);
+			return -1;
+		}
 		return 0;
 	case 1:
 		fprintf(stderr, "Try '%s --help'.\n", cmd);
@@ -161,7 +170,8 @@ static int shared_option(tool_config *c, int ch, const char *arg)
 	switch (ch) {
 	case 'f':
 		if (report_format_parse(arg, &c->report.format) != 0) {
-			tool_warn("unknown format '%s' (text, json, markdown, prom)",
+			tool_warn("unknown format '%s' (text, json, markdown, prom, "
+				  "sarif, github)",
 				  arg);
 			return -1;
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "builtin_rules.h"
 #include "tool.h"
 
@@ -31,6 +32,9 @@ static const char usage[] =
 	"\n";
 
 static const char usage_tail[] =
+	"      --baseline FILE   flag only groups new or grown beyond FILE (a\n"
+	"                        -f json report, a baseline, or fingerprints)\n"
+	"      --write-baseline FILE  write this run's groups as a baseline\n"
 	"      --list-rules      print the rule files that would be loaded, and exit\n"
 	"  -h, --help            this help ('gtriage CMD --help' for a command)\n"
 	"  -V, --version         print the version\n"
@@ -40,7 +44,79 @@ static const char usage_tail[] =
 	"several inputs the worst of them.\n"
 	"See gtriage(1); the rule format is in patterns/README.md.\n";
 
-enum { OPT_LIST_RULES = 512 };
+enum { OPT_LIST_RULES = 512, OPT_BASELINE, OPT_WRITE_BASELINE };
+
+/* --baseline and --write-baseline: what they name and hold. */
+typedef struct triage_baseline {
+	const char *path;      /* --baseline */
+	baseline *known;
+	const char *out_path;  /* --write-baseline */
+	baseline *out;         /* this run's groups, for out_path */
+} triage_baseline;
+
+/* Applies a loaded baseline to a finished set and says on stderr what it
+ * cleared. */
+static void apply_baseline(const triage_baseline *bl, group_set *s,
+			   const char *name)
+{
+	baseline_result r;
+
+	if (bl->out)
+		baseline_add_set(bl->out, s);
+	if (bl->known == NULL)
+		return;
+	baseline_apply(bl->known, s, &r);
+	if (r.known || r.grown)
+		tool_warn("%s: baseline %s: %zu flagged group%s known (%llu "
+			  "goroutines) not flagged, %zu grown beyond it",
+			  name, bl->path, r.known, r.known == 1 ? "" : "s",
+			  (unsigned long long)r.known_goroutines, r.grown);
+}
+
+static int write_baseline_fn(FILE *f, void *ud, gt_err *e)
+{
+	return baseline_write(f, ud, e);
+}
+
+/* Loads --baseline (checking it was taken with the same --group-by) and
+ * starts the --write-baseline collection. Returns -1 after a message. */
+static int baseline_setup(triage_baseline *bl, const tool_config *c)
+{
+	gt_err e = {{0}};
+	const char *by = c->group.by == GROUP_BY_FUNC ? "func" : "line";
+
+	if (bl->out_path)
+		bl->out = baseline_new();
+	if (bl->path == NULL)
+		return 0;
+	if ((bl->known = baseline_load(bl->path, &e)) == NULL) {
+		tool_warn("%s", e.msg);
+		return -1;
+	}
+	if (baseline_group_by(bl->known) &&
+	    strcmp(baseline_group_by(bl->known), by) != 0) {
+		tool_warn("%s: taken with --group-by %s, this run groups by %s: "
+			  "the fingerprints cannot match",
+			  bl->path, baseline_group_by(bl->known), by);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes --write-baseline once every input is read. */
+static int baseline_finish(const triage_baseline *bl)
+{
+	gt_err e = {{0}};
+
+	if (bl->out_path == NULL)
+		return 0;
+	if (tool_write_atomic(bl->out_path, write_baseline_fn, bl->out, &e) !=
+	    GT_OK) {
+		tool_warn("%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
 
 static void list_rules(const tool_config *c)
 {
@@ -79,7 +155,8 @@ static void describe_non_dump(const char *name, const parse_stats *st,
 /* Reads and groups one input into in->set; on failure warns, keeps the
  * message in msg and leaves in->set NULL. Returns its exit status. */
 static int triage_one(report_input *in, const char *arg, const rules *r,
-		      const tool_config *c, char *msg, size_t len)
+		      const tool_config *c, const triage_baseline *bl,
+		      char *msg, size_t len)
 {
 	group_set *s = group_set_new(r, &c->group);
 	const group_dump *last;
@@ -102,6 +179,7 @@ static int triage_one(report_input *in, const char *arg, const rules *r,
 		group_set_free(s);
 		goto bad;
 	}
+	apply_baseline(bl, s, in->name);
 	in->set = s;
 	return last->nflagged ? EXIT_LEAK : EXIT_CLEAN;
 bad:
@@ -125,7 +203,7 @@ static int write_inputs(FILE *f, void *ud, gt_err *e)
 
 /* Several inputs: each triaged on its own, then one report of them all. */
 static int triage_many(char **inputs, size_t n, const rules *r,
-		       const tool_config *c)
+		       const tool_config *c, const triage_baseline *bl)
 {
 	report_input *in = gt_calloc(n, sizeof *in);
 	gt_err *msgs = gt_calloc(n, sizeof *msgs);
@@ -138,7 +216,7 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 		int one;
 
 		in[i].name = names[i] = tool_display_name(inputs[i]);
-		one = triage_one(&in[i], inputs[i], r, c, msgs[i].msg,
+		one = triage_one(&in[i], inputs[i], r, c, bl, msgs[i].msg,
 				 sizeof msgs[i].msg);
 		rc = one > rc ? one : rc;
 		any |= in[i].set != NULL;
@@ -148,6 +226,12 @@ static int triage_many(char **inputs, size_t n, const rules *r,
 		tool_warn("%s", e.msg);
 		rc = EXIT_TROUBLE;
 	}
+	/* a baseline is a known-good run: all of it, or none */
+	if (rc == EXIT_TROUBLE && bl->out_path)
+		tool_warn("%s: not written: an input could not be triaged",
+			  bl->out_path);
+	else if (baseline_finish(bl) != 0)
+		rc = EXIT_TROUBLE;
 	for (size_t i = 0; i < n; i++) {
 		group_set_free((group_set *)in[i].set);
 		free(names[i]);
@@ -162,12 +246,15 @@ int tool_triage_main(int argc, char **argv)
 {
 	static const struct option own[] = {
 		{"list-rules", no_argument, NULL, OPT_LIST_RULES},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}};
 	static char *stdin_only[] = {"-", NULL};
 	struct option opts[64];
 	tool_config c;
+	triage_baseline bl = {0};
 	gt_err e = {{0}};
 	rules *r = NULL;
 	group_set *s = NULL;
@@ -191,6 +278,12 @@ int tool_triage_main(int argc, char **argv)
 			goto out;
 		case OPT_LIST_RULES:
 			listing = 1;
+			break;
+		case OPT_BASELINE:
+			bl.path = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			bl.out_path = optarg;
 			break;
 		default:
 			if (tool_option(&c, ch, optarg, "gtriage") != 0)
@@ -225,8 +318,10 @@ int tool_triage_main(int argc, char **argv)
 		tool_warn("%s", e.msg);
 		goto out;
 	}
+	if (baseline_setup(&bl, &c) != 0)
+		goto out;
 	if (ninputs > 1) {
-		rc = triage_many(inputs, ninputs, r, &c);
+		rc = triage_many(inputs, ninputs, r, &c, &bl);
 		goto out;
 	}
 	s = group_set_new(r, &c.group);
@@ -251,13 +346,18 @@ int tool_triage_main(int argc, char **argv)
 		tool_warn("%s", e.msg);
 		goto out;
 	}
+	apply_baseline(&bl, s, c.report.source);
 	if (tool_write_report(&c, s, &e) != GT_OK) {
 		tool_warn("%s", e.msg);
 		goto out;
 	}
+	if (baseline_finish(&bl) != 0)
+		goto out;
 	rc = last->nflagged ? EXIT_LEAK : EXIT_CLEAN;
 out:
 	free(shown);
+	baseline_free(bl.known);
+	baseline_free(bl.out);
 	group_set_free(s);
 	rules_free(r);
 	tool_config_free(&c);

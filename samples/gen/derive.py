@@ -189,6 +189,21 @@ def truncated(dump):
     return keep
 
 
+def checkout_paths(dump, module="example.com/shop/",
+                   checkout="/home/runner/work/shop/shop/", goroot="/usr/local/go/src/"):
+    """The -trimpath paths as a build without -trimpath prints them: the
+    module's files under a CI checkout, the standard library's under
+    GOROOT."""
+    out = []
+    for line in dump_lines(dump):
+        if line.startswith("\t") and ".go:" in line:
+            path = line[1:]
+            path = checkout + path[len(module):] if path.startswith(module) else goroot + path
+            line = "\t" + path
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def json_stack_log(samples):
     """Application JSON log whose records carry goroutine-shaped strings in a
     "stack" field; there is no real dump in the file."""
@@ -257,6 +272,7 @@ def main(samples):
     write(samples, "go1.26-debug2-crlf.txt", debug2.replace("\n", "\r\n"))
     write(samples, "go1.26-debug2-truncated.txt", truncated(debug2))
     write(samples, "go1.26-debug2.txt.gz", gzip_bytes(debug2.encode("utf-8")))
+    write(samples, "go1.26-debug2-checkout.txt", checkout_paths(debug2))
 
     panic119 = read(samples, "go1.19-panic-all.txt")
     write(samples, "go1.19-panic-all-kubectl.log", wrapped(panic119, Clock(5), cri_line, after=False))

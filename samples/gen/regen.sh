@@ -133,7 +133,7 @@ proto_captures() {
 	start proto "$WORK/leaky-$V126" -scenarios "$PROTO_SCEN" -lifetime 60s
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-proto-debug2.txt"
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=1" "$SAMPLES/$V126-proto-debug1.txt"
-	fetch "http://$ADDR/debug/pprof/goroutine?debug=0" "$SAMPLES/$V126-goroutine.pb.gz"
+	fetch "http://$ADDR/debug/pprof/goroutine?debug=0" "$SAMPLES/$V126-proto.pb.gz"
 	# profiles of other types, for the "not a goroutine profile" message
 	fetch "http://$ADDR/debug/pprof/profile?seconds=1" "$SAMPLES/$V126-cpu.pb.gz"
 	fetch "http://$ADDR/debug/pprof/heap" "$SAMPLES/$V126-heap.pb.gz"
@@ -147,13 +147,13 @@ proto_captures() {
 	kill -TERM "$PID"
 	finish "$PID"
 	# the mapping names the binary by its path in $WORK: keep the base name
-	"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$V126-goroutine.pb.gz" \
+	"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$V126-proto.pb.gz" \
 		"$SAMPLES/$V126-goroutineleak.pb.gz" "$SAMPLES/$V126-cpu.pb.gz" \
 		"$SAMPLES/$V126-heap.pb.gz"
 	# as `go tool pprof` saves a profile: its own encoder, fields in
 	# another order
-	"$GO126" tool pprof -proto "$SAMPLES/$V126-goroutine.pb.gz" \
-		>"$SAMPLES/$V126-goroutine-pprof.pb.gz"
+	"$GO126" tool pprof -proto "$SAMPLES/$V126-proto.pb.gz" \
+		>"$SAMPLES/$V126-proto-pprof.pb.gz"
 }
 if [ "$PROTO_ONLY" = 1 ]; then
 	proto_captures
@@ -221,6 +221,9 @@ for v in "$V126" "$V119"; do
 	start "full-$v" "$WORK/leaky-$v" -lifetime 60s
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$v-debug2.txt"
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=1" "$SAMPLES/$v-debug1.txt"
+	# what `curl .../goroutine -o g.pb.gz` saves: debug=0, a gzipped
+	# profile.proto, for the error that points at debug=2
+	[ "$v" = "$V126" ] && fetch "http://$ADDR/debug/pprof/goroutine" "$SAMPLES/$v-goroutine.pb.gz"
 	kill -TERM "$PID"
 	finish "$PID"
 

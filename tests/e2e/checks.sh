@@ -137,6 +137,39 @@ if grep -q 'bad-key.rules:2' "$tmp/err"; then ok "GTRIAGE_RULES errors name file
 "$bin" --color=always "$s" | grep -q "$(printf '\033')\[" && ok "--color=always colours" || ko "--color=always colours"
 NO_COLOR=1 "$bin" --color=auto "$s" | grep -q "$(printf '\033')" && ko "NO_COLOR" || ok "NO_COLOR: no escapes"
 
+# Verdicts: "leak" is true exactly for the groups whose verdict is leak,
+# and the exit status is 1 exactly when there is one.
+if command -v jq >/dev/null 2>&1; then
+	bad=
+	for f in samples/*.txt samples/*.log; do
+		"$bin" -f json "$f" >"$tmp/v.json" 2>/dev/null
+		rc=$?
+		[ -s "$tmp/v.json" ] || continue
+		n=$(jq '[.groups[] | select(.leak != (.verdict == "leak"))] | length' "$tmp/v.json")
+		l=$(jq '[.groups[] | select(.verdict == "leak")] | length' "$tmp/v.json")
+		if [ "$n" != 0 ] || { [ "$l" -gt 0 ] && [ $rc != 1 ]; } || { [ "$l" = 0 ] && [ $rc = 1 ]; }; then
+			bad="$bad $(basename "$f")"
+		fi
+	done
+	if [ -z "$bad" ]; then ok "leak == (verdict leak), exit 1 iff a leak, over every sample"; else ko "leak and verdict" "$bad"; fi
+fi
+
+# One problem, one finding: the read and write loops of the connections
+# whose bodies were never closed, and a mutex pile-up with its holder.
+"$bin" samples/go1.26-httpconns.txt >"$tmp/f.txt"
+if grep -q '^F[0-9]* leak  120 goroutines in 2 groups: \[[0-9]*\] net/http.(\*persistConn).readLoop, \[[0-9]*\] net/http.(\*persistConn).writeLoop$' "$tmp/f.txt"; then
+	ok "readLoop and writeLoop of the same connections: one finding"
+else
+	ko "readLoop and writeLoop: one finding"
+fi
+"$bin" samples/go1.26-longwait.txt >"$tmp/f.txt"
+if grep -q 'cache.(\*Store).Get, \[[0-9]*\] example.com/shop/internal/cache.(\*Store).Refresh$' "$tmp/f.txt" &&
+	grep -q 'held by goroutine 6, itself' "$tmp/f.txt"; then
+	ok "lock waiters and the holder: one finding, the holder named"
+else
+	ko "lock waiters and holder"
+fi
+
 # Help and version.
 "$bin" --help | grep -q -- '--min-minutes' && ok "--help lists the options" || ko "--help"
 "$bin" --version | grep -q '^gtriage [0-9]' && ok "--version" || ko "--version"
@@ -331,10 +364,10 @@ else
 fi
 
 # ---- protobuf goroutine profiles ----
-pb=samples/go1.26-goroutine.pb.gz
+pb=samples/go1.26-proto.pb.gz
 # groups as fingerprint, count, category and labels, sorted
 groups() { "$bin" -f json "$1" | jq -r '.groups[] | [.fingerprint, .count, .category, (.labels // "")] | @tsv' | sort; }
-for pair in "goroutine.pb.gz proto-debug1.txt" "goroutine-pprof.pb.gz proto-debug1.txt" \
+for pair in "proto.pb.gz proto-debug1.txt" "proto-pprof.pb.gz proto-debug1.txt" \
 	"goroutineleak.pb.gz goroutineleak-debug1.txt"; do
 	set -- $pair
 	groups "samples/go1.26-$1" >"$tmp/a"
@@ -439,4 +472,56 @@ PY
 	rm -f "$tmp/big.pb" "$tmp/big.json"
 else
 	echo "SKIP 100 MB protobuf: no python3"
+fi
+
+# The service program (samples/gen/service): its ground truth against the
+# verdicts. Healthy parts sized like production are never a leak, at any
+# age; its leaks are flagged once they hold 20 goroutines (alone or
+# through their finding), worth a look from 10; trend finds each leak of
+# at least 90 an hour at its rate and nothing healthy growing.
+truth=samples/gen/service/truth.tsv
+for cap in young:0 debug2:1 sigquit:1 panic:1; do
+	f=samples/go1.26-service-${cap%%:*}.txt
+	"$bin" -f json "$f" >"$tmp/svc.json" 2>/dev/null
+	rc=$?
+	if [ "$rc" = "${cap##*:}" ] && python3 tests/e2e/verdicts.py "$truth" "$tmp/svc.json" >"$tmp/svc.out"; then
+		ok "service $f: exit $rc, $(tail -n 1 "$tmp/svc.out")"
+	else
+		ko "service $f" "exit $rc, want ${cap##*:}; $(grep FAIL "$tmp/svc.out" | head -3)"
+	fi
+done
+last=$(ls samples/series-service/svc-*.txt | tail -n 1)
+"$bin" -f json "$last" >"$tmp/svc.json" 2>/dev/null
+if python3 tests/e2e/verdicts.py "$truth" "$tmp/svc.json" >"$tmp/svc.out"; then
+	ok "service: the last snapshot of the series, $(tail -n 1 "$tmp/svc.out")"
+else
+	ko "service: the last snapshot" "$(grep FAIL "$tmp/svc.out" | head -3)"
+fi
+"$bin" trend -f json samples/series-service >"$tmp/svc-trend.json" 2>/dev/null
+rc=$?
+if [ $rc = 1 ] && python3 tests/e2e/verdicts.py --trend 90 "$truth" "$tmp/svc-trend.json" >"$tmp/svc.out"; then
+	ok "service: trend over 5 late snapshots, exit 1, $(tail -n 1 "$tmp/svc.out")"
+else
+	ko "service: trend" "exit $rc; $(grep FAIL "$tmp/svc.out" | head -3)"
+fi
+# The same process through a debug=2 snapshot and its SIGQUIT dump: diff
+# shows no group as both gone and new (fingerprints survive the capture).
+"$bin" diff -f json samples/series-service/svc-20261202T191919Z.txt samples/go1.26-service-sigquit.txt >"$tmp/svc-diff.json" 2>/dev/null
+if python3 - "$tmp/svc-diff.json" >"$tmp/svc.out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+groups = d.get("groups", d.get("changes", []))
+def top(g):
+    fr = g.get("frames") or (g.get("group") or {}).get("frames") or []
+    return fr[0]["func"] if fr else ""
+new = {top(g) for g in groups if g.get("change") == "new"}
+gone = {top(g) for g in groups if g.get("change") == "gone"}
+both = sorted((new & gone) - {""})
+print("both new and gone: %s" % both)
+sys.exit(1 if both else 0)
+PY
+then
+	ok "service: debug=2 snapshot vs SIGQUIT dump of one process, no group both new and gone"
+else
+	ko "service: snapshot vs SIGQUIT" "$(cat "$tmp/svc.out")"
 fi

@@ -54,9 +54,12 @@ hidden | told)
 nul)
 	awk -v n="$n" 'BEGIN {
 		for (i = 1; i <= n; i++) {
-			printf "goroutine %d [chan receive@]", i + 1
+			# spawned one per request, each parent gone: a leak
+			printf "goroutine %d [chan receive@]", 3 * i + 100
 			printf " {\"tenant\":\"a@b\"}:\n"
-			printf "main.leak()\n\t/app/leak.go:9 +0x1d\n\n"
+			printf "main.leak()\n\t/app/leak.go:9 +0x1d\n"
+			printf "created by main.serve in goroutine %d\n", 3 * i + 99
+			printf "\t/app/serve.go:20 +0x2a\n\n"
 		}
 	}' | tr '@' "$3"
 	;;

@@ -31,6 +31,7 @@ typedef struct rec {
 		int minutes;
 		unsigned flags;
 		char frames[1024]; /* "func@file:line|..." */
+		char args[512];    /* "args|args|..." */
 		char created[256];
 		char labels[128];
 		int dump;
@@ -96,6 +97,13 @@ static int r_g(void *ud, const parse_goroutine *g, gt_err *e)
 					(int)g->frames[i].file_len,
 					g->frames[i].file ? g->frames[i].file : "",
 					g->frames[i].line);
+	for (i = 0, off = 0; i < g->nframes && off < 512; i++)
+		off += (size_t)snprintf(r->g[r->ng].args + off, 512 - off,
+					"%s%.*s", i ? "|" : "",
+					(int)g->frames[i].args_len,
+					g->frames[i].args);
+	if (g->nframes == 0)
+		r->g[r->ng].args[0] = '\0';
 	if (g->created_by)
 		snprintf(r->g[r->ng].created, 256, "%.*s@%.*s:%u",
 			 (int)g->created_by->func_len, g->created_by->func,
@@ -197,11 +205,41 @@ static void test_chunking(void **state)
 		assert_int_equal(r->ng, whole->ng);
 		for (k = 0; k < r->ng; k++) {
 			assert_string_equal(r->g[k].frames, whole->g[k].frames);
+			assert_string_equal(r->g[k].args, whole->g[k].args);
 			assert_string_equal(r->g[k].state, whole->g[k].state);
 		}
 		free(r);
 	}
 	free(whole);
+}
+
+/* Each frame keeps its argument words as printed, "..." of an inlined
+ * frame and the "?" of an imprecise value included; the chunks a pipe
+ * delivers do not change them. */
+static void test_frame_args(void **state)
+{
+	static const char t[] =
+		"goroutine 5 [sync.Mutex.Lock]:\n"
+		"internal/sync.runtime_SemacquireMutex(0xc0000a2014?, 0x0?, 0x1)\n"
+		"\truntime/sema.go:95 +0x25\n"
+		"sync.(*Mutex).Lock(...)\n"
+		"\tsync/mutex.go:46\n"
+		"main.(*Store).Get(0xc0000a2010, {0xc000120000, 0x5})\n"
+		"\t/app/store.go:30 +0x3b\n"
+		"main.main()\n"
+		"\t/app/main.go:9 +0x1\n";
+	const char *want = "0xc0000a2014?, 0x0?, 0x1|...|"
+			   "0xc0000a2010, {0xc000120000, 0x5}|";
+	size_t steps[] = {0, 1, 5};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		rec *r = run(t, strlen(t), steps[i], NULL);
+
+		assert_int_equal(r->ng, 1);
+		assert_string_equal(r->g[0].args, want);
+		free(r);
+	}
 }
 
 static void test_header_variants(void **state)
@@ -941,6 +979,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_debug2_frames),
 		cmocka_unit_test(test_chunking),
+		cmocka_unit_test(test_frame_args),
 		cmocka_unit_test(test_header_variants),
 		cmocka_unit_test(test_elided_and_ancestors),
 		cmocka_unit_test(test_debug1),

@@ -324,6 +324,7 @@ static group *mk_group(category cat, uint64_t count, const char *func,
 	g->frames[0].file_len = strlen(g->frames[0].file);
 	g->frames[0].line = 10;
 	g->reasons = reasons;
+	g->verdict = reasons ? VERDICT_LEAK : VERDICT_NORMAL;
 	snprintf(g->fingerprint, sizeof g->fingerprint, "%s", fp);
 	return g;
 }

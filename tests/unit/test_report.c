@@ -66,6 +66,7 @@ static group *mk_group(category cat, const char *state, uint64_t count,
 	if (created)
 		set_frame(&g->created_by, created);
 	g->reasons = reasons;
+	g->verdict = reasons ? VERDICT_LEAK : VERDICT_NORMAL;
 	snprintf(g->fingerprint, sizeof g->fingerprint, "%s", fp);
 	return g;
 }
@@ -143,6 +144,7 @@ static void free_set(group_set *s)
 			free(g->labels);
 			free(g->ids);
 			free(g->diags);
+			free(g->why);
 			free(g);
 		}
 		free(d->groups);
@@ -181,6 +183,13 @@ static const rules_diag diag_recv = {
  *   [6]    1 sleep, invalid UTF-8 in its function and file
  * With ndumps 2 an earlier debug=2 dump of one group comes first.
  */
+/* The evidence line of the big group: clauses the text output wraps
+ * between, never inside. */
+#define SHOP_WHY                                                             \
+	"1000 parents, 1000 of 1000 gone; each on its own chan; ids across "  \
+	"97% of the range; 20 different ages (12-31 min); 1000 goroutines; "  \
+	"fanout-stuck (1000 >= 20)"
+
 static group_set *shop_set(size_t ndumps)
 {
 	static const fr fetch[] = {
@@ -215,6 +224,9 @@ static group_set *shop_set(size_t ndumps)
 		{"runtime.gopark", "/usr/local/go/src/runtime/proc.go", 398},
 		{"runtime.gcBgMarkWorker", "/usr/local/go/src/runtime/mgc.go",
 		 1293},
+		{"runtime.gcBgMarkStartWorkers.gowrap1",
+		 "/usr/local/go/src/runtime/mgc.go", 1695},
+		{"runtime.goexit", "/usr/local/go/src/runtime/asm_amd64.s", 1700},
 	};
 	static const fr bad[] = {
 		{BAD_FUNC, "/src/\xc3\x28.go", 9},
@@ -227,9 +239,8 @@ static group_set *shop_set(size_t ndumps)
 	size_t nd = 0;
 
 	g[0] = mk_group(CAT_CHAN_RECEIVE, "chan receive", 1000, 12, 31, fetch,
-			4, &fetch_cb,
-			GROUP_R_COUNT | GROUP_R_MINUTES | GROUP_R_DIAGNOSIS,
-			"3f2a9c1e0b7d4a55");
+			4, &fetch_cb, GROUP_R_EVIDENCE, "3f2a9c1e0b7d4a55");
+	g[0]->why = dup0(SHOP_WHY);
 	add_ids(g[0], 1, 1000);
 	add_diag(g[0], &diag_recv);
 	g[1] = mk_group(CAT_IO_WAIT, "IO wait", 3, -1, -1, io, 3, NULL, 0,
@@ -237,13 +248,14 @@ static group_set *shop_set(size_t ndumps)
 	add_ids(g[1], 1001, 3);
 	g[2] = mk_group(CAT_NIL_CHAN, "chan receive (nil chan)", 5, -1, -1,
 			weird, 3, NULL, GROUP_R_NIL_CHAN, "bbbbbbbbbbbbbbbb");
+	g[2]->why = dup0("blocked on a nil channel: can never proceed");
 	add_ids(g[2], 2001, 5);
 	g[2]->labels = dup0("{\"handler\": \"up|load\"}");
 	g[2]->labels_len = strlen(g[2]->labels);
 	g[2]->nlocked = 2;
 	g[3] = mk_group(CAT_SELECT, "select", 100, -1, -1, sel, 3, NULL, 0,
 			"cccccccccccccccc");
-	g[4] = mk_group(CAT_RUNTIME, "GC worker (idle)", 2, -1, -1, gc, 2, NULL,
+	g[4] = mk_group(CAT_RUNTIME, "GC worker (idle)", 2, -1, -1, gc, 4, NULL,
 			0, "dddddddddddddddd");
 	g[5] = mk_group(CAT_SLEEP, "sleep", 1, -1, -1, bad, 1, NULL, 0,
 			"eeeeeeeeeeeeeeee");
@@ -410,7 +422,7 @@ static void test_text_layout(void **state)
 {
 	group_set *s = shop_set(1);
 	char *t = render(s, REPORT_TEXT, 0, 0, 0);
-	char why[600], r1[256], r2[256], r3[256];
+	char why[600], r1[256];
 	size_t p_g1, p_g3, p_g4, p_g2, p_g5, p_g6;
 
 	(void)state;
@@ -435,8 +447,9 @@ static void test_text_layout(void **state)
 		   "http/transport.go:2421   fp cccccccccccccccc\n");
 	p_g2 = pos(t, "[2]   3  io-wait  net.(*conn).Read  net/net.go:179   "
 		   "fp 00000000000000a2\n");
-	p_g5 = pos(t, "[5]   2  runtime  runtime.gopark  runtime/proc.go:398   "
-		   "fp dddddddddddddddd\n");
+	/* the runtime's goroutines by their entry function, not gopark */
+	p_g5 = pos(t, "[5]   2  runtime  runtime.gcBgMarkWorker  "
+		   "runtime/mgc.go:1293   fp dddddddddddddddd\n");
 	p_g6 = pos(t, "[6]   1  sleep    example.com/shop/bad");
 	assert_true(p_g1 < p_g3);
 	assert_true(p_g3 < pos(t, "other groups:\n"));
@@ -445,15 +458,13 @@ static void test_text_layout(void **state)
 	assert_true(p_g2 < p_g5);
 	assert_true(p_g5 < p_g6);
 
-	/* why: every reason text, in bit order */
-	snprintf(why, sizeof why, "    why:   %s; %s; %s\n",
-		 reason(s, 0, GROUP_R_COUNT, r1, sizeof r1),
-		 reason(s, 0, GROUP_R_MINUTES, r2, sizeof r2),
-		 reason(s, 0, GROUP_R_DIAGNOSIS, r3, sizeof r3));
-	/* wrapped between reasons, never inside one */
-	pos(t, r1);
-	pos(t, r2);
-	pos(t, r3);
+	/* why: the verdict and its evidence line */
+	snprintf(why, sizeof why, "    why:   leak: %s\n",
+		 reason(s, 0, GROUP_R_EVIDENCE, r1, sizeof r1));
+	/* wrapped between clauses, never inside one */
+	pos(t, "1000 parents, 1000 of 1000 gone;");
+	pos(t, "20 different ages (12-31 min);");
+	pos(t, "fanout-stuck (1000 >= 20)\n");
 	{
 		/* joined again where the text output wrapped it */
 		char *flat = unwrap(t);
@@ -704,13 +715,15 @@ static void test_json_document(void **state)
 		"goroutines", "dumps",          "kind",
 		"title",      "crash",          "truncated",      "race_reports",
 		"flagged_groups", "flagged_goroutines", "by_category",
-		"thresholds", "groups",         "snapshots",
+		"thresholds", "groups",         "findings",
+		"snapshots",
 	};
 	static const char *const gkeys[] = {
 		"fingerprint", "count",  "state",     "category",
 		"min_minutes", "max_minutes", "locked_to_thread",
 		"leaked_marked", "truncated", "frames", "created_by",
-		"ids",         "labels", "leak",      "reasons",
+		"ids",         "labels", "leak",      "verdict",
+		"evidence",    "finding", "facts",    "reasons",
 		"diagnoses",   "healthy",
 	};
 	static const char *const order[] = {
@@ -787,13 +800,13 @@ static void test_json_document(void **state)
 	a = json_object_get(g, "ids");
 	assert_int_equal(json_array_size(a), 1000);
 	assert_int_equal(json_integer_value(json_array_get(a, 999)), 1000);
+	assert_string_equal(str_at(g, "verdict"), "leak");
+	assert_string_equal(str_at(g, "evidence"), SHOP_WHY);
 	a = json_object_get(g, "reasons");
-	assert_int_equal(json_array_size(a), 3);
-	assert_string_equal(str_at(json_array_get(a, 0), "code"), "count");
+	assert_int_equal(json_array_size(a), 1);
+	assert_string_equal(str_at(json_array_get(a, 0), "code"), "evidence");
 	assert_string_equal(str_at(json_array_get(a, 0), "text"),
-			    reason(s, 0, GROUP_R_COUNT, rbuf, sizeof rbuf));
-	assert_string_equal(str_at(json_array_get(a, 1), "code"), "minutes");
-	assert_string_equal(str_at(json_array_get(a, 2), "code"), "diagnosis");
+			    reason(s, 0, GROUP_R_EVIDENCE, rbuf, sizeof rbuf));
 	a = json_object_get(g, "diagnoses");
 	assert_int_equal(json_array_size(a), 1);
 	assert_string_equal(str_at(json_array_get(a, 0), "name"),
@@ -817,6 +830,8 @@ static void test_json_document(void **state)
 						  0), "code"), "nil-chan");
 	assert_true(json_is_false(json_object_get(json_array_get(groups, 3),
 						  "leak")));
+	assert_string_equal(str_at(json_array_get(groups, 3), "verdict"),
+			    "normal");
 	assert_int_equal(json_array_size(json_object_get(
 				 json_array_get(groups, 3), "reasons")), 0);
 
@@ -943,22 +958,27 @@ static void test_markdown(void **state)
 	absent(t, "| mutex |");
 
 	pos(t, "| # | goroutines | category | state | minutes | top frame | "
-	       "reasons | fingerprint |\n");
+	       "evidence | fingerprint |\n");
 	row = line_with(t, "| 1 | 1000 |");
 	assert_string_equal(row, "| 1 | 1000 | chan-receive | `chan receive` | "
 				 "12-31 | `example.com/shop/internal/fanout."
 				 "(*Fetcher).worker` fanout/fetch.go:88 | "
-				 "count, minutes, diagnosis | `3f2a9c1e0b7d4a55` |");
+				 "1000 parents, 1000 of 1000 gone; each on its "
+				 "own chan; ids across 97% of the range; 20 "
+				 "different ages (12-31 min); 1000 goroutines; "
+				 "fanout-stuck (1000 >= 20) | `3f2a9c1e0b7d4a55` |");
 	free(row);
 	/* '|' escaped in the cell, a double-backtick span around the '`' */
 	row = line_with(t, "| 3 | 5 |");
 	assert_string_equal(row, "| 3 | 5 | nil-chan | `chan receive (nil "
 				 "chan)` |  | ``example.com/shop/pipe.weird\\|"
-				 "name`tick`` pipe/p.go:7 | nil-chan | `bbbbbbbbbbbbbbbb` |");
+				 "name`tick`` pipe/p.go:7 | blocked on a nil channel: "
+				 "can never proceed | `bbbbbbbbbbbbbbbb` |");
 	assert_int_equal(cell_bars(row), 9);
 	free(row);
 	row = line_with(t, "| 4 | 100 |");
-	assert_int_equal(cell_bars(row), 7);
+	assert_int_equal(cell_bars(row), 9);
+	assert_non_null(strstr(row, "| normal |"));
 	free(row);
 
 	/* one section per flagged group, none for the others */
@@ -1011,7 +1031,7 @@ static void test_markdown_fence_and_text(void **state)
 	pos(t, "## Goroutine triage: a\\_b\\*c\\|d.log\n");
 	/* a file path in a cell is text: '|' escaped there as well */
 	pos(t, "| 1 | 200 | chan-send | `chan send` |  | ````main.tick```s```` "
-	       "a\\|b/x.go:3 | count | `9999999999999999` |\n");
+	       "a\\|b/x.go:3 |  | `9999999999999999` |\n");
 	/* the block fence outgrows the run of three backticks */
 	pos(t, "````\n200 goroutines [chan send]:\nmain.tick```s\n"
 	       "\t/src/a|b/x.go:3\n````\n");

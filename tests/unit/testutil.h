@@ -53,8 +53,11 @@ static inline void append(char **buf, size_t *len, const char *fmt, ...)
 	*len += (size_t)n;
 }
 
-/* A debug=2 dump: main.main, then the goroutines of g[0..ng). */
-static inline char *dump_text(const gspec *g, size_t ng, unsigned salt)
+/* A debug=2 dump: main.main, then the goroutines of g[0..ng), created in
+ * goroutine 1 (alive) or, where parents[i] is not 0, goroutine k of g[i]
+ * in goroutine parents[i] + k (none of them in the dump: gone). */
+static inline char *dump_text_parents(const gspec *g, size_t ng,
+				      unsigned salt, const uint64_t *parents)
 {
 	char *b = NULL;
 	size_t len = 0;
@@ -70,11 +73,19 @@ static inline char *dump_text(const gspec *g, size_t ng, unsigned salt)
 			append(&b, &len, "]:\n%s(0xc%06x, 0x%x)\n\t%s:%u +0x%x\n",
 			       g[i].func, salt * 97 + k, salt, g[i].file,
 			       g[i].line, 0x20 + salt);
-			append(&b, &len, "created by %s in goroutine 1\n"
+			append(&b, &len, "created by %s in goroutine %llu\n"
 			       "\t/src/app/main.go:%u +0x%x\n\n", g[i].creator,
+			       parents && parents[i]
+				       ? (unsigned long long)(parents[i] + k)
+				       : 1ull,
 			       30 + (unsigned)i, 0x40 + salt);
 		}
 	return b;
+}
+
+static inline char *dump_text(const gspec *g, size_t ng, unsigned salt)
+{
+	return dump_text_parents(g, ng, salt, NULL);
 }
 
 /* The built-in rules, as gtriage loads them without --rules. */

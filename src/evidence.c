@@ -1,0 +1,754 @@
+/*
+ * evidence.c - per-group evidence gathered while a dump is read, resolved
+ * when it ends: ages, ids, parents, wait objects, lock holders and links
+ * between groups.
+ *
+ * The wait object comes from the receiver or first argument of the frame
+ * that blocks (runtime.chanrecv1, sync.(*Mutex).Lock, ...), read from the
+ * argument words the parser keeps. Argument addresses of non-runtime frames
+ * go into one open-addressing table per dump that remembers, for each
+ * address, the first two groups that showed it (a third marks it common:
+ * globals link nothing) and the first goroutine that held it outside a
+ * wait on it: the probable holder of a contended lock.
+ */
+#include "evidence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+/* ---- argument words ---------------------------------------------------- */
+
+static const char *const kind_names[EVIDENCE_OBJ__COUNT] = {
+	"none", "select", "chan", "mutex", "rwmutex",
+	"waitgroup", "cond", "sema", "poll", "object"};
+
+const char *evidence_obj_kind_name(evidence_obj_kind k)
+{
+	return (unsigned)k < EVIDENCE_OBJ__COUNT ? kind_names[k] : "none";
+}
+
+/* Parses a "0x..." word at s; returns the bytes used, 0 if not hex. */
+static size_t hex_word(const char *s, size_t n, uint64_t *out)
+{
+	size_t i = 2;
+	uint64_t v = 0;
+
+	if (n < 3 || s[0] != '0' || s[1] != 'x')
+		return 0;
+	for (; i < n && i < 18; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else
+			break;
+		v = v << 4 | d;
+	}
+	if (i == 2)
+		return 0;
+	*out = v;
+	return i;
+}
+
+/* Heap, stack and global addresses on 64-bit systems: above the first
+ * 64 KiB (small integers, lengths, flags) and below 2^48 (no negative
+ * numbers or hashes that fill 64 bits). */
+static int pointer_like(uint64_t v)
+{
+	return v >= 0x10000 && v < (1ull << 48);
+}
+
+evidence_arg evidence_first_arg(const char *args, size_t len, uint64_t *out)
+{
+	size_t k;
+
+	*out = 0;
+	while (len && *args == ' ') {
+		args++;
+		len--;
+	}
+	if (len >= 3 && memcmp(args, "...", 3) == 0)
+		return EVIDENCE_ARG_INLINED;
+	k = hex_word(args, len, out);
+	if (k == 0 || !pointer_like(*out)) {
+		*out = 0;
+		return EVIDENCE_ARG_NONE;
+	}
+	return k < len && args[k] == '?' ? EVIDENCE_ARG_IMPRECISE
+					 : EVIDENCE_ARG_OK;
+}
+
+/* ---- the blocking frame ------------------------------------------------ */
+
+typedef struct wait_frame {
+	const char *func;
+	evidence_obj_kind kind;
+	int prio; /* the sync type's own method names the object best */
+	size_t len;
+} wait_frame;
+
+#define WF(name, kind, prio) {name, EVIDENCE_OBJ_##kind, prio, sizeof name - 1}
+
+static const wait_frame wait_frames[] = {
+	WF("sync.(*Mutex).Lock", MUTEX, 3),
+	WF("sync.(*Mutex).lockSlow", MUTEX, 3),
+	WF("internal/sync.(*Mutex).Lock", MUTEX, 3),
+	WF("internal/sync.(*Mutex).lockSlow", MUTEX, 3),
+	WF("sync.(*RWMutex).Lock", RWMUTEX, 3),
+	WF("sync.(*RWMutex).RLock", RWMUTEX, 3),
+	WF("sync.(*WaitGroup).Wait", WAITGROUP, 3),
+	WF("sync.(*Cond).Wait", COND, 3),
+	WF("runtime.chanrecv1", CHAN, 2),
+	WF("runtime.chanrecv2", CHAN, 2),
+	WF("runtime.chansend1", CHAN, 2),
+	WF("runtime.chanrecv", CHAN, 2),
+	WF("runtime.chansend", CHAN, 2),
+	WF("runtime.selectgo", SELECT, 2),
+	WF("runtime.block", SELECT, 2),
+	WF("internal/poll.runtime_pollWait", POLL, 1),
+	WF("sync.runtime_Semacquire", SEMA, 1),
+	WF("sync.runtime_SemacquireMutex", SEMA, 1),
+	WF("sync.runtime_SemacquireRWMutex", SEMA, 1),
+	WF("sync.runtime_SemacquireRWMutexR", SEMA, 1),
+	WF("sync.runtime_SemacquireWaitGroup", SEMA, 1),
+	WF("internal/sync.runtime_SemacquireMutex", SEMA, 1),
+	WF("sync.runtime_notifyListWait", SEMA, 1),
+};
+
+#undef WF
+
+static int has_prefix(const parse_frame *f, const char *p, size_t n)
+{
+	return f->func_len >= n && memcmp(f->func, p, n) == 0;
+}
+
+/* The frames a wait goes through before user code: the runtime, sync and
+ * internal packages (poll, sync). */
+static int wait_path(const parse_frame *f)
+{
+	return has_prefix(f, "runtime.", 8) || has_prefix(f, "sync.", 5) ||
+	       has_prefix(f, "internal/", 9);
+}
+
+/* The wait frames of a stack, innermost first: up to EVIDENCE_WAIT_MAX
+ * pairs of frame index and wait_frames[] index. */
+static size_t find_wait_frames(const parse_frame *frames, size_t n,
+			       uint16_t *out)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n && wait_path(&frames[i]) && k < EVIDENCE_WAIT_MAX;
+	     i++) {
+		const parse_frame *f = &frames[i];
+
+		for (j = 0; j < sizeof wait_frames / sizeof wait_frames[0]; j++)
+			if (f->func_len == wait_frames[j].len &&
+			    memcmp(f->func, wait_frames[j].func, f->func_len) == 0) {
+				out[2 * k] = (uint16_t)i;
+				out[2 * k + 1] = (uint16_t)j;
+				k++;
+				break;
+			}
+	}
+	return k;
+}
+
+/* Picks the wait object among the wait frames found: the highest rank
+ * wins, and among frames of one rank a readable address beats an inlined
+ * "...". */
+static evidence_obj_kind choose_wait(const parse_frame *frames,
+				     const uint16_t *w, size_t nw,
+				     uint64_t *addr, evidence_arg *how)
+{
+	evidence_obj_kind kind = EVIDENCE_OBJ_NONE;
+	int best = 0;
+	size_t k;
+
+	*addr = 0;
+	*how = EVIDENCE_ARG_NONE;
+	for (k = 0; k < nw; k++) {
+		const parse_frame *f = &frames[w[2 * k]];
+		const wait_frame *wf = &wait_frames[w[2 * k + 1]];
+		uint64_t v;
+		evidence_arg a;
+
+		if (wf->prio < best)
+			continue;
+		if (wf->kind == EVIDENCE_OBJ_SELECT) {
+			/* several channels: no single object */
+			if (wf->prio > best) {
+				kind = wf->kind;
+				best = wf->prio;
+				*addr = 0;
+				*how = EVIDENCE_ARG_NONE;
+			}
+			continue;
+		}
+		a = evidence_first_arg(f->args, f->args_len, &v);
+		if (wf->prio > best || (*addr == 0 && v != 0 && kind == wf->kind)) {
+			kind = wf->kind;
+			*addr = v;
+			*how = a;
+			best = wf->prio;
+		}
+	}
+	return kind;
+}
+
+evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
+				       uint64_t *addr, evidence_arg *how)
+{
+	uint16_t w[2 * EVIDENCE_WAIT_MAX];
+	size_t nw = find_wait_frames(frames, n, w);
+
+	return choose_wait(frames, w, nw, addr, how);
+}
+
+/* ---- the dump-wide tables ---------------------------------------------- */
+
+#define NO_GROUP 0u
+#define MANY_GROUPS UINT32_MAX
+#define PARENT_KEY (1ull << 63) /* parent ids share the address table */
+
+typedef struct addr_slot {
+	uint64_t key;       /* 0: empty */
+	uint64_t holder_id; /* first goroutine showing it outside a wait */
+	uint32_t g1, g2;    /* groups + 1; g2 MANY_GROUPS: common */
+	uint32_t holder_seq; /* + 1 */
+	uint32_t hits;      /* goroutines that showed it (saturating) */
+} addr_slot;
+
+/* A sampled goroutine's id and group, to find the group of a parent. */
+typedef struct idseq {
+	uint64_t id;
+	uint32_t seq;
+} idseq;
+
+struct evidence_dump {
+	addr_slot *slots;
+	size_t nslots, used; /* nslots a power of two */
+	int full;
+	uint64_t *ids; /* every goroutine id: 8 bytes each until resolved */
+	size_t nids, ids_cap;
+	unsigned char *alive; /* when resolving: a bit per id of the range,
+				 if the ids are dense enough, else NULL */
+	uint64_t id_min, id_max;
+};
+
+evidence_dump *evidence_dump_new(void)
+{
+	return gt_calloc(1, sizeof(evidence_dump));
+}
+
+void evidence_dump_free(evidence_dump *ed)
+{
+	if (ed == NULL)
+		return;
+	free(ed->slots);
+	free(ed->ids);
+	free(ed->alive);
+	free(ed);
+}
+
+void evidence_dump_ids(const evidence_dump *ed, uint64_t *min, uint64_t *max)
+{
+	*min = ed ? ed->id_min : 0;
+	*max = ed ? ed->id_max : 0;
+}
+
+void evidence_free(evidence *ev)
+{
+	free(ev->sample);
+	ev->sample = NULL;
+	ev->nsample = ev->sample_cap = 0;
+}
+
+static size_t slot_of(uint64_t key, size_t mask)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)key & mask;
+}
+
+static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert);
+
+static void addr_grow(evidence_dump *ed)
+{
+	addr_slot *old = ed->slots;
+	size_t n = ed->nslots, i;
+
+	ed->nslots = n ? n * 2 : 1024;
+	ed->slots = gt_calloc(ed->nslots, sizeof *ed->slots);
+	ed->used = 0;
+	for (i = 0; i < n; i++)
+		if (old[i].key) {
+			addr_slot *s = addr_find(ed, old[i].key, 1);
+
+			*s = old[i];
+		}
+	free(old);
+}
+
+static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
+{
+	size_t mask, i;
+
+	if (insert && (ed->used + 1) * 2 > ed->nslots) {
+		if (ed->nslots >= EVIDENCE_ADDR_MAX) {
+			ed->full = 1;
+			insert = 0;
+		} else {
+			addr_grow(ed);
+		}
+	}
+	if (ed->nslots == 0)
+		return NULL;
+	mask = ed->nslots - 1;
+	for (i = slot_of(key, mask);; i = (i + 1) & mask) {
+		addr_slot *s = &ed->slots[i];
+
+		if (s->key == key)
+			return s;
+		if (s->key == 0) {
+			if (!insert)
+				return NULL;
+			s->key = key;
+			ed->used++;
+			return s;
+		}
+	}
+}
+
+/* Goroutine id of group seq showed key; waiting says it waits on it. */
+static void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
+		      uint64_t id, int waiting)
+{
+	addr_slot *s = addr_find(ed, key, 1);
+	uint32_t g = seq + 1;
+
+	if (s == NULL)
+		return;
+	if (s->hits < UINT32_MAX)
+		s->hits++;
+	if (s->g1 == NO_GROUP)
+		s->g1 = g;
+	else if (s->g1 != g && s->g2 == NO_GROUP)
+		s->g2 = g;
+	else if (s->g1 != g && s->g2 != g)
+		s->g2 = MANY_GROUPS;
+	if (!waiting && s->holder_seq == 0 && id) {
+		s->holder_id = id;
+		s->holder_seq = g;
+	}
+}
+
+#define NOTE_FRAMES 16
+
+/* Notes every pointer-like argument word of the goroutine's non-runtime
+ * frames once (the same pointer is often passed down a few frames). */
+static void note_args(evidence_dump *ed, const parse_goroutine *g,
+		      uint32_t seq, uint64_t wait_obj)
+{
+	uint64_t seen[16];
+	size_t nseen = 0, i, used = 0;
+
+	/* the innermost frames hold what the goroutine works on (its
+	 * connection, its lock); deep stacks repeat it further down */
+	for (i = 0; i < g->nframes && !ed->full && used < NOTE_FRAMES; i++) {
+		const parse_frame *f = &g->frames[i];
+		const char *s = f->args, *end = f->args + f->args_len;
+
+		if (f->args_len == 0 || has_prefix(f, "runtime.", 8))
+			continue;
+		used++;
+		while (s < end) {
+			uint64_t v;
+			size_t k = hex_word(s, (size_t)(end - s), &v), j;
+
+			if (k == 0) {
+				s++;
+				continue;
+			}
+			s += k;
+			if (!pointer_like(v))
+				continue;
+			for (j = 0; j < nseen && seen[j] != v; j++)
+				;
+			if (j < nseen)
+				continue;
+			if (nseen < sizeof seen / sizeof seen[0])
+				seen[nseen++] = v;
+			addr_note(ed, v, seq, g->id, v == wait_obj);
+		}
+	}
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+static void put_sample(evidence_sample *s, const parse_goroutine *g,
+		       uint64_t obj)
+{
+	s->id = g->id;
+	s->parent = g->created_in;
+	s->obj = obj;
+	s->minutes = g->minutes;
+}
+
+void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
+		  const parse_goroutine *g, size_t keep)
+{
+	evidence_obj_kind kind;
+	evidence_arg how;
+	uint64_t obj;
+	int record = !(g->flags & PARSE_G_RECORD);
+
+	/* the wait frames are found once per group (its goroutines share
+	 * the stack); each goroutine only has its arguments read */
+	if (ev->count == 0)
+		ev->nwait = (unsigned char)find_wait_frames(g->frames, g->nframes,
+							    ev->wait);
+	kind = choose_wait(g->frames, ev->wait, ev->nwait, &obj, &how);
+	/* a default traceback hides the runtime's frames: a channel wait
+	 * shows only the function that blocked, whose first pointer argument
+	 * (receiver, closure) tells whether the goroutines work for one
+	 * object or each for its own */
+	if (kind == EVIDENCE_OBJ_NONE && g->nframes && g->state_len >= 6 &&
+	    (memcmp(g->state, "chan ", 5) == 0 ||
+	     memcmp(g->state, "select", 6) == 0) &&
+	    !has_prefix(&g->frames[0], "runtime.", 8)) {
+		kind = EVIDENCE_OBJ_OWNER;
+		how = evidence_first_arg(g->frames[0].args,
+					 g->frames[0].args_len, &obj);
+	}
+	if (ev->count == 0)
+		ev->obj_kind = kind;
+	ev->count += g->count;
+	if (g->minutes >= 0)
+		ev->nminutes += g->count;
+	if (g->created_in)
+		ev->nparent += g->count;
+	if (obj)
+		ev->nobj += g->count;
+	if (how == EVIDENCE_ARG_IMPRECISE)
+		ev->obj_imprecise += g->count;
+	else if (how == EVIDENCE_ARG_INLINED)
+		ev->obj_inlined += g->count;
+	else if (obj == 0 && kind > EVIDENCE_OBJ_SELECT)
+		ev->obj_noargs += g->count;
+	if (!record || g->id == 0)
+		return;
+	if (ev->id_min == 0 || g->id < ev->id_min)
+		ev->id_min = g->id;
+	if (g->id > ev->id_max)
+		ev->id_max = g->id;
+	if (ed->id_min == 0 || g->id < ed->id_min)
+		ed->id_min = g->id;
+	if (g->id > ed->id_max)
+		ed->id_max = g->id;
+	ev->nseen++;
+	if (keep == 0 || ev->nsample < keep) {
+		if (ev->nsample == ev->sample_cap) {
+			ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 4;
+			ev->sample = gt_realloc(ev->sample,
+						ev->sample_cap * sizeof *ev->sample);
+		}
+		put_sample(&ev->sample[ev->nsample++], g, obj);
+	} else {
+		/* reservoir sampling, deterministic: a uniform sample of the
+		 * whole group, not its oldest goroutines */
+		uint64_t j = ev->nseen < (1ull << 32)
+				     ? ((mix64(ev->nseen) >> 32) * ev->nseen) >> 32
+				     : mix64(ev->nseen) % ev->nseen;
+
+		if (j < keep)
+			put_sample(&ev->sample[j], g, obj);
+	}
+	if (ed->nids == ed->ids_cap) {
+		ed->ids_cap = ed->ids_cap ? ed->ids_cap * 2 : 256;
+		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
+	}
+	ed->ids[ed->nids++] = g->id;
+	/* an owner is held, not waited on: it may be the lock others wait on */
+	if (kind == EVIDENCE_OBJ_OWNER)
+		obj = 0;
+	/* addresses of the first goroutines of each group are enough to tell
+	 * what it shares; past them a large group costs no more */
+	if (ev->nseen > EVIDENCE_SAMPLE)
+		return;
+	if (obj)
+		addr_note(ed, obj, seq, g->id, 1);
+	if (g->created_in)
+		addr_note(ed, PARENT_KEY | g->created_in, seq, 0, 1);
+	note_args(ed, g, seq, obj);
+}
+
+/* ---- resolving ---------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_idseq(const void *a, const void *b)
+{
+	return cmp_u64(&((const idseq *)a)->id, &((const idseq *)b)->id);
+}
+
+static int is_alive(const evidence_dump *ed, uint64_t id)
+{
+	size_t lo = 0, hi = ed->nids;
+
+	if (ed->alive) {
+		uint64_t k = id - ed->id_min;
+
+		return id >= ed->id_min && id <= ed->id_max &&
+		       (ed->alive[k >> 3] >> (k & 7) & 1);
+	}
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ed->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ed->nids && ed->ids[lo] == id;
+}
+
+/* The group of a sampled goroutine, or -1. */
+static long group_of(const idseq *v, size_t n, uint64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].id == id ? (long)v[lo].seq : -1;
+}
+
+/* Distinct values of a sorted array; the most common one in *top. */
+static uint64_t distinct(const uint64_t *v, size_t n, uint64_t *top,
+			 uint64_t *top_count)
+{
+	uint64_t d = 0, run = 0;
+	size_t i;
+
+	*top = 0;
+	*top_count = 0;
+	for (i = 0; i < n; i++) {
+		if (i == 0 || v[i] != v[i - 1]) {
+			d++;
+			run = 0;
+		}
+		if (++run > *top_count) {
+			*top_count = run;
+			*top = v[i];
+		}
+	}
+	return d;
+}
+
+typedef struct links {
+	evidence_link *v;
+	size_t n, cap;
+} links;
+
+static void link_add(links *l, uint32_t a, uint32_t b, unsigned kind)
+{
+	if (a == b)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = gt_realloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n].a = a < b ? a : b;
+	l->v[l->n].b = a < b ? b : a;
+	l->v[l->n].shared = 1;
+	l->v[l->n++].kind = kind;
+}
+
+static int cmp_link(const void *pa, const void *pb)
+{
+	const evidence_link *a = pa, *b = pb;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	if (a->b != b->b)
+		return a->b < b->b ? -1 : 1;
+	return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
+			const idseq *who, size_t nwho, links *l)
+{
+	size_t n = ev->nsample, i, k;
+	uint64_t *v = gt_malloc((n ? n : 1) * sizeof *v), top, tc, range;
+	unsigned char hit[EVIDENCE_ID_BUCKETS] = {0};
+
+	/* ages */
+	for (i = k = 0; i < n; i++)
+		if (ev->sample[i].minutes >= 0)
+			v[k++] = (uint64_t)ev->sample[i].minutes;
+	qsort(v, k, sizeof *v, cmp_u64);
+	ev->ages = (unsigned)distinct(v, k, &top, &tc);
+
+	/* ids: where they sit in the dump's range */
+	range = ed->id_max - ed->id_min;
+	ev->id_span = range ? (double)(ev->id_max - ev->id_min) / (double)range
+			    : 0.0;
+	ev->ids_hit = 0;
+	for (i = 0; i < n && range; i++) {
+		size_t b = (size_t)((double)(ev->sample[i].id - ed->id_min) /
+				    (double)range * (EVIDENCE_ID_BUCKETS - 1) +
+				    0.5);
+
+		if (b < EVIDENCE_ID_BUCKETS && !hit[b]) {
+			hit[b] = 1;
+			ev->ids_hit++;
+		}
+	}
+	ev->id_cover = n ? (double)ev->ids_hit /
+				   (double)(n < EVIDENCE_ID_BUCKETS ? n
+								   : EVIDENCE_ID_BUCKETS)
+			 : 0.0;
+	ev->id_density = n && ev->id_max >= ev->id_min
+				 ? (double)n / (double)(ev->id_max - ev->id_min + 1)
+				 : 0.0;
+
+	/* parents: distinct, alive, and the groups they are in */
+	ev->parents_checked = ev->parents_alive = 0;
+	for (i = k = 0; i < n; i++) {
+		long pg;
+
+		if (ev->sample[i].parent == 0)
+			continue;
+		v[k++] = ev->sample[i].parent;
+		ev->parents_checked++;
+		if (!is_alive(ed, ev->sample[i].parent))
+			continue;
+		ev->parents_alive++;
+		pg = group_of(who, nwho, ev->sample[i].parent);
+		if (pg >= 0)
+			link_add(l, seq, (uint32_t)pg, EVIDENCE_LINK_PARENT);
+	}
+	qsort(v, k, sizeof *v, cmp_u64);
+	ev->parents = distinct(v, k, &top, &tc);
+
+	/* wait objects */
+	for (i = k = 0; i < n; i++)
+		if (ev->sample[i].obj)
+			v[k++] = ev->sample[i].obj;
+	qsort(v, k, sizeof *v, cmp_u64);
+	ev->objs_checked = k;
+	ev->objs = distinct(v, k, &ev->top_obj, &ev->top_obj_count);
+	free(v);
+
+	/* the holder of a lock the group piles up on */
+	ev->holder_id = 0;
+	ev->holder_group = -1;
+	if (ev->top_obj_count >= 1 &&
+	    (ev->obj_kind == EVIDENCE_OBJ_MUTEX ||
+	     ev->obj_kind == EVIDENCE_OBJ_RWMUTEX)) {
+		const addr_slot *s = addr_find(ed, ev->top_obj, 0);
+
+		if (s && s->holder_seq) {
+			ev->holder_id = s->holder_id;
+			ev->holder_group = (long)s->holder_seq - 1;
+			link_add(l, seq, s->holder_seq - 1, EVIDENCE_LINK_HOLDER);
+		}
+	}
+	ev->resolved = 1;
+}
+
+void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
+		      evidence_link **out, size_t *nout)
+{
+	links l = {0}, kept = {0};
+	size_t i, j, nwho = 0;
+	idseq *who;
+
+	/* ids are handed out by a counter: when the range is no more than
+	 * 64 ids per goroutine, a bitmap of it is smaller than the list and
+	 * needs no sort; else the list is sorted for binary search */
+	if (ed->nids && ed->id_max - ed->id_min < 64 * (uint64_t)ed->nids) {
+		ed->alive = gt_calloc((size_t)((ed->id_max - ed->id_min) >> 3) + 1, 1);
+		for (i = 0; i < ed->nids; i++) {
+			uint64_t k = ed->ids[i] - ed->id_min;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+		}
+		free(ed->ids);
+		ed->ids = NULL;
+		ed->nids = ed->ids_cap = 0;
+	} else if (ed->nids) {
+		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
+	}
+	/* the groups of sampled goroutines: a parent's group is known when
+	 * the parent is in a sample (small groups are sampled whole) */
+	for (i = 0; i < n; i++)
+		nwho += evs[i]->nsample;
+	who = gt_malloc((nwho ? nwho : 1) * sizeof *who);
+	for (i = 0, nwho = 0; i < n; i++)
+		for (j = 0; j < evs[i]->nsample; j++) {
+			who[nwho].id = evs[i]->sample[j].id;
+			who[nwho++].seq = (uint32_t)i;
+		}
+	qsort(who, nwho, sizeof *who, cmp_idseq);
+	for (i = 0; i < n; i++)
+		resolve_one(ed, evs[i], (uint32_t)i, who, nwho, &l);
+	free(who);
+	/* shared addresses and shared parents, from the table */
+	for (i = 0; i < ed->nslots; i++) {
+		const addr_slot *s = &ed->slots[i];
+
+		if (s->key == 0 || s->g2 == NO_GROUP || s->g2 == MANY_GROUPS)
+			continue;
+		link_add(&l, s->g1 - 1, s->g2 - 1,
+			 s->key & PARENT_KEY ? EVIDENCE_LINK_SIBLING
+					     : EVIDENCE_LINK_OBJECT);
+	}
+	free(ed->ids);
+	ed->ids = NULL;
+	ed->nids = ed->ids_cap = 0;
+
+	/* one link per pair and kind, counting what they share */
+	if (l.n)
+		qsort(l.v, l.n, sizeof *l.v, cmp_link);
+	for (i = 0; i < l.n; i = j) {
+		evidence_link k = l.v[i];
+
+		for (j = i + 1; j < l.n && l.v[j].a == k.a && l.v[j].b == k.b &&
+				l.v[j].kind == k.kind;
+		     j++)
+			k.shared++;
+		if (kept.n == kept.cap) {
+			kept.cap = kept.cap ? kept.cap * 2 : 16;
+			kept.v = gt_realloc(kept.v, kept.cap * sizeof *kept.v);
+		}
+		kept.v[kept.n++] = k;
+	}
+	free(l.v);
+	*out = kept.v;
+	*nout = kept.n;
+}
