@@ -216,6 +216,9 @@ const char *group_reason_text(const group *g, unsigned reason,
 			      const group_dump *d, const group_opts *o,
 			      char *buf, size_t len);
 
+/* Copies a parsed frame into dst (owned strings; frees with the group). */
+void group_frame_copy(group_frame *dst, const parse_frame *f);
+
 /* Frames worth showing: not runtime, internal or the standard library.
  * Returns 1 if f is a user frame. */
 int group_frame_is_user(const group_frame *f);

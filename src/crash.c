@@ -28,15 +28,6 @@ static void frame_free(group_frame *f)
 	free(f->file);
 }
 
-static void copy_frame(group_frame *dst, const parse_frame *f)
-{
-	dst->func = gt_strndup(f->func, f->func_len);
-	dst->func_len = f->func_len;
-	dst->file = f->file ? gt_strndup(f->file, f->file_len) : NULL;
-	dst->file_len = f->file ? f->file_len : 0;
-	dst->line = f->line;
-}
-
 static void crash_text_free(group_crash *c)
 {
 	size_t i;
@@ -89,9 +80,9 @@ static void keep_crashed(group_crash *c, const parse_goroutine *pg,
 	c->frames = gt_calloc(pg->nframes ? pg->nframes : 1, sizeof *c->frames);
 	c->nframes = pg->nframes;
 	for (i = 0; i < pg->nframes; i++)
-		copy_frame(&c->frames[i], &pg->frames[i]);
+		group_frame_copy(&c->frames[i], &pg->frames[i]);
 	if (pg->created_by)
-		copy_frame(&c->created_by, pg->created_by);
+		group_frame_copy(&c->created_by, pg->created_by);
 	c->created_in = pg->created_in;
 	c->group = g;
 }

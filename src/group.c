@@ -231,7 +231,7 @@ static int on_dump_end(void *ud, const parse_dump *pd, gt_err *e)
 	return GT_OK;
 }
 
-static void copy_frame(group_frame *dst, const parse_frame *f)
+void group_frame_copy(group_frame *dst, const parse_frame *f)
 {
 	dst->func = gt_strndup(f->func, f->func_len);
 	dst->func_len = f->func_len;
@@ -291,9 +291,9 @@ static group *group_create(group_set *s, group_dump *d,
 	g->frames = gt_calloc(pg->nframes ? pg->nframes : 1, sizeof *g->frames);
 	g->nframes = pg->nframes;
 	for (i = 0; i < pg->nframes; i++)
-		copy_frame(&g->frames[i], &pg->frames[i]);
+		group_frame_copy(&g->frames[i], &pg->frames[i]);
 	if (pg->created_by)
-		copy_frame(&g->created_by, pg->created_by);
+		group_frame_copy(&g->created_by, pg->created_by);
 	g->min_minutes = g->max_minutes = -1;
 	g->flags = pg->flags;
 	g->runtime_sig = pg->runtime_sig;

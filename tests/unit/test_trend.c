@@ -588,7 +588,7 @@ static void test_reports(void **state)
 	fclose(f);
 	doc = json_loads(out, 0, &je);
 	assert_non_null(doc);
-	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), 1);
+	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), TREND_JSON_SCHEMA);
 	assert_string_equal(json_string_value(json_object_get(doc, "command")),
 			    "trend");
 	assert_int_equal(json_array_size(json_object_get(doc, "snapshots")), 5);
