@@ -12,7 +12,7 @@
 #   make deps            install the Debian packages the build and tests need
 
 CC       ?= cc
-PKGS      = libpcre2-8 jansson zlib libcurl
+PKGS      = libpcre2-8 jansson zlib libcurl libprotobuf-c
 VERSION   = 0.1.0
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
@@ -29,7 +29,7 @@ B         = build/rel
 endif
 
 LIBSRC    = $(filter-out src/main.c,$(wildcard src/*.c))
-LIBOBJ    = $(LIBSRC:src/%.c=$(B)/%.o) $(B)/builtin_rules.o
+LIBOBJ    = $(LIBSRC:src/%.c=$(B)/%.o) $(B)/builtin_rules.o $(B)/profile.pb-c.o
 UNITS     = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 RULES     = $(sort $(wildcard patterns/*.rules))
 
@@ -42,7 +42,16 @@ $(B)/gtriage: $(B)/main.o $(LIBOBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(B)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -I$(B) -c -o $@ $<
+
+# C for the profile.proto messages, generated rather than kept in the tree
+$(B)/profile.pb-c.c $(B)/profile.pb-c.h: proto/profile.proto | $(B)
+	protoc-c --c_out=$(B) --proto_path=proto proto/profile.proto
+
+$(B)/pprof.o: $(B)/profile.pb-c.h
+
+$(B)/profile.pb-c.o: $(B)/profile.pb-c.c $(B)/profile.pb-c.h
+	$(CC) $(CFLAGS) -I$(B) -c -o $@ $<
 
 $(B)/builtin_rules.c: $(RULES) scripts/embed-rules.sh | $(B)
 	sh scripts/embed-rules.sh $(RULES) > $@.tmp && mv $@.tmp $@
@@ -51,7 +60,7 @@ $(B)/builtin_rules.o: $(B)/builtin_rules.c include/builtin_rules.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/test_%: tests/unit/test_%.c $(LIBOBJ) $(wildcard tests/unit/*.h)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -I$(B) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
 
 $(B):
 	mkdir -p $@

@@ -35,6 +35,10 @@ int fetch_is_url(const char *s);
  * a URL that names only a host ("http://host:6060"). Caller frees. */
 char *fetch_normalize_url(const char *url);
 
+/* fetch_normalize_url() with debug=0 where it would ask for debug=2: a
+ * profile's default protobuf form (snap and watch --proto). Caller frees. */
+char *fetch_proto_url(const char *url);
+
 /* Fetches url and feeds the body through a new input_stream into p, then
  * finishes the parse. *cut is set when the transfer broke off mid-body
  * (what arrived has been parsed). Errors say what happened: DNS, connect,

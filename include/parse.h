@@ -36,6 +36,8 @@ typedef enum parse_kind {
 	PARSE_KIND_DEADLOCK,  /* "fatal error: all goroutines are asleep - deadlock!" */
 	PARSE_KIND_SIGNAL,    /* "SIGQUIT: quit", "SIGABRT: abort", ... */
 	PARSE_KIND_TEST_TIMEOUT, /* "panic: test timed out after ..." */
+	PARSE_KIND_PROTO,     /* a profile.proto goroutine profile (pprof.h):
+				 records shown as debug=1 shows them */
 	PARSE_KIND__COUNT
 } parse_kind;
 
@@ -169,5 +171,10 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e);
 int parse_finish(parse_ctx *p, gt_err *e);
 
 const parse_stats *parse_get_stats(const parse_ctx *p);
+
+/* For records decoded elsewhere (a protobuf profile, see pprof.h): the sink
+ * p feeds, and figures to add to p's stats. */
+const parse_sink *parse_get_sink(const parse_ctx *p);
+void parse_add_stats(parse_ctx *p, const parse_stats *add);
 
 #endif

@@ -2,17 +2,18 @@
 # Installs what gtriage needs to build and test on Debian or Ubuntu, from
 # a base system with nothing else (no make, no compiler): make and the
 # compiler (build-essential), pkg-config, PCRE2, uthash, jansson, zlib,
-# libcurl, cmocka, GNU time for the benchmark, python3 with jsonschema for
-# the SARIF schema check, and a Go toolchain for the live tests (Debian's
-# golang-go unless a Go is already on PATH). With the argument "fuzz", also
-# clang, whose libFuzzer runtime `make fuzz` links. Needs only sh and
-# apt-get; runs apt-get as root, or through sudo.
+# libcurl, protobuf-c (library and code generator), cmocka, GNU time for
+# the benchmark, python3 with jsonschema for the SARIF schema check, and a
+# Go toolchain for the live tests (Debian's golang-go unless a Go is
+# already on PATH). With the argument "fuzz", also clang, whose libFuzzer
+# runtime `make fuzz` links. Needs only sh and apt-get; runs apt-get as
+# root, or through sudo.
 # Chromium, for the browser tests of the HTML page, is tried last: the
 # tests skip without it, so failing to install it fails nothing.
 set -eu
 pkgs="build-essential pkg-config libpcre2-dev uthash-dev libjansson-dev
-zlib1g-dev libcurl4-openssl-dev libcmocka-dev time ca-certificates
-python3 python3-jsonschema"
+zlib1g-dev libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler
+libcmocka-dev time ca-certificates python3 python3-jsonschema"
 [ "${1:-}" = fuzz ] && pkgs="$pkgs clang"
 command -v go >/dev/null 2>&1 || pkgs="$pkgs golang-go"
 

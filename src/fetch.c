@@ -140,6 +140,19 @@ char *fetch_normalize_url(const char *url)
 	return gt_strndup(url, n);
 }
 
+char *fetch_proto_url(const char *url)
+{
+	char *u = fetch_normalize_url(url), *p = strchr(u, '?');
+
+	for (; p && *p && *p != '#'; p += strcspn(p + 1, "&#") + 1)
+		if (strncmp(p + 1, "debug=2", 7) == 0 &&
+		    (p[8] == '\0' || p[8] == '&' || p[8] == '#')) {
+			p[7] = '0';
+			break;
+		}
+	return u;
+}
+
 /* ---- one transfer ------------------------------------------------------- */
 
 typedef struct xfer {

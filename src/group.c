@@ -592,7 +592,7 @@ void group_set_finish(group_set *s, const parse_stats *st)
 	for (i = 0; i < s->ndumps; i++) {
 		group_dump *d = s->dumps[i];
 
-		if (d->kind == PARSE_KIND_DEBUG1)
+		if (d->kind == PARSE_KIND_DEBUG1 || d->kind == PARSE_KIND_PROTO)
 			infer_hidden(d, &s->key);
 		crash_find_tests(d);
 		if (!d->resolved)

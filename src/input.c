@@ -1,10 +1,12 @@
 /*
  * input.c - feeds the parser from files, stdin or pushed buffers, inflating
- * gzip (detected by magic bytes, multi-member streams included). The first
- * bytes after gzip are checked for the binary pprof formats (a protobuf
- * profile, an execution trace), which get an error saying how to get text.
+ * gzip (detected by magic bytes, multi-member streams included). An input
+ * whose first bytes read as a profile.proto is kept whole instead and
+ * decoded at its end (pprof.h); an execution trace gets an error saying
+ * how to get text.
  */
 #include "input.h"
+#include "pprof.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -19,7 +21,6 @@
 #include <zlib.h>
 
 #define CHUNK (1u << 20)
-#define SNIFF 64
 
 struct input_stream {
 	parse_ctx *p;
@@ -31,9 +32,9 @@ struct input_stream {
 	int z_done;       /* the last member ended cleanly */
 	z_stream z;
 	unsigned char *out;
-	unsigned char text[SNIFF]; /* first bytes after gzip */
-	size_t ntext;
-	int text_checked;
+	int proto;        /* -1 undecided, 0 text, 1 a protobuf profile */
+	char *pb;         /* the first bytes, or the whole protobuf profile */
+	size_t pb_len, pb_cap;
 };
 
 input_stream *input_new(parse_ctx *p)
@@ -41,6 +42,7 @@ input_stream *input_new(parse_ctx *p)
 	input_stream *s = gt_calloc(1, sizeof *s);
 
 	s->p = p;
+	s->proto = -1;
 	return s;
 }
 
@@ -51,6 +53,7 @@ void input_free(input_stream *s)
 	if (s->z_open)
 		inflateEnd(&s->z);
 	free(s->out);
+	free(s->pb);
 	free(s);
 }
 
@@ -59,106 +62,92 @@ int input_is_gzip(const input_stream *s)
 	return s->gzip;
 }
 
-/* Reads a protobuf varint at b[*i], n bytes long at most. */
-static int varint(const unsigned char *b, size_t n, size_t *i, uint64_t *v)
+/* "go 1.22 trace\0\0\0": the header of an execution trace, padded with
+ * NULs (/debug/pprof/trace). */
+static int is_trace(const char *b, size_t n)
 {
-	*v = 0;
-	for (unsigned shift = 0; *i < n && shift < 64; shift += 7) {
-		unsigned char c = b[(*i)++];
+	const char *nul = memchr(b, 0, n);
 
-		*v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			return 1;
-	}
-	return 0;
+	return n >= 14 && memcmp(b, "go 1.", 5) == 0 && nul && nul - b >= 12 &&
+	       memcmp(nul - 6, " trace", 6) == 0;
 }
 
-/* 1 if b starts like a pprof profile.proto: Go writes a ValueType message
- * first (sample_type, field 1, or since Go 1.2x period_type, field 11: tag
- * 0x0a or 0x5a, a short length, then the message's first varint 0x08), and
- * every top-level field in the head must be one of Profile's 14 with its
- * wire type. Text has no control byte in its second or third byte. */
-static int is_pprof_proto(const unsigned char *b, size_t n)
+/* Text goes to the parser as it comes; the first bytes are held until
+ * they tell text from a protobuf profile, which is then held whole. */
+static int decide(input_stream *s, gt_err *e)
 {
-	size_t i = 0;
-	int fields = 0;
+	int rc;
 
-	if (n < 4 || (b[0] != 0x0a && b[0] != 0x5a) || b[1] >= 0x20 ||
-	    b[2] != 0x08)
-		return 0;
-	while (i < n) {
-		uint64_t tag, v;
-		unsigned field, wire;
-
-		if (!varint(b, n, &i, &tag))
-			break; /* the head ends inside a field */
-		field = (unsigned)(tag >> 3);
-		wire = (unsigned)(tag & 7);
-		if (field < 1 || field > 14)
-			return 0;
-		/* messages and strings are length-delimited (2); the scalars
-		 * varints (0); comment (13) may be packed */
-		if (wire == 2 && (field <= 6 || field == 11 || field == 13)) {
-			if (!varint(b, n, &i, &v))
-				break;
-			if (v > n - i)
-				break; /* the field goes on past the head */
-			i += (size_t)v;
-		} else if (wire == 0 && (field >= 7 && field != 11)) {
-			if (!varint(b, n, &i, &v))
-				break;
-		} else {
-			return 0;
-		}
-		fields++;
-	}
-	return fields >= 2;
-}
-
-/* The binary pprof formats by their first bytes, or NULL. */
-static const char *binary_profile(const unsigned char *b, size_t n)
-{
-	/* "go 1.22 trace\0\0\0": a header padded with NULs */
-	const unsigned char *nul = memchr(b, 0, n);
-
-	if (n >= 14 && memcmp(b, "go 1.", 5) == 0 && nul && nul - b >= 12 &&
-	    memcmp(nul - 6, " trace", 6) == 0)
-		return "a Go execution trace";
-	if (is_pprof_proto(b, n))
-		return "a pprof protobuf profile";
-	return NULL;
-}
-
-/* Checks the head of what the parser receives once SNIFF bytes (or all
- * there is) have arrived. */
-static int check_head(input_stream *s, const unsigned char *b, size_t len,
-		      int final, gt_err *e)
-{
-	const char *what;
-	size_t take = SNIFF - s->ntext < len ? SNIFF - s->ntext : len;
-
-	if (s->text_checked)
+	s->proto = pprof_sniff(s->pb, s->pb_len);
+	if (s->proto)
 		return GT_OK;
-	if (take)
-		memcpy(s->text + s->ntext, b, take);
-	s->ntext += take;
-	if (s->ntext < SNIFF && !final)
+	if (is_trace(s->pb, s->pb_len))
+		return gt_errf(e, "a Go execution trace%s, not a text dump: "
+				  "fetch /debug/pprof/goroutine?debug=2 (or "
+				  "debug=1) for text",
+			       s->gzip ? " (gzip)" : "");
+	rc = parse_feed(s->p, s->pb, s->pb_len, e);
+	free(s->pb);
+	s->pb = NULL;
+	s->pb_len = s->pb_cap = 0;
+	return rc;
+}
+
+static int keep(input_stream *s, const char *b, size_t n, gt_err *e)
+{
+	if (n == 0)
 		return GT_OK;
-	s->text_checked = 1;
-	if ((what = binary_profile(s->text, s->ntext)) != NULL)
-		return gt_errf(e, "%s%s, not a text dump: fetch "
-			       "/debug/pprof/goroutine?debug=2 (or debug=1) "
-			       "for text",
-			       what, s->gzip ? " (gzip)" : "");
+	if (n > PPROF_MAX_SIZE - s->pb_len)
+		return gt_errf(e, "protobuf profile larger than %zu MiB "
+				  "(inflated): not read",
+			       PPROF_MAX_SIZE >> 20);
+	if (s->pb_len + n > s->pb_cap) {
+		size_t cap = s->pb_cap ? s->pb_cap : 4096;
+
+		while (cap < s->pb_len + n)
+			cap = cap < PPROF_MAX_SIZE / 2 ? cap * 2 : PPROF_MAX_SIZE;
+		s->pb = gt_realloc(s->pb, cap);
+		s->pb_cap = cap;
+	}
+	memcpy(s->pb + s->pb_len, b, n);
+	s->pb_len += n;
 	return GT_OK;
 }
 
-/* Every byte for the parser passes here. */
-static int to_parser(input_stream *s, const void *b, size_t len, gt_err *e)
+static int deliver(input_stream *s, const char *b, size_t n, gt_err *e)
 {
-	if (!s->text_checked && check_head(s, b, len, 0, e) != GT_OK)
+	if (s->proto < 0) {
+		size_t take = PPROF_SNIFF_LEN - s->pb_len;
+
+		take = take < n ? take : n;
+		if (keep(s, b, take, e) != GT_OK)
+			return GT_ERR;
+		b += take;
+		n -= take;
+		if (s->pb_len < PPROF_SNIFF_LEN)
+			return GT_OK;
+		if (decide(s, e) != GT_OK)
+			return GT_ERR;
+	}
+	if (n == 0)
+		return GT_OK;
+	return s->proto ? keep(s, b, n, e) : parse_feed(s->p, b, n, e);
+}
+
+/* The whole protobuf profile is in: its records go to the parser's sink. */
+static int decode_proto(input_stream *s, gt_err *e)
+{
+	pprof_profile *pp;
+	parse_stats st;
+	int rc;
+
+	if (pprof_open(s->pb, s->pb_len, &pp, e) != GT_OK)
 		return GT_ERR;
-	return parse_feed(s->p, b, len, e);
+	memset(&st, 0, sizeof st);
+	rc = pprof_goroutines(pp, parse_get_sink(s->p), &st, e);
+	parse_add_stats(s->p, &st);
+	pprof_free(pp);
+	return rc;
 }
 
 static int inflate_feed(input_stream *s, const unsigned char *buf, size_t len,
@@ -181,7 +170,8 @@ static int inflate_feed(input_stream *s, const unsigned char *buf, size_t len,
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
 			return gt_errf(e, "gzip: %s",
 				       s->z.msg ? s->z.msg : "corrupt data");
-		if (to_parser(s, s->out, CHUNK - s->z.avail_out, e) != GT_OK)
+		if (deliver(s, (const char *)s->out, CHUNK - s->z.avail_out,
+			    e) != GT_OK)
 			return GT_ERR;
 		if (zr == Z_STREAM_END)
 			s->z_done = 1;
@@ -202,7 +192,7 @@ static int start(input_stream *s, gt_err *e)
 		s->out = gt_malloc(CHUNK);
 		return inflate_feed(s, s->head, 2, e);
 	}
-	return to_parser(s, s->head, s->nhead, e);
+	return deliver(s, (const char *)s->head, s->nhead, e);
 }
 
 int input_feed(input_stream *s, const void *buf, size_t len, gt_err *e)
@@ -223,7 +213,7 @@ int input_feed(input_stream *s, const void *buf, size_t len, gt_err *e)
 		return GT_OK;
 	if (s->gzip)
 		return inflate_feed(s, b, len, e);
-	return to_parser(s, b, len, e);
+	return deliver(s, (const char *)b, len, e);
 }
 
 int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
@@ -232,8 +222,16 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e)
 		*gzip_cut = 0;
 	if (!s->sniffed && s->nhead > 0 && start(s, e) != GT_OK)
 		return GT_ERR;
-	if (check_head(s, NULL, 0, 1, e) != GT_OK)
+	if (s->proto < 0 && s->pb_len > 0 && decide(s, e) != GT_OK)
 		return GT_ERR;
+	if (s->proto == 1) {
+		/* a cut protobuf cannot be read in part */
+		if (s->gzip && !s->z_done)
+			return gt_errf(e, "gzip stream cut short: the protobuf "
+					  "profile in it is incomplete");
+		if (decode_proto(s, e) != GT_OK)
+			return GT_ERR;
+	}
 	if (s->gzip && !s->z_done && gzip_cut)
 		*gzip_cut = 1;
 	return parse_finish(s->p, e);

@@ -124,7 +124,7 @@ const char *parse_kind_name(parse_kind k)
 {
 	static const char *const n[PARSE_KIND__COUNT] = {
 		"debug=2", "debug=1", "panic", "fatal error", "deadlock",
-		"signal", "test timeout"};
+		"signal", "test timeout", "protobuf"};
 	return (unsigned)k < PARSE_KIND__COUNT ? n[k] : "?";
 }
 
@@ -308,6 +308,25 @@ void parse_free(parse_ctx *p)
 const parse_stats *parse_get_stats(const parse_ctx *p)
 {
 	return &p->st;
+}
+
+const parse_sink *parse_get_sink(const parse_ctx *p)
+{
+	return &p->sink;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+void parse_add_stats(parse_ctx *p, const parse_stats *add)
+{
+	p->st.bytes = sat_add(p->st.bytes, add->bytes);
+	p->st.lines = sat_add(p->st.lines, add->lines);
+	p->st.dumps = sat_add(p->st.dumps, add->dumps);
+	p->st.goroutines = sat_add(p->st.goroutines, add->goroutines);
+	p->st.capped_counts = sat_add(p->st.capped_counts, add->capped_counts);
 }
 
 /* ---- goroutines and dumps -------------------------------------------- */

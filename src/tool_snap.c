@@ -47,6 +47,12 @@ static const char usage[] =
 	"  -d, --dir DIR         where snapshots are kept (created if missing)\n"
 	"  -K, --keep K          snapshots kept per target (48); 0 keeps all\n"
 	"  -z, --gzip            compress snapshots (NAME-...Z.txt.gz)\n"
+	"      --proto           fetch the protobuf goroutine profile (debug=0,\n"
+	"                        kept as NAME-...Z.pb.gz): far cheaper than\n"
+	"                        debug=2, but no wait states, minutes or ids\n"
+	"      --leak-profile    also fetch /debug/pprof/goroutineleak (Go 1.26\n"
+	"                        with GOEXPERIMENT=goroutineleakprofile) as the\n"
+	"                        target NAME-leak (NAME-leak-...Z.pb.gz)\n"
 	"  -q, --quiet           print the report only when a target failed or\n"
 	"                        has a growing group (-o FILE is written always)\n"
 	"  -h, --help            this help\n"
@@ -146,7 +152,7 @@ static uint32_t fnv32(const char *s)
 	return h;
 }
 
-/* "NAME-YYYYMMDDTHHMMSSZ[_NN].txt[.gz]" of this target: its time and
+/* "NAME-YYYYMMDDTHHMMSSZ[_NN].{txt,pb}[.gz]" of this target: its time and
  * sequence number, or -1 when the file is not one of its snapshots. */
 static int snapshot_key(const char *file, const char *name, time_t *t,
 			long *seq)
@@ -169,7 +175,8 @@ static int snapshot_key(const char *file, const char *name, time_t *t,
 		*seq = strtol(rest + 1, &end, 10);
 		rest = end;
 	}
-	if (strcmp(rest, ".txt") != 0 && strcmp(rest, ".txt.gz") != 0)
+	if (strcmp(rest, ".txt") != 0 && strcmp(rest, ".txt.gz") != 0 &&
+	    strcmp(rest, ".pb") != 0 && strcmp(rest, ".pb.gz") != 0)
 		return -1;
 	*t = timegm(&tm);
 	return 0;
@@ -292,6 +299,7 @@ static int file_close(snap_file *f, double when, gt_err *e)
 
 typedef struct target {
 	const char *url;
+	char *url_owned;    /* url when made here (--proto, --leak-profile) */
 	char *shown;        /* url without credentials, for messages */
 	char *name;
 	char *tmp;          /* the temporary file while fetching, else NULL */
@@ -314,6 +322,8 @@ typedef struct snap_cfg {
 	long keep;
 	int gzip;
 	int quiet;
+	int proto;          /* --proto */
+	int leak;           /* --leak-profile */
 } snap_cfg;
 
 /* Removes this target's temporary files left by killed runs: the lock a
@@ -392,7 +402,8 @@ static void drop_tmp(target *t)
 	t->tmp = NULL;
 }
 
-/* Renames the finished temporary file to NAME-<UTC time>.txt[.gz]; a
+/* Renames the finished temporary file to NAME-<UTC time>.txt[.gz] (.pb
+ * for a protobuf profile); a
  * second snapshot within the same second gets _01, _02, ...: '_' sorts
  * after '.', so names in ls or glob order stay in time order. */
 static int keep_tmp(const char *dir, target *t, gt_err *e)
@@ -406,7 +417,13 @@ static int keep_tmp(const char *dir, target *t, gt_err *e)
 
 	if (file_close(&t->file, t->when, e) != GT_OK)
 		return GT_ERR;
-	ext = t->file.gzipped ? ".txt.gz" : ".txt";
+	{
+		const group_dump *d = group_set_last(t->set);
+		int pb = d && d->kind == PARSE_KIND_PROTO;
+
+		ext = t->file.gzipped ? (pb ? ".pb.gz" : ".txt.gz")
+				      : (pb ? ".pb" : ".txt");
+	}
 	gmtime_r(&sec, &tm);
 	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
 	path = gt_malloc(n);
@@ -728,6 +745,48 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 
 /* ---- main --------------------------------------------------------------- */
 
+enum { OPT_PROTO = 600, OPT_LEAK };
+
+/* --leak-profile: /debug/pprof/goroutineleak?debug=0 beside the target's
+ * /debug/pprof/ (its query dropped), or on its host. Caller frees. */
+static char *leak_url(const char *url)
+{
+	static const char leak[] = "/debug/pprof/goroutineleak?debug=0";
+	char *u = fetch_normalize_url(url), *out;
+	char *at = strstr(u, "/debug/pprof/");
+	size_t n;
+
+	if (at == NULL) {
+		char *a = strstr(u, "://");
+
+		a = a ? a + 3 : u;
+		at = a + strcspn(a, "/?#");
+	}
+	n = (size_t)(at - u);
+	out = gt_malloc(n + sizeof leak);
+	memcpy(out, u, n);
+	memcpy(out + n, leak, sizeof leak);
+	free(u);
+	return out;
+}
+
+/* --leak-profile: a second target per target, NAME-leak. */
+static void add_leak_targets(target *ts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		target *t = &ts[n + i];
+		size_t l = strlen(ts[i].name) + 6;
+
+		t->url = t->url_owned = leak_url(ts[i].url);
+		t->name = gt_malloc(l);
+		snprintf(t->name, l, "%s-leak", ts[i].name);
+		t->shown = tool_display_name(t->url);
+		t->file.fd = -1;
+	}
+}
+
 static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 {
 	static const struct option own[] = {
@@ -735,6 +794,8 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 		{"keep", required_argument, NULL, 'K'},
 		{"gzip", no_argument, NULL, 'z'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"proto", no_argument, NULL, OPT_PROTO},
+		{"leak-profile", no_argument, NULL, OPT_LEAK},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -767,6 +828,12 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 			break;
 		case 'q':
 			sc->quiet = 1;
+			break;
+		case OPT_PROTO:
+			sc->proto = 1;
+			break;
+		case OPT_LEAK:
+			sc->leak = 1;
 			break;
 		default:
 			if (tool_option(&sc->c, ch, optarg, "gtriage snap") != 0)
@@ -911,19 +978,27 @@ int tool_snap_main(int argc, char **argv)
 	}
 	tool_config_finish(&sc.c);
 	n = (size_t)(argc - optind);
-	ts = gt_calloc(n, sizeof *ts);
-	jobs = gt_calloc(n, sizeof *jobs);
+	ts = gt_calloc(2 * n, sizeof *ts);
+	jobs = gt_calloc(2 * n, sizeof *jobs);
 	if (parse_targets(ts, argv + optind, n) != 0)
 		goto out;
 	/* a page holds one trend: pages put end to end are no page */
-	if (sc.c.report.format == REPORT_HTML && n > 1) {
-		tool_warn("snap: -f html takes one target, got %zu", n);
+	if (sc.c.report.format == REPORT_HTML && (n > 1 || sc.leak)) {
+		tool_warn("snap: -f html takes one target and no "
+			  "--leak-profile, got %zu target%s%s", n,
+			  n == 1 ? "" : "s", sc.leak ? " and --leak-profile" : "");
 		goto out;
 	}
 	if (sc.c.report.format == REPORT_FOLDED) {
 		tool_warn("snap: no folded output; fold a kept snapshot with "
 			  "'gtriage -f folded'");
 		goto out;
+	}
+	for (i = 0; sc.proto && i < n; i++)
+		ts[i].url = ts[i].url_owned = fetch_proto_url(ts[i].url);
+	if (sc.leak) {
+		add_leak_targets(ts, n);
+		n *= 2;
 	}
 	if (mkdir(sc.dir, 0777) != 0 && errno != EEXIST) {
 		tool_warn("%s: %s", sc.dir, strerror(errno));
@@ -1037,6 +1112,7 @@ out:
 		free(t->final);
 		free(t->name);
 		free(t->shown);
+		free(t->url_owned);
 	}
 	free(ts);
 	free(jobs);

@@ -23,10 +23,11 @@ static const char usage[] =
 	"program and flags the groups that grow steadily, even while small; a\n"
 	"constant worker pool or a burst that comes and goes is not flagged.\n"
 	"SNAPSHOT is a dump file (plain or gzip), a directory (its *.txt,\n"
-	"*.txt.gz, *.log and *.log.gz files), a log holding several dumps, a URL\n"
-	"or '-'. Snapshots are put in time order by the time in the file name\n"
-	"(20261122T040500Z, as 'gtriage snap' writes), else the dump's log\n"
-	"prefix time, else the file's modification time, else argument order.\n"
+	"*.txt.gz, *.log, *.log.gz, *.pb and *.pb.gz files), a log holding\n"
+	"several dumps, a URL or '-'. Snapshots are put in time order by the\n"
+	"time in the file name (20261122T040500Z, as 'gtriage snap' writes),\n"
+	"else the dump's log prefix time, else the file's modification time,\n"
+	"else argument order.\n"
 	"\n"
 	"Growth test:\n"
 	"      --min-growth N    rise by at least N goroutines across the window\n"
@@ -91,7 +92,8 @@ static int is_snapshot_name(const char *name)
 {
 	return name[0] != '.' && strstr(name, ".tmp.") == NULL &&
 	       (ends_with(name, ".txt") || ends_with(name, ".txt.gz") ||
-		ends_with(name, ".log") || ends_with(name, ".log.gz"));
+		ends_with(name, ".log") || ends_with(name, ".log.gz") ||
+		ends_with(name, ".pb") || ends_with(name, ".pb.gz"));
 }
 
 static int by_name(const void *a, const void *b)
@@ -133,7 +135,8 @@ static int add_dir(inputs *in, const char *dir, gt_err *e)
 	free(names);
 	if (in->n == before)
 		return gt_errf(e, "%s: no snapshot files (*.txt, *.txt.gz, *.log, "
-			       "*.log.gz) in the directory", dir);
+			       "*.log.gz, *.pb, *.pb.gz) in the directory",
+			       dir);
 	return GT_OK;
 }
 

@@ -26,6 +26,8 @@
 #include "trend.h"
 
 #define DEFAULT_WINDOW 120
+
+enum { OPT_PROTO = 600 };
 #define SPARK_MAX 16
 
 static const char usage[] =
@@ -40,6 +42,8 @@ static const char usage[] =
 	"                        or plain seconds (0.5 and up)\n"
 	"  -c, --count N         stop after N fetches (default: until Ctrl-C)\n"
 	"  -w, --window N        snapshots the trend looks at (120)\n"
+	"      --proto           fetch the protobuf profile (debug=0): far\n"
+	"                        cheaper than debug=2, no wait states or ages\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -368,6 +372,7 @@ int tool_watch_main(int argc, char **argv)
 		{"interval", required_argument, NULL, 'i'},
 		{"count", required_argument, NULL, 'c'},
 		{"window", required_argument, NULL, 'w'},
+		{"proto", no_argument, NULL, OPT_PROTO},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -378,7 +383,8 @@ int tool_watch_main(int argc, char **argv)
 	trend *t = NULL;
 	view v;
 	const char *url;
-	char *shown = NULL;
+	char *shown = NULL, *proto_url = NULL;
+	int proto = 0;
 	double interval = 30;
 	long count = 0, window = DEFAULT_WINDOW;
 	size_t nwin = 0, taken = 0, failed = 0, round;
@@ -420,6 +426,9 @@ int tool_watch_main(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case OPT_PROTO:
+			proto = 1;
+			break;
 		default:
 			if (tool_option(&c, ch, optarg, "gtriage watch") != 0)
 				goto out;
@@ -431,6 +440,8 @@ int tool_watch_main(int argc, char **argv)
 		goto out;
 	}
 	url = argv[optind];
+	if (proto)
+		url = proto_url = fetch_proto_url(url);
 	shown = tool_display_name(url);
 	tool_config_finish(&c);
 	if ((r = tool_rules(&c, &e)) == NULL) {
@@ -541,6 +552,7 @@ out:
 	free(win);
 	rules_free(r);
 	free(shown);
+	free(proto_url);
 	tool_config_free(&c);
 	return rc;
 }

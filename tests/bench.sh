@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: gtriage's throughput and peak RSS reading a real dump of
 # 1,000,000 goroutines (about 30 distinct stacks, some 50 frames deep) from
-# stdin, next to `grep -c '^goroutine '` on the same file in the same run.
+# stdin, next to `grep -c '^goroutine '` on the same file in the same run;
+# then the protobuf profile of those goroutines next to `go tool pprof -top`.
 # The dump is made once by samples/gen/benchdump and kept in build/bench/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,8 +65,48 @@ awk -v size="$size" -v gs="$grep_s" -v gk="$grep_kib" -v ts="$gt_s" \
 	if (tc != gc)
 		printf "goroutine counts differ: gtriage %d, grep %d\n", tc, gc
 }'
-[ "$gt_count" = "$grep_count" ]
+status=0
+[ "$gt_count" = "$grep_count" ] || status=1
+
+# The same million goroutines as a protobuf profile (debug=0, as
+# /debug/pprof/goroutine serves it): gtriage next to `go tool pprof -top`.
+pb=$dir/goroutine-$n.pb.gz
+go=$(sh "$top/tests/find-go.sh")
+if [ ! -s "$pb" ]; then
+	[ -x "$dir/benchdump" ] ||
+		(cd "$top/samples/gen" && "$go" build -trimpath -o "$dir/benchdump" ./benchdump)
+	echo "writing the protobuf profile of $n goroutines to $pb"
+	"$dir/benchdump" -n "$n" -o /dev/null -proto "$pb.tmp"
+	mv "$pb.tmp" "$pb"
+fi
+dump=$pb # what measure() feeds on stdin
+pb_size=$(wc -c <"$pb")
+set -- $(measure "$top/gtriage" -f json)
+pg_s=$1 pg_kib=$2
+pg_count=$(sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p' "$dir/out" | head -1)
+set -- $(measure "$go" tool pprof -top "$pb")
+pp_s=$1 pp_kib=$2
+pp_total=$(sed -n 's/.* of \([0-9]*\) total.*/\1/p' "$dir/out" | head -1)
+awk -v size="$pb_size" -v gs="$pg_s" -v gk="$pg_kib" -v ps="$pp_s" \
+	-v pk="$pp_kib" -v gc="$pg_count" -v pc="$pp_total" '
+# time(1) counts in hundredths: below that, say so
+function row(tool, s, n, kib) {
+	if (s > 0)
+		printf "%-16s %8.2f %12.0f %9.1f MiB\n", tool, s, n / s, kib / 1024
+	else
+		printf "%-16s %8s %12s %9.1f MiB\n", tool, "<0.01", ">" n * 100, kib / 1024
+}
+BEGIN {
+	printf "\nprotobuf profile: %d bytes (gzip), %d goroutines (pprof total %d)\n", size, gc, pc
+	printf "%-16s %8s %12s %12s\n", "tool", "seconds", "goroutines/s", "peak RSS"
+	row("gtriage", gs, gc, gk)
+	row("go tool pprof", ps, pc, pk)
+	if (gc != pc)
+		printf "goroutine counts differ: gtriage %d, pprof %d\n", gc, pc
+}'
+[ "$pg_count" = "$pp_total" ] || status=1
 
 if [ -x "$top/tests/live/bench-snap.sh" ] || [ -f "$top/tests/live/bench-snap.sh" ]; then
 	GTRIAGE=$top/gtriage sh "$top/tests/live/bench-snap.sh"
 fi
+exit $status

@@ -11,6 +11,8 @@
 #   SKIP_LONG=1 samples/gen/regen.sh      keep the existing *-longwait.txt
 #                                   (2-3 minutes)
 #   SKIP_MINUTES=1 samples/gen/regen.sh   keep the existing *-minutes.txt
+#   PROTO_ONLY=1 samples/gen/regen.sh     only the protobuf profiles and
+#                                   their text twins (Go 1.26 only, 10 s)
 #
 # Toolchains: Go 1.26 as `go` on PATH (or $GO126), Go 1.19 at
 # /usr/lib/go-1.19/bin/go (or $GO119; Debian: apt-get install golang-1.19-go).
@@ -27,6 +29,7 @@ GO119="${GO119:-/usr/lib/go-1.19/bin/go}"
 SKIP_MINUTES="${SKIP_MINUTES:-0}"
 SKIP_LONG="${SKIP_LONG:-0}"
 SKIP_SERVICE="${SKIP_SERVICE:-0}"
+PROTO_ONLY="${PROTO_ONLY:-0}"
 PYTHON="${PYTHON:-python3}"
 
 # cgo off: static binaries, and the runtime's deadlock detector does not
@@ -56,7 +59,11 @@ goversion() { # prints go1.26 / go1.19
 }
 
 V126="$(goversion "$GO126")" || die "no Go toolchain at $GO126"
-V119="$(goversion "$GO119")" || die "no Go toolchain at $GO119 (set GO119)"
+if [ "$PROTO_ONLY" = 1 ]; then
+	V119=go1.19
+else
+	V119="$(goversion "$GO119")" || die "no Go toolchain at $GO119 (set GO119)"
+fi
 [ "$V126" = go1.26 ] || log "warning: \$GO126 is $V126, not go1.26; files are named after it"
 [ "$V119" = go1.19 ] || log "warning: \$GO119 is $V119, not go1.19; files are named after it"
 
@@ -68,9 +75,9 @@ build() { # build <go> <out> [extra build args...]
 
 log "building with $V126 and $V119"
 build "$GO126" "$WORK/leaky-$V126"
-build "$GO119" "$WORK/leaky-$V119"
+[ "$PROTO_ONLY" = 1 ] || build "$GO119" "$WORK/leaky-$V119"
 (cd "$GEN" && GOEXPERIMENT=goroutineleakprofile "$GO126" build -trimpath -o "$WORK/leaky-leak" ./leaky)
-(cd "$GEN" && CGO_ENABLED=1 "$GO126" build -trimpath -race -o "$WORK/leaky-race" ./leaky)
+[ "$PROTO_ONLY" = 1 ] || (cd "$GEN" && CGO_ENABLED=1 "$GO126" build -trimpath -race -o "$WORK/leaky-race" ./leaky)
 FETCH="$WORK/leaky-$V126"
 
 # start <name> <binary> [args...]: runs the program in the background with
@@ -115,6 +122,44 @@ finish() {
 fetch() { # fetch <url> <out>
 	"$FETCH" -fetch "$1" -o "$2"
 }
+
+# ---- protobuf (debug=0) profiles, each with its text twins taken from the
+# same process one after the other (the scenarios are parked by then). All
+# scenarios but "busy", whose spinning goroutine is caught at another line
+# by each capture. ----
+PROTO_SCEN="fanout,chanrecv,nilchan,selectnone,ctxwait,mutex,rwmutex,waitgroup,cond,connwrite,sleeploop,ticker,connread,httpbody,stuckhandler,sqlopen,lockedthread,deep,deepsyscall,syscall,accept,pool,signals"
+proto_captures() {
+	log "$V126: protobuf goroutine profile, with debug=2 and debug=1"
+	start proto "$WORK/leaky-$V126" -scenarios "$PROTO_SCEN" -lifetime 60s
+	fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$V126-proto-debug2.txt"
+	fetch "http://$ADDR/debug/pprof/goroutine?debug=1" "$SAMPLES/$V126-proto-debug1.txt"
+	fetch "http://$ADDR/debug/pprof/goroutine?debug=0" "$SAMPLES/$V126-proto.pb.gz"
+	# profiles of other types, for the "not a goroutine profile" message
+	fetch "http://$ADDR/debug/pprof/profile?seconds=1" "$SAMPLES/$V126-cpu.pb.gz"
+	fetch "http://$ADDR/debug/pprof/heap" "$SAMPLES/$V126-heap.pb.gz"
+	kill -TERM "$PID"
+	finish "$PID"
+	log "$V126: protobuf goroutine leak profile, with debug=2 and debug=1"
+	start protoleak "$WORK/leaky-leak" -scenarios "$PROTO_SCEN" -lifetime 60s
+	fetch "http://$ADDR/debug/pprof/goroutineleak?debug=2" "$SAMPLES/$V126-goroutineleak-debug2.txt"
+	fetch "http://$ADDR/debug/pprof/goroutineleak?debug=1" "$SAMPLES/$V126-goroutineleak-debug1.txt"
+	fetch "http://$ADDR/debug/pprof/goroutineleak?debug=0" "$SAMPLES/$V126-goroutineleak.pb.gz"
+	kill -TERM "$PID"
+	finish "$PID"
+	# the mapping names the binary by its path in $WORK: keep the base name
+	"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$V126-proto.pb.gz" \
+		"$SAMPLES/$V126-goroutineleak.pb.gz" "$SAMPLES/$V126-cpu.pb.gz" \
+		"$SAMPLES/$V126-heap.pb.gz"
+	# as `go tool pprof` saves a profile: its own encoder, fields in
+	# another order
+	"$GO126" tool pprof -proto "$SAMPLES/$V126-proto.pb.gz" \
+		>"$SAMPLES/$V126-proto-pprof.pb.gz"
+}
+if [ "$PROTO_ONLY" = 1 ]; then
+	proto_captures
+	log "done"
+	exit 0
+fi
 
 # ---- captures that take a while run in the background first ----
 
@@ -254,6 +299,8 @@ fetch "http://$ADDR/debug/pprof/goroutineleak?debug=2" "$SAMPLES/$V126-leakprofi
 fetch "http://$ADDR/debug/pprof/goroutineleak?debug=1" "$SAMPLES/$V126-leakprofile-debug1.txt"
 kill -TERM "$PID"
 finish "$PID"
+
+proto_captures
 
 log "$V126: data race"
 "$WORK/leaky-race" -mode race-only -log stderr >"$WORK/race-only.out" 2>"$WORK/race-only.err" || true

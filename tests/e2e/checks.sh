@@ -493,6 +493,117 @@ else
 	ko "crashed goroutine" "json $id, first $first"
 fi
 
+# ---- protobuf goroutine profiles ----
+pb=samples/go1.26-proto.pb.gz
+# groups as fingerprint, count, category and labels, sorted
+groups() { "$bin" -f json "$1" | jq -r '.groups[] | [.fingerprint, .count, .category, (.labels // "")] | @tsv' | sort; }
+for pair in "proto.pb.gz proto-debug1.txt" "proto-pprof.pb.gz proto-debug1.txt" \
+	"goroutineleak.pb.gz goroutineleak-debug1.txt"; do
+	set -- $pair
+	groups "samples/go1.26-$1" >"$tmp/a"
+	groups "samples/go1.26-$2" >"$tmp/b"
+	if [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b"; then
+		ok "protobuf $1 == debug=1 $2: $(wc -l <"$tmp/a") groups, same fingerprints and counts"
+	else
+		ko "protobuf $1 == debug=1 $2"
+		diff "$tmp/a" "$tmp/b" | head -10
+	fi
+done
+# diff mixes the two forms: nothing moves between captures of one process
+"$bin" diff samples/go1.26-proto-debug1.txt "$pb" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q "groups: 0 new, 0 gone, 0 grown, 0 shrunk, 43 the same" "$tmp/out"; then
+	ok "diff debug=1 -> protobuf of one process: 43 groups the same"
+else
+	ko "diff debug=1 -> protobuf" "exit $rc"
+	head -20 "$tmp/out"
+fi
+
+# gzip or plain, file or stdin or pipe: one report
+gzip -dc "$pb" >"$tmp/plain.pb"
+"$bin" -f json "$pb" | grep -v '"source"' >"$tmp/a"
+"$bin" -f json "$tmp/plain.pb" | grep -v '"source"' >"$tmp/b"
+same "protobuf: gzipped == plain" "$tmp/a" "$tmp/b"
+"$bin" -f json <"$pb" | grep -v '"source"' >"$tmp/b"
+same "protobuf: file == stdin" "$tmp/a" "$tmp/b"
+gzip -dc "$pb" | "$bin" -f json | grep -v '"source"' >"$tmp/b"
+same "protobuf: file == plain pipe" "$tmp/a" "$tmp/b"
+
+# cut short: a clear message, exit 2, no crash
+expect_err() { # NAME PATTERN ARGS...
+	name=$1 pat=$2
+	shift 2
+	"$bin" "$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc = 2 ] && grep -q "$pat" "$tmp/out"; then ok "$name: $(head -c 150 "$tmp/out")"; else ko "$name" "exit $rc: $(head -c 300 "$tmp/out")"; fi
+}
+head -c 2000 "$pb" >"$tmp/cut.pb.gz"
+expect_err "truncated gzip of a protobuf" "gzip stream cut short: the protobuf profile in it is incomplete" "$tmp/cut.pb.gz"
+head -c 5000 "$tmp/plain.pb" >"$tmp/cut.pb"
+expect_err "truncated protobuf" "cut.pb: not a valid protobuf profile: .*truncated" "$tmp/cut.pb"
+expect_err "truncated protobuf on stdin" "<stdin>: not a valid protobuf profile" - <"$tmp/cut.pb"
+expect_err "a CPU profile" "a protobuf CPU profile (sample types: samples/count, cpu/nanoseconds), not a goroutine profile" samples/go1.26-cpu.pb.gz
+
+# A 100 MB profile: the samples of the real one repeated (a valid profile;
+# merged messages append repeated fields). Memory stays within twice the
+# profile over a run on the small one, in the same run.
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$tmp/plain.pb" "$tmp/big.pb" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+def varint(b, i):
+    r = s = 0
+    while True:
+        c = b[i]; i += 1; r |= (c & 0x7F) << s
+        if c < 0x80: return r, i
+        s += 7
+rest, samples, i = bytearray(), bytearray(), 0
+while i < len(data):
+    st = i
+    tag, i = varint(data, i)
+    wt = tag & 7
+    if wt == 0: _, i = varint(data, i)
+    elif wt == 2:
+        n, i = varint(data, i); i += n
+    elif wt == 1: i += 8
+    elif wt == 5: i += 4
+    (samples if tag >> 3 == 2 else rest).extend(data[st:i])
+with open(sys.argv[2], "wb") as f:
+    f.write(rest)
+    for _ in range(100 * 2**20 // len(samples) + 1):
+        f.write(samples)
+PY
+	big=$(wc -c <"$tmp/big.pb")
+	if [ -x /usr/bin/time ] && [ -z "${SANITIZE_RUN:-}" ]; then
+		/usr/bin/time -f '%M' -o "$tmp/rss0" "$bin" -f json "$tmp/plain.pb" >/dev/null 2>&1
+		/usr/bin/time -f '%M' -o "$tmp/rss1" "$bin" -f json "$tmp/big.pb" >"$tmp/big.json" 2>"$tmp/big.err"
+		rc=$?
+		r0=$(tail -n 1 "$tmp/rss0")
+		r1=$(tail -n 1 "$tmp/rss1")
+		# kiB over the control against the profile's size in kiB
+		if [ $(( (r1 - r0) * 1024 )) -le $((big * 2)) ]; then
+			ok "100 MB protobuf: peak RSS $r1 KiB, $((r1 - r0)) KiB over the small one's <= 2 x $((big / 1024)) KiB"
+		else
+			ko "100 MB protobuf: peak RSS" "$r1 KiB, control $r0 KiB, profile $((big / 1024)) KiB"
+		fi
+	else
+		"$bin" -f json "$tmp/big.pb" >"$tmp/big.json" 2>"$tmp/big.err"
+		rc=$?
+	fi
+	n=$(jq '.goroutines' "$tmp/big.json" 2>/dev/null)
+	per=$(jq '.goroutines' "$tmp/a")
+	g=$(jq '.groups | length' "$tmp/big.json" 2>/dev/null)
+	g0=$(jq '.groups | length' "$tmp/a")
+	if [ "$rc" = 1 ] && [ -n "$n" ] && [ $((n % per)) = 0 ] && [ "$n" -gt $((per * 1000)) ] && [ "$g" = "$g0" ]; then
+		ok "100 MB protobuf: $n goroutines ($((n / per)) x $per) in the same $g groups"
+	else
+		ko "100 MB protobuf" "exit $rc, $n goroutines, $g groups: $(head -c 200 "$tmp/big.err")"
+	fi
+	rm -f "$tmp/big.pb" "$tmp/big.json"
+else
+	echo "SKIP 100 MB protobuf: no python3"
+fi
+
 # The service program (samples/gen/service): its ground truth against the
 # verdicts. Healthy parts sized like production are never a leak, at any
 # age; its leaks are flagged once they hold 20 goroutines (alone or

@@ -62,13 +62,13 @@ if ! (cd "$here/server" && "$GO" build -trimpath -o "$W/server" .) >"$W/build.lo
 fi
 ok "build the Go test server ($("$GO" version | cut -d' ' -f3))"
 
-# start_server NAME [SERVER ARGS...]: starts a fresh server, sets PORT and B
-# (base URL).
+# start_server NAME [SERVER ARGS...]: starts a fresh server ($SERVER, else
+# the one built above), sets PORT and B (base URL).
 start_server() {
 	n=$1
 	shift
 	rm -f "$W/$n.port"
-	"$W/server" -addr-file "$W/$n.port" -limit 120s "$@" >"$W/$n.log" 2>&1 &
+	"${SERVER:-$W/server}" -addr-file "$W/$n.port" -limit 120s "$@" >"$W/$n.log" 2>&1 &
 	pids="$pids $!"
 	i=0
 	while [ ! -s "$W/$n.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -477,6 +477,60 @@ if [ -z "$leaks" ] && grep -q "rejected \*\*\*" "$W/ce-echo-triage.err" &&
 	grep -q "user:\*\*\*@127.0.0.1:$FREE" "$W/ce-refused-triage.err"; then
 	ok "no credential in $nleak failing runs (refused, 401, 404, timeout, not a dump, redirects, a server quoting them)"
 else bad "credentials in errors:$leaks" "$W/ce-echo-triage.err"; fi
+
+# ---- protobuf profiles: --proto and --leak-profile ----------------------
+run pburl "$S/debug/pprof/goroutine?debug=0"
+if { [ $RC = 0 ] || [ $RC = 1 ]; } && grep -q "1 dump (protobuf)" "$W/pburl.out" &&
+	grep -q "main.poolWorker" "$W/pburl.out"; then
+	ok "a ?debug=0 URL is read as a protobuf profile: exit $RC"
+else bad "?debug=0 URL: exit $RC" "$W/pburl.err"; fi
+for i in 1 2 3; do
+	run "pb$i" snap --proto "$S" --dir "$W/pb"
+	[ $i -lt 3 ] && sleep 1
+done
+n=$(ls "$W/pb" | grep -c "^127\.0\.0\.1_$PORT-[0-9]\{8\}T[0-9]\{6\}Z\(_[0-9]*\)\?\.pb\.gz$")
+if [ "$n" = 3 ] && { [ $RC = 0 ] || [ $RC = 1 ]; }; then
+	ok "snap --proto: 3 runs kept as 3 NAME-...Z.pb.gz files, exit $RC"
+else bad "snap --proto: $n .pb.gz files, exit $RC" "$W/pb3.err"; ls -la "$W/pb"; fi
+f=$(ls "$W/pb" | head -1)
+[ -n "$f" ] && gzip -dc "$W/pb/$f" | "$G" - >"$W/pbread.out" 2>&1
+if grep -q "1 dump (protobuf)" "$W/pbread.out" && grep -q "main.leakyWaiter" "$W/pbread.out"; then
+	ok "snap --proto: a kept snapshot reads back as a protobuf profile"
+else bad "snap --proto: reading $f back" "$W/pbread.out"; fi
+run pbtrend trend "$W"/pb/*.pb.gz
+if grep -q "main.leakyWaiter" "$W/pbtrend.out" && grep -q "3 snapshots" "$W/pbtrend.out"; then
+	ok "trend over protobuf snapshots: 3 snapshots, main.leakyWaiter followed"
+else bad "trend over .pb.gz: exit $RC" "$W/pbtrend.out"; fi
+
+run wpb watch --proto "$S" --interval 0.5 --count 3
+lines=$(grep -c "^[0-9T:-]*Z snapshot [0-9]*:" "$W/wpb.out")
+if [ "$RC" != 2 ] && [ "$lines" = 3 ] && grep -q "debug=0" "$W/wpb.out"; then
+	ok "watch --proto: 3 fetches of the protobuf profile, exit $RC"
+else bad "watch --proto: exit $RC, $lines snapshot lines" "$W/wpb.out"; fi
+
+# the leak profile exists only with the experiment (Go 1.26)
+run noleak snap --leak-profile "$S" --dir "$W/noleak"
+expect_err noleak 2 "goroutineleak" "snap --leak-profile on a server without the leak profile: exit 2, the URL named"
+if (cd "$here/server" && GOEXPERIMENT=goroutineleakprofile "$GO" build -trimpath -o "$W/server-leak" .) >"$W/build-leak.log" 2>&1; then
+	SERVER=$W/server-leak start_server leak || bad "start the leak-profile server"
+	L=$B
+	run leak snap --leak-profile "$L" --dir "$W/leak"
+	full=$(ls "$W/leak" | grep -c "^127\.0\.0\.1_$PORT-[0-9]\{8\}T[0-9]\{6\}Z\.txt$")
+	lp=$(ls "$W/leak" | grep "^127\.0\.0\.1_${PORT}-leak-[0-9]\{8\}T[0-9]\{6\}Z\.pb\.gz$" | head -1)
+	if [ "$RC" != 2 ] && [ "$full" = 1 ] && [ -n "$lp" ]; then
+		ok "snap --leak-profile: the full dump and NAME-leak-...Z.pb.gz kept, exit $RC"
+	else bad "snap --leak-profile: exit $RC, $full dumps, leak file '$lp'" "$W/leak.err"; ls -la "$W/leak"; fi
+	"$G" "$W/leak/$lp" >"$W/leakread.out" 2>&1
+	# the leaked channels sit in a global slice: reachable, so the leak
+	# profile (a GC) does not count them, while the full dump shows them
+	if grep -q "1 dump (protobuf)" "$W/leakread.out" &&
+		! grep -q "main.leakyWaiter" "$W/leakread.out" &&
+		"$G" "$W"/leak/*Z.txt 2>&1 | grep -q "main.leakyWaiter"; then
+		ok "the leak profile reads; goroutines blocked on reachable channels are in the full dump only"
+	else bad "reading the leak profile" "$W/leakread.out"; fi
+else
+	echo "SKIP: the Go test server does not build with GOEXPERIMENT=goroutineleakprofile ($("$GO" version | cut -d' ' -f3)); --leak-profile with a leak profile not run"
+fi
 
 # A URL of 3000 bytes still leaves room for the reason.
 long=$(printf "%03000d" 0)

@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -204,6 +205,7 @@ func main() {
 		out    = flag.String("o", "-", "output file, - for stdout")
 		seed   = flag.Int64("seed", 1, "seed for the stack assignment")
 		counts = flag.Bool("counts", false, "print the per-stack goroutine counts to stderr")
+		proto  = flag.String("proto", "", "also write the goroutine profile as protobuf (debug=0) to this file")
 	)
 	flag.Parse()
 	if *n < 10 {
@@ -292,6 +294,19 @@ func main() {
 	if _, err := w.Write(buf[:dumped]); err != nil {
 		fmt.Fprintln(os.Stderr, "benchdump:", err)
 		os.Exit(1)
+	}
+	if *proto != "" {
+		f, err := os.Create(*proto)
+		if err == nil {
+			err = pprof.Lookup("goroutine").WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchdump:", err)
+			os.Exit(1)
+		}
 	}
 	fmt.Fprintf(os.Stderr, "benchdump: %d goroutines, %d bytes, setup %v, runtime.Stack %v\n",
 		runtime.NumGoroutine(), dumped, setup.Round(time.Millisecond), stackTime.Round(time.Millisecond))
