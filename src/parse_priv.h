@@ -1,0 +1,154 @@
+/*
+ * parse_priv.h - what the files of the parser share: the parser state and
+ * the functions one input shape calls in another. Not for callers of
+ * parse.h.
+ *
+ * parse.c           line assembly, log prefixes, dump life cycle and the
+ *                   one rule that says where a dump starts and ends
+ * parse_traceback.c goroutine headers, frames, "created by", ancestors
+ * parse_debug1.c    pprof debug=1 records
+ * parse_crash.c     panic / fatal error / signal / test timeout text
+ */
+#ifndef GT_PARSE_PRIV_H
+#define GT_PARSE_PRIV_H
+
+#include <string.h>
+
+#include "logprefix.h"
+#include "parse.h"
+
+/* Lines a panic or signal header may span before its first goroutine. */
+#define PENDING_MAX_LINES 200
+/* The first bytes are checked for binary content. */
+#define SNIFF_BYTES 65536
+
+enum { WF_NONE, WF_FRAME, WF_CREATED };
+enum { K_STATE = 1, K_LABELS = 2, K_CFUNC = 4, K_CFILE = 8 };
+
+enum mode {
+	M_NOISE,   /* outside any dump */
+	M_PENDING, /* saw a panic/fatal/signal header, waiting for goroutines */
+	M_TRACE,   /* inside a traceback dump */
+	M_DEBUG1,  /* inside a debug=1 profile */
+};
+
+/* A frame of the goroutine being read: views into the input or arena. */
+typedef struct fslot {
+	const char *func;
+	size_t func_len;
+	const char *file;
+	size_t file_len;
+	unsigned line;
+} fslot;
+
+/* Arena blocks never move, so views into them stay valid until reset. */
+typedef struct ablock {
+	struct ablock *next;
+	size_t len, cap;
+	char data[];
+} ablock;
+
+struct parse_ctx {
+	parse_sink sink;
+	parse_stats st;
+
+	/* line assembly */
+	char *carry;
+	size_t carry_len, carry_cap;
+	int skipping; /* inside an over-long line */
+	size_t sniffed;
+
+	logprefix *lp;
+
+	/* dump state */
+	enum mode mode;
+	parse_dump dump;
+	char *title;
+	size_t title_cap;
+	parse_prefix pfx; /* prefix of the open dump or pending header */
+	double pfx_time;  /* timestamp of the line that started it */
+	const char *raw;  /* the current line with its prefix */
+	size_t raw_len;
+	parse_kind pending_kind;
+	unsigned pending_lines;
+	/* crash text from the title to the first goroutine: lines copied into
+	 * ctext, offsets kept until the dump begins and views are made */
+	char *ctext;
+	size_t ctext_len, ctext_cap;
+	size_t msg_off[PARSE_CRASH_LINES], msg_len[PARSE_CRASH_LINES], nmsg;
+	size_t test_off[PARSE_CRASH_LINES], test_len[PARSE_CRASH_LINES], ntest;
+	size_t sig_off, sig_len;
+	int has_sig, msg_done, in_tests;
+	int crash_first; /* the next goroutine header is the crashed one */
+	parse_text msg_view[PARSE_CRASH_LINES], test_view[PARSE_CRASH_LINES];
+	int race_skip;
+	int crash_tail; /* past "-----": per-thread stacks of a crash */
+	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
+	int seen_g1;
+	uint64_t dump_goroutines;
+	uint64_t dump_count; /* goroutines in the dump, record counts summed */
+	uint64_t rec_pcs[8]; /* debug=1: the first pcs of the record header */
+	size_t rec_npcs;
+
+	/* goroutine under construction */
+	int in_g;
+	int in_ancestor;
+	int want_file; /* WF_*: what the next tab-indented line belongs to */
+	parse_goroutine g;
+	ablock *arena;      /* first block; reset per goroutine, kept */
+	ablock *arena_cur;  /* block being filled */
+	int volatile_line;  /* the line lives in a buffer reused per line */
+	fslot *slots;
+	size_t nslots, slots_cap;
+	size_t kept_funcs; /* slots[0..kept_funcs) have their func in arena */
+	size_t kept_files; /* ... and [0..kept_files) their final file */
+	unsigned kept;     /* K_*: the other views already in the arena */
+	int has_created;
+	fslot created;
+	const char *state, *labels;
+	parse_frame *frames;
+	size_t frames_cap;
+	parse_frame created_frame;
+};
+
+static inline int starts(const char *s, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && memcmp(s, lit, l) == 0;
+}
+
+/* parse.c: numbers, memory, the dump life cycle */
+uint64_t parse_u64(const char *s, size_t n, size_t *used);
+uint64_t parse_hex(const char *s, size_t n, size_t *used);
+void parse_grow(void *pp, size_t *cap, size_t need, size_t elem);
+const char *parse_keep(parse_ctx *p, const char *s, size_t n);
+int parse_dump_begin(parse_ctx *p, parse_kind kind, gt_err *e);
+int parse_dump_end(parse_ctx *p, gt_err *e);
+int parse_end_keep_prefix(parse_ctx *p, gt_err *e);
+int parse_emit(parse_ctx *p, gt_err *e);
+
+/* parse_traceback.c */
+int parse_is_header(parse_ctx *p, const char *s, size_t n);
+int parse_is_dump_writer(parse_ctx *p);
+void parse_add_func(parse_ctx *p, const char *s, size_t n);
+void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n);
+/* One line of traceback text. Returns 1 if it belongs to the dump. */
+int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		     int *rc);
+/* The hot path: a frame's function or file line of a plain dump. Returns 1
+ * if it took the line. */
+int parse_trace_fast(parse_ctx *p, const char *s, size_t n);
+
+/* parse_debug1.c */
+size_t parse_profile_line(const char *s, size_t n);
+int parse_debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		      int *rc);
+
+/* parse_crash.c */
+int parse_title_line(const char *s, size_t n, parse_kind *kind);
+void parse_crash_start(parse_ctx *p, const char *s, size_t n);
+void parse_crash_line(parse_ctx *p, const char *s, size_t n);
+void parse_crash_views(parse_ctx *p, parse_kind kind);
+
+#endif
