@@ -48,6 +48,7 @@ enum {
 	GROUP_R_DIAGNOSIS = 1u << 7,  /* a diagnosis with leak_at <= count */
 	GROUP_R_GROWING = 1u << 8,    /* grows across snapshots (trend/diff) */
 	GROUP_R_TEST_TIMEOUT = 1u << 9, /* blocked in a test that timed out */
+	GROUP_R_GOLEAK = 1u << 10,    /* goleak listed it: outlived its test */
 };
 
 typedef struct group_frame {

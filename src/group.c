@@ -382,7 +382,7 @@ static int idle_shape(category c)
 }
 
 #define PERMANENT (GROUP_R_NIL_CHAN | GROUP_R_SELECT_FOREVER | GROUP_R_LEAKED | \
-		   GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT)
+		   GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT | GROUP_R_GOLEAK)
 
 static void diagnose(const group_set *s, const group_dump *d, group *g)
 {
@@ -425,6 +425,8 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		r |= GROUP_R_DEADLOCK;
 	if (g->ntest && category_is_blocked(g->cat))
 		r |= GROUP_R_TEST_TIMEOUT;
+	if (g->flags & PARSE_G_GOLEAK)
+		r |= GROUP_R_GOLEAK;
 	if (category_is_blocked(g->cat)) {
 		if (g->count >= o->min_count)
 			r |= GROUP_R_COUNT;
@@ -440,7 +442,8 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 	/* a known-healthy shape stays unflagged while small; what the runtime
 	 * itself says (leaked, deadlock) always stands */
 	if (g->healthy && g->count <= o->pool_max)
-		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT;
+		r &= GROUP_R_LEAKED | GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT |
+		     GROUP_R_GOLEAK;
 	g->reasons = r;
 }
 
@@ -616,6 +619,14 @@ const char *group_reason_text(const group *g, unsigned reason,
 	case GROUP_R_TEST_TIMEOUT:
 		snprintf(buf, len, "%llu blocked in the test that timed out",
 			 (unsigned long long)g->ntest);
+		break;
+	case GROUP_R_GOLEAK:
+		if (d && d->crash.ntests)
+			snprintf(buf, len, "goleak: %llu outlived %s", n,
+				 d->crash.tests[0]);
+		else
+			snprintf(buf, len, "goleak: %llu outlived %s", n,
+				 n == 1 ? "its test" : "their test");
 		break;
 	default:
 		snprintf(buf, len, "?");

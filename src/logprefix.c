@@ -320,3 +320,16 @@ logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 	}
 	return LOGPREFIX_YES;
 }
+
+size_t logprefix_github(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddddddZ";
+	size_t i;
+
+	if (n < 28 || s[0] != '2')
+		return 0;
+	for (i = 0; i < 28; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return 0;
+	return n > 28 && s[28] == ' ' ? 29 : n == 28 ? 28 : 0;
+}

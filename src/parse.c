@@ -27,7 +27,7 @@ const char *parse_kind_name(parse_kind k)
 {
 	static const char *const n[PARSE_KIND__COUNT] = {
 		"debug=2", "debug=1", "panic", "fatal error", "deadlock",
-		"signal", "test timeout"};
+		"signal", "test timeout", "goleak"};
 	return (unsigned)k < PARSE_KIND__COUNT ? n[k] : "?";
 }
 
@@ -35,7 +35,7 @@ const char *parse_prefix_name(parse_prefix p)
 {
 	static const char *const n[PARSE_PREFIX__COUNT] = {
 		"none", "kubectl/CRI", "timestamp", "journald",
-		"docker json-file", "literal"};
+		"docker json-file", "literal", "GitHub Actions"};
 	return (unsigned)p < PARSE_PREFIX__COUNT ? n[p] : "?";
 }
 
@@ -208,6 +208,7 @@ const parse_stats *parse_get_stats(const parse_ctx *p)
 static void g_reset(parse_ctx *p)
 {
 	p->in_g = 0;
+	p->gap = 0;
 	p->want_file = 0;
 	p->arena_cur = p->arena;
 	if (p->arena)
@@ -227,6 +228,11 @@ int parse_dump_begin(parse_ctx *p, parse_kind kind, gt_err *e)
 	p->dump.kind = kind;
 	p->dump.prefix = p->pfx;
 	p->dump.time = p->pfx == PARSE_PREFIX_NONE ? 0 : p->pfx_time;
+	if (p->pfx == PARSE_PREFIX_NONE && p->gh_dump) {
+		p->dump.prefix = PARSE_PREFIX_GITHUB;
+		p->dump.time = p->pfx_time;
+	}
+	p->frun = p->fcount = 0;
 	p->dump.title = p->dump.title_len ? p->title : NULL;
 	p->dump.lineno = p->dump.lineno ? p->dump.lineno : p->st.lines;
 	p->dump.truncated = 0;
@@ -256,6 +262,8 @@ int parse_dump_end(parse_ctx *p, gt_err *e)
 	p->mode = M_NOISE;
 	memset(&p->dump, 0, sizeof p->dump);
 	p->pfx = PARSE_PREFIX_NONE;
+	p->gh_dump = 0;
+	p->frun = p->fcount = 0;
 	logprefix_reset(p->lp);
 	g_reset(p);
 	return rc;
@@ -272,6 +280,20 @@ int parse_end_keep_prefix(parse_ctx *p, gt_err *e)
 	p->pfx = pfx;
 	return GT_OK;
 }
+int parse_next_dump(parse_ctx *p, gt_err *e)
+{
+	int gh = p->gh_line;
+
+	if (parse_end_keep_prefix(p, e) != GT_OK)
+		return GT_ERR;
+	/* the new dump's time is that of its own first line */
+	if (p->pfx != PARSE_PREFIX_NONE)
+		p->pfx_time = logprefix_time(p->lp, p->pfx, p->raw, p->raw_len);
+	else if ((p->gh_dump = gh) != 0)
+		p->pfx_time = logprefix_parse_time(p->raw, p->raw_len);
+	return parse_dump_begin(p, PARSE_KIND_TRACEBACK, e);
+}
+
 int parse_emit(parse_ctx *p, gt_err *e)
 {
 	size_t i;
@@ -327,12 +349,81 @@ int parse_emit(parse_ctx *p, gt_err *e)
 
 static int starts_dump(parse_ctx *p, const char *s, size_t n);
 
-/* A line with the log prefix removed. */
+static size_t lead_space(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	while (w < n && (s[w] == ' ' || s[w] == '\t'))
+		w++;
+	return w;
+}
+
+/* Keeps the name of the test go test says is running or failed: a goleak
+ * list printed by that test's check belongs to it. */
+static void note_test(parse_ctx *p, const char *name, size_t len)
+{
+	if (name == NULL)
+		return;
+	if (len > TEST_NAME_MAX)
+		len = TEST_NAME_MAX;
+	memcpy(p->test_name, name, len);
+	p->test_name_len = len;
+}
+
+/* The grammar of the open dump takes the line: 1 if it did. */
+static int dump_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		     int *rc)
+{
+	if (p->mode == M_DEBUG1) {
+		size_t w = lead_space(s, n);
+
+		return parse_debug1_line(p, s + w, n - w, e, rc);
+	}
+	parse_trace_indent(&s, &n);
+	return parse_trace_line(p, s, n, e, rc);
+}
+
+/* Does the line end the open dump even though it is no dump text? Another
+ * dump starts, or go test says a test or a package is over. */
+static int breaks_dump(parse_ctx *p, const char *s, size_t n)
+{
+	const char *name;
+	size_t len, w = lead_space(s, n);
+	parse_kind k;
+
+	if (parse_gotest_line(s + w, n - w, &name, &len)) {
+		note_test(p, name, len);
+		return 1;
+	}
+	return parse_title_line(s + w, n - w, &k) ||
+	       parse_profile_line(s + w, n - w) > 0 ||
+	       (p->mode == M_DEBUG1 && parse_is_header(p, s + w, n - w));
+}
+
+/* A line with the log prefix removed. This is where the one rule that
+ * says where dumps start and end lives:
+ *
+ * - a dump starts only on a line that starts one: a goroutine header, a
+ *   "goroutine profile: total N" header, a panic / fatal error / signal
+ *   title, goleak's "found unexpected goroutines:" (white space before any
+ *   of them is indentation, not a prefix);
+ * - inside a dump, a line its grammar does not take (an application's log
+ *   line written while the runtime printed) is skipped and counted, and
+ *   the dump goes on;
+ * - the dump ends where another starts (a title, a profile header, goleak's
+ *   list, goroutine 1 again, the goroutine that writes a pprof dump), where
+ *   go test says a test or package ended, where its log prefix stops, or
+ *   after FOREIGN_MAX lines in a row that are no dump text (then it ended
+ *   at the first of them). */
 static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
 	parse_kind kind;
+	size_t w;
 	int rc;
 
+	/* trailing blanks and CRs of a paste or a Windows log mean nothing */
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
 	if (p->race_skip) {
 		if (starts(s, n, "==================")) {
 			p->race_skip = 0;
@@ -349,23 +440,34 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	}
 	switch (p->mode) {
 	case M_TRACE:
-		if (parse_trace_line(p, s, n, e, &rc))
-			return rc;
-		if (parse_end_keep_prefix(p, e) != GT_OK)
-			return GT_ERR;
-		break;
 	case M_DEBUG1:
-		if (parse_debug1_line(p, s, n, e, &rc))
-			return rc;
-		if (parse_end_keep_prefix(p, e) != GT_OK)
+		if (dump_line(p, s, n, e, &rc)) {
+			if (n > 0 && p->frun) { /* the dump goes on */
+				p->st.foreign_lines += p->fcount;
+				p->frun = p->fcount = 0;
+			} else if (n == 0 && p->frun) {
+				p->frun++;
+			}
+			if (p->frun <= FOREIGN_MAX || rc != GT_OK)
+				return rc;
+		} else if (p->frun < FOREIGN_MAX && !breaks_dump(p, s, n)) {
+			p->frun++;
+			p->fcount++;
+			return GT_OK;
+		}
+		p->frun = p->fcount = 0;
+		if (p->mode != M_NOISE && parse_end_keep_prefix(p, e) != GT_OK)
 			return GT_ERR;
 		break;
 	case M_PENDING:
-		if (parse_is_header(p, s, n)) {
+		w = lead_space(s, n);
+		if (parse_is_header(p, s + w, n - w) ||
+		    (p->pending_kind == PARSE_KIND_GOLEAK &&
+		     parse_goleak_entry(s + w, n - w))) {
 			p->dump.title_len = strlen(p->title);
 			if (parse_dump_begin(p, p->pending_kind, e) != GT_OK)
 				return GT_ERR;
-			parse_trace_line(p, s, n, e, &rc);
+			parse_trace_line(p, s + w, n - w, e, &rc);
 			return rc;
 		}
 		if (parse_title_line(s, n, &kind) && kind == PARSE_KIND_DEADLOCK)
@@ -378,8 +480,17 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		break;
 	}
 	/* outside a dump: does one start here? */
+	w = lead_space(s, n);
+	s += w, n -= w;
+	if (n > 1 && s[0] == '\\' && starts(s + 1, n - 1, "SIG"))
+		s++, n--; /* "^\SIGQUIT: quit" that lost its "^" */
 	if (p->pfx != PARSE_PREFIX_NONE && starts_dump(p, s, n))
 		p->pfx_time = logprefix_time(p->lp, p->pfx, p->raw, p->raw_len);
+	if (p->pfx == PARSE_PREFIX_NONE && starts_dump(p, s, n)) {
+		p->gh_dump = p->gh_line;
+		p->pfx_time = p->gh_line ? logprefix_parse_time(p->raw, p->raw_len)
+					 : 0;
+	}
 	if (n >= 10 && s[0] == 'g' && parse_profile_line(s, n)) {
 		size_t used, at = parse_profile_line(s, n);
 
@@ -398,6 +509,11 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		memcpy(p->title, s, n);
 		p->title[n] = '\0';
 		parse_crash_start(p, s, n);
+		/* a check inside a test names it; VerifyTestMain's runs after
+		 * all of them ("goleak: Errors on ... test run:") */
+		if (kind == PARSE_KIND_GOLEAK && p->test_name_len &&
+		    !starts(s, n, "goleak: "))
+			parse_crash_test(p, p->test_name, p->test_name_len);
 		p->pending_kind = kind;
 		p->pending_lines = 0;
 		p->dump.lineno = p->st.lines;
@@ -488,12 +604,13 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	p->raw_len = n;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
-	if (p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE && !p->race_skip &&
-	    (n == 0 || s[0] != 'W')) {
-		int rc; /* a plain dump line */
+	if (p->pfx == PARSE_PREFIX_NONE) {
+		/* a CI log's timestamp on every line, blank ones too: part
+		 * of the log's lines, not of any dump's */
+		size_t k = logprefix_github(s, n);
 
-		if (parse_trace_line(p, s, n, e, &rc))
-			return rc;
+		p->gh_line = k > 0;
+		s += k, n -= k;
 	}
 	if (p->mode != M_NOISE && p->pfx != PARSE_PREFIX_NONE) {
 		switch (logprefix_strip(p->lp, p->pfx, s, n, &c, &cn)) {
@@ -529,8 +646,21 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		p->pfx_time = logprefix_time(p->lp, p->pfx, s, n);
 		return prefixed_line(p, c, cn, e);
 	}
-	if (starts_dump(p, s, n))
-		return content_line(p, s, n, e);
+	{
+		size_t w = lead_space(s, n), len;
+		const char *name;
+
+		if (parse_gotest_line(s + w, n - w, &name, &len)) {
+			note_test(p, name, len);
+			if (name == NULL) /* a package is over: its tests too */
+				p->test_name_len = 0;
+			return GT_OK;
+		}
+		if (w < n && s[w] == '\\' && starts(s + w + 1, n - w - 1, "SIG"))
+			w++;
+		if (starts_dump(p, s + w, n - w))
+			return content_line(p, s, n, e);
+	}
 	{
 		const char *race = memmem(s, n, "WARNING: DATA RACE", 18);
 		long k;
@@ -673,7 +803,9 @@ int parse_finish(parse_ctx *p, gt_err *e)
 	}
 	if (p->skipping && p->mode != M_NOISE)
 		cut = 1;
-	if (p->mode == M_TRACE && p->in_g &&
+	/* a blank line or lines of another kind after the last goroutine:
+	 * the dump was over before the input */
+	if (p->mode == M_TRACE && p->in_g && !p->gap && !p->frun &&
 	    (p->want_file != WF_NONE ||
 	     (p->nslots == 0 && !(p->g.flags & PARSE_G_NOSTACK))))
 		cut = 1;

@@ -1,7 +1,9 @@
 /*
  * parse_crash.c - the text a crash prints before its goroutines: the
  * panic, fatal error or signal title, the message's continuation lines,
- * the "[signal ...]" line and a test timeout's "running tests:" list.
+ * the "[signal ...]" line and a test timeout's "running tests:" list;
+ * goleak's "found unexpected goroutines:" and the lines go test prints
+ * around them.
  */
 #define _GNU_SOURCE /* memmem, memrchr */
 #include "parse_priv.h"
@@ -139,6 +141,13 @@ int parse_title_line(const char *s, size_t n, parse_kind *kind)
 				: PARSE_KIND_FATAL;
 		return 1;
 	}
+	/* goleak: "found unexpected goroutines:" after what names the check
+	 * ("goleak: Errors on successful test run: ", "leak_test.go:42: ") */
+	if (n >= 28 && s[n - 1] == ':' &&
+	    memcmp(s + n - 28, "found unexpected goroutines:", 28) == 0) {
+		*kind = PARSE_KIND_GOLEAK;
+		return 1;
+	}
 	if (starts(s, n, "SIG")) {
 		for (i = 3; i < n && s[i] >= 'A' && s[i] <= 'Z'; i++)
 			;
@@ -150,3 +159,43 @@ int parse_title_line(const char *s, size_t n, parse_kind *kind)
 	return 0;
 }
 
+
+void parse_crash_test(parse_ctx *p, const char *s, size_t n)
+{
+	if (p->ntest < PARSE_CRASH_LINES) {
+		p->test_len[p->ntest] = n > CRASH_LINE_MAX ? CRASH_LINE_MAX : n;
+		p->test_off[p->ntest++] = ctext_put(p, s, n);
+	}
+}
+
+int parse_gotest_line(const char *s, size_t n, const char **name,
+		      size_t *name_len)
+{
+	static const char *const named[] = {"=== RUN ", "=== CONT ",
+					    "=== NAME ", "--- FAIL: "};
+	static const char *const other[] = {"=== ",    "--- PASS: ", "--- SKIP: ",
+					    "ok  \t",  "FAIL\t",     "?   \t",
+					    "exit status "};
+	size_t i, k;
+
+	*name = NULL;
+	*name_len = 0;
+	if ((n == 4 && (memcmp(s, "PASS", 4) == 0 || memcmp(s, "FAIL", 4) == 0)))
+		return 1;
+	for (i = 0; i < sizeof named / sizeof named[0]; i++) {
+		if (!starts(s, n, named[i]))
+			continue;
+		k = strlen(named[i]);
+		while (k < n && s[k] == ' ')
+			k++;
+		*name = s + k;
+		while (k < n && s[k] != ' ')
+			k++;
+		*name_len = (size_t)(s + k - *name);
+		return 1;
+	}
+	for (i = 0; i < sizeof other / sizeof other[0]; i++)
+		if (starts(s, n, other[i]))
+			return 1;
+	return 0;
+}

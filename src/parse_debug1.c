@@ -35,6 +35,38 @@ static uint64_t hidden_sig(const parse_ctx *p, const char *pc, size_t n)
 	return i > 0 && i < p->rec_npcs ? h : 0;
 }
 
+static size_t skip_space(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == '\t' || s[i] == ' '))
+		i++;
+	return i;
+}
+
+/* "0x4a1b3c\tmain.leak.func1+0x3c\t/src/app/main.go:12" (after "#\t"):
+ * columns split by tabs, which pprof pads with more tabs and a paste
+ * turns into spaces; a function name has no white space, a path may. */
+static void frame_line(parse_ctx *p, const char *s, size_t n)
+{
+	size_t pc, f, fe, file;
+	const char *plus;
+
+	for (pc = 0; pc < n && s[pc] != '\t' && s[pc] != ' '; pc++)
+		;
+	f = skip_space(s, pc, n);
+	if (f == n)
+		return;
+	if (p->nslots == 0)
+		p->g.runtime_sig = hidden_sig(p, s, pc);
+	for (fe = f; fe < n && s[fe] != '\t' && s[fe] != ' '; fe++)
+		;
+	plus = memrchr(s + f, '+', fe - f);
+	parse_add_func(p, s + f, plus ? (size_t)(plus - (s + f)) : fe - f);
+	file = skip_space(s, fe, n);
+	if (file < n)
+		parse_set_file(p, &p->slots[p->nslots - 1], s + file, n - file);
+	p->want_file = WF_NONE;
+}
+
 /* One line of a debug=1 profile. Returns 1 if it belongs to the dump. */
 int parse_debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		       int *rc)
@@ -43,10 +75,8 @@ int parse_debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	uint64_t count, room;
 
 	*rc = GT_OK;
-	if (n == 0) {
-		*rc = parse_emit(p, e);
+	if (n == 0) /* a record ends at the next one: some logs double-space */
 		return 1;
-	}
 	if (s[0] == '#') {
 		if (!p->in_g)
 			return 1;
@@ -56,30 +86,15 @@ int parse_debug1_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 			p->g.labels_len = n - 10;
 			return 1;
 		}
-		if (starts(s, n, "#\t")) {
-			/* "#\t0x4a1b3c\tmain.leak.func1+0x3c\t/src/app/main.go:12" */
-			const char *f = memchr(s + 2, '\t', n - 2), *file, *plus;
-			size_t fl;
-
-			if (f == NULL)
-				return 1;
-			if (p->nslots == 0)
-				p->g.runtime_sig = hidden_sig(p, s + 2,
-							      (size_t)(f - s) - 2);
-			f++;
-			file = memchr(f, '\t', n - (size_t)(f - s));
-			fl = file ? (size_t)(file - f) : n - (size_t)(f - s);
-			plus = fl ? memrchr(f, '+', fl) : NULL;
-			parse_add_func(p, f, plus ? (size_t)(plus - f) : fl);
-			if (file) {
-				/* pprof pads the columns with extra tabs */
-				while ((size_t)(file - s) + 1 < n && file[1] == '\t')
-					file++;
-				parse_set_file(p, &p->slots[p->nslots - 1], file + 1,
-					 n - (size_t)(file + 1 - s));
-			}
-			p->want_file = WF_NONE;
-		}
+		s++, n--;
+		while (n > 0 && (s[0] == '\t' || s[0] == ' '))
+			s++, n--;
+		if (starts(s, n, "0x"))
+			frame_line(p, s, n);
+		return 1;
+	}
+	if (p->in_g && starts(s, n, "0x")) {
+		frame_line(p, s, n); /* a frame line that lost its "#" */
 		return 1;
 	}
 	count = parse_u64(s, n, &used);

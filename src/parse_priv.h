@@ -8,6 +8,7 @@
  * parse_traceback.c goroutine headers, frames, "created by", ancestors
  * parse_debug1.c    pprof debug=1 records
  * parse_crash.c     panic / fatal error / signal / test timeout text
+ * parse_goleak.c    go.uber.org/goleak's lists of unexpected goroutines
  */
 #ifndef GT_PARSE_PRIV_H
 #define GT_PARSE_PRIV_H
@@ -19,6 +20,11 @@
 
 /* Lines a panic or signal header may span before its first goroutine. */
 #define PENDING_MAX_LINES 200
+/* Lines in a row inside a dump that are no dump text before the dump is
+ * taken to have ended at the first of them. */
+#define FOREIGN_MAX 64
+/* Longest test name kept for a goleak dump. */
+#define TEST_NAME_MAX 256
 /* The first bytes are checked for binary content. */
 #define SNIFF_BYTES 65536
 
@@ -85,6 +91,15 @@ struct parse_ctx {
 	int crash_tail; /* past "-----": per-thread stacks of a crash */
 	int leak_profile; /* a goroutineleak debug=1 profile: all leaked */
 	int seen_g1;
+	/* the resynchronisation rule (content_line): a run of lines inside a
+	 * dump that no grammar took, and how many of them were not blank */
+	uint64_t frun, fcount;
+	int gh_line, gh_dump; /* the line / the dump's first line carried a
+				 GitHub Actions timestamp */
+	double gh_time;
+	char test_name[TEST_NAME_MAX]; /* last test go test named */
+	size_t test_name_len;
+	char synth[96]; /* goleak: the header an entry stands for */
 	uint64_t dump_goroutines;
 	uint64_t dump_count; /* goroutines in the dump, record counts summed */
 	uint64_t rec_pcs[8]; /* debug=1: the first pcs of the record header */
@@ -94,6 +109,8 @@ struct parse_ctx {
 	int in_g;
 	int in_ancestor;
 	int want_file; /* WF_*: what the next tab-indented line belongs to */
+	int gap;       /* a blank line followed: the goroutine ends unless
+			  the next line continues it (double-spaced logs) */
 	parse_goroutine g;
 	ablock *arena;      /* first block; reset per goroutine, kept */
 	ablock *arena_cur;  /* block being filled */
@@ -127,8 +144,14 @@ int parse_dump_begin(parse_ctx *p, parse_kind kind, gt_err *e);
 int parse_dump_end(parse_ctx *p, gt_err *e);
 int parse_end_keep_prefix(parse_ctx *p, gt_err *e);
 int parse_emit(parse_ctx *p, gt_err *e);
+/* Ends the dump and starts a traceback dump on the current line. */
+int parse_next_dump(parse_ctx *p, gt_err *e);
 
 /* parse_traceback.c */
+/* Reads a line's leading white space by its shape, not its bytes: a frame's
+ * file line indented by spaces, or by spaces then a tab, is indented; any
+ * line the grammar knows unindented loses its white space. */
+void parse_trace_indent(const char **s, size_t *n);
 int parse_is_header(parse_ctx *p, const char *s, size_t n);
 int parse_is_dump_writer(parse_ctx *p);
 void parse_add_func(parse_ctx *p, const char *s, size_t n);
@@ -136,9 +159,19 @@ void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n);
 /* One line of traceback text. Returns 1 if it belongs to the dump. */
 int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		     int *rc);
+int parse_start_goroutine(parse_ctx *p, const char *hdr, size_t n);
 /* The hot path: a frame's function or file line of a plain dump. Returns 1
  * if it took the line. */
 int parse_trace_fast(parse_ctx *p, const char *s, size_t n);
+
+/* parse_goleak.c */
+/* 1 if s is a goleak entry, "[Goroutine 7 in state chan receive, with
+ * pkg.f on top of the stack:" (a space for the "[" after the first). */
+int parse_goleak_entry(const char *s, size_t n);
+/* A line of a goleak dump: entries, their separators and the closing "]".
+ * Returns 1 if it took the line. */
+int parse_goleak_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
+		      int *rc);
 
 /* parse_debug1.c */
 size_t parse_profile_line(const char *s, size_t n);
@@ -150,5 +183,11 @@ int parse_title_line(const char *s, size_t n, parse_kind *kind);
 void parse_crash_start(parse_ctx *p, const char *s, size_t n);
 void parse_crash_line(parse_ctx *p, const char *s, size_t n);
 void parse_crash_views(parse_ctx *p, parse_kind kind);
+/* Adds an entry to the crash text's test list. */
+void parse_crash_test(parse_ctx *p, const char *s, size_t n);
+/* go test's own lines: "=== RUN", "--- FAIL: TestX", "ok  \tpkg", "PASS",
+ * "FAIL", "exit status 2". Sets the test name it carries, if any. */
+int parse_gotest_line(const char *s, size_t n, const char **name,
+		      size_t *name_len);
 
 #endif

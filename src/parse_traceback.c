@@ -290,7 +290,7 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 {
 	parse_kind k;
 
-	if (n == 0 || s[0] == '\t' || starts(s, n, "-----") ||
+	if (n == 0 || s[0] == '\t' || s[0] == ' ' || starts(s, n, "-----") ||
 	    starts(s, n, "PC=") || is_register_line(s, n) ||
 	    starts(s, n, "created by ") || starts(s, n, "...") ||
 	    starts(s, n, "signal arrived during") ||
@@ -299,6 +299,61 @@ static int crash_tail_line(parse_ctx *p, const char *s, size_t n)
 	    frame_name(s, n) > 0)
 		return 1;
 	return 0;
+}
+
+/* After a blank line: does s go on with the goroutine being read? Only in
+ * a log that double-spaces its lines does a frame or its file line follow
+ * a blank one. */
+static int continues(const parse_ctx *p, const char *s, size_t n)
+{
+	if (!p->in_g)
+		return 0;
+	if (s[0] == '\t' || s[0] == ' ')
+		return p->want_file != WF_NONE;
+	return !p->has_created &&
+	       (frame_name(s, n) > 0 || starts(s, n, "created by ") ||
+		(s[0] == '.' && starts(s, n, "...")));
+}
+
+void parse_trace_indent(const char **sp, size_t *np)
+{
+	const char *s = *sp, *r;
+	size_t n = *np, w = 0, rn;
+	header h;
+
+	while (w < n && (s[w] == ' ' || s[w] == '\t'))
+		w++;
+	if (w == 0 || w == n)
+		return;
+	r = s + w;
+	rn = n - w;
+	if (frame_name(r, rn) > 0 || starts(r, rn, "created by ") ||
+	    starts(r, rn, "...") || starts(r, rn, "[originating from ") ||
+	    parse_goleak_entry(r, rn) || (rn == 1 && r[0] == ']') ||
+	    (starts(r, rn, "goroutine ") && scan_header(r, rn, &h))) {
+		*sp = r;
+		*np = rn;
+		return;
+	}
+	/* one white space character stands for the tab */
+	*sp = r - 1;
+	*np = rn + 1;
+}
+
+/* Starts a goroutine from a header line made up by another shape's reader
+ * (goleak's entries); the line's buffer is reused, so its views are
+ * copied. Returns 0 if it does not scan. */
+int parse_start_goroutine(parse_ctx *p, const char *hdr, size_t n)
+{
+	header h;
+	int vol = p->volatile_line;
+
+	if (!scan_header(hdr, n, &h))
+		return 0;
+	p->volatile_line = 1;
+	commit_header(p, &h);
+	p->volatile_line = vol;
+	return 1;
 }
 
 /* "goroutine running on other thread; stack unavailable": a goroutine
@@ -318,12 +373,22 @@ int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	*rc = GT_OK;
 	if (p->crash_tail)
 		return crash_tail_line(p, s, n);
-	if (n == 0) { /* goroutines are separated by blank lines */
+	if (n == 0) {
+		/* goroutines are separated by blank lines, but a log that
+		 * double-spaces every line has one after each: the goroutine
+		 * ends at the next line that does not continue it */
 		p->in_ancestor = 0;
-		*rc = parse_emit(p, e);
+		p->gap = p->in_g;
 		return 1;
 	}
-	if (s[0] == '\t') {
+	if (p->gap) {
+		p->gap = 0;
+		if (!continues(p, s, n) && (*rc = parse_emit(p, e)) != GT_OK)
+			return 1;
+	}
+	if (p->dump.kind == PARSE_KIND_GOLEAK && parse_goleak_line(p, s, n, e, rc))
+		return 1;
+	if (s[0] == '\t' || s[0] == ' ') {
 		if (p->in_ancestor || !p->in_g)
 			return 1;
 		if (p->want_file == WF_FRAME) {
@@ -349,13 +414,18 @@ int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		if (!scan_header(s, n, &h))
 			return 0;
 		p->in_ancestor = 0;
+		if (p->in_g && (p->g.flags & PARSE_G_GOLEAK) && p->nslots == 0 &&
+		    !p->has_created && h.id == p->g.id) {
+			/* goleak before v1.2 follows its entry with the
+			 * goroutine's own header: one goroutine */
+			commit_header(p, &h);
+			return 1;
+		}
 		if ((*rc = parse_emit(p, e)) != GT_OK)
 			return 1;
 		if (h.id == 1 && p->seen_g1) {
 			/* goroutine 1 again: the next dump of the same program */
-			if ((*rc = parse_end_keep_prefix(p, e)) != GT_OK)
-				return 1;
-			if ((*rc = parse_dump_begin(p, PARSE_KIND_TRACEBACK, e)) != GT_OK)
+			if ((*rc = parse_next_dump(p, e)) != GT_OK)
 				return 1;
 		}
 		if (h.id == 1)

@@ -96,13 +96,14 @@ static const struct {
 	{GROUP_R_DIAGNOSIS, "diagnosis"},
 	{GROUP_R_GROWING, "growing"},
 	{GROUP_R_TEST_TIMEOUT, "test-timeout"},
+	{GROUP_R_GOLEAK, "goleak"},
 };
 
 const unsigned report_reason_bits[] = {
 	GROUP_R_NIL_CHAN, GROUP_R_SELECT_FOREVER, GROUP_R_LEAKED,
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
-	GROUP_R_TEST_TIMEOUT,
+	GROUP_R_TEST_TIMEOUT, GROUP_R_GOLEAK,
 };
 const size_t report_nreason_bits =
 	sizeof report_reason_bits / sizeof report_reason_bits[0];
