@@ -309,9 +309,12 @@ int parse_emit(parse_ctx *p, gt_err *e)
 			return GT_ERR;
 		p->dump.title_len = 0;
 		p->dump.lineno = p->g.lineno;
+		p->fpend = 0; /* the lines before it were between dumps */
 		if (parse_dump_begin(p, PARSE_KIND_TRACEBACK, e) != GT_OK)
 			return GT_ERR;
 	}
+	p->st.foreign_lines += p->fpend;
+	p->fpend = 0;
 	parse_grow(&p->frames, &p->frames_cap, p->nslots + 1, sizeof *p->frames);
 	for (i = 0; i < p->nslots; i++) {
 		const fslot *s = &p->slots[i];
@@ -418,6 +421,7 @@ static int breaks_dump(parse_ctx *p, const char *s, size_t n)
 static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 {
 	parse_kind kind;
+	uint64_t dumps = p->st.dumps;
 	size_t w;
 	int rc;
 
@@ -442,8 +446,10 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	case M_TRACE:
 	case M_DEBUG1:
 		if (dump_line(p, s, n, e, &rc)) {
+			if (p->st.dumps != dumps) /* between two dumps */
+				p->frun = p->fcount = 0;
 			if (n > 0 && p->frun) { /* the dump goes on */
-				p->st.foreign_lines += p->fcount;
+				p->fpend += p->fcount;
 				p->frun = p->fcount = 0;
 			} else if (n == 0 && p->frun) {
 				p->frun++;

@@ -94,6 +94,9 @@ struct parse_ctx {
 	/* the resynchronisation rule (content_line): a run of lines inside a
 	 * dump that no grammar took, and how many of them were not blank */
 	uint64_t frun, fcount;
+	uint64_t fpend; /* foreign lines of a run the dump resumed after,
+			   counted once the goroutine that resumed it is
+			   known to be no new dump's writer */
 	int gh_line, gh_dump; /* the line / the dump's first line carried a
 				 GitHub Actions timestamp */
 	double gh_time;
