@@ -276,6 +276,19 @@ static void join_put(logprefix *lp, const char *s, size_t n)
 	lp->join_len += n;
 }
 
+/* s is the literal prefix without its trailing white space */
+static int blank_of_literal(const logprefix *lp, const char *s, size_t n)
+{
+	size_t i;
+
+	if (memcmp(s, lp->lit, n) != 0)
+		return 0;
+	for (i = n; i < lp->lit_len; i++)
+		if (lp->lit[i] != ' ' && lp->lit[i] != '\t')
+			return 0;
+	return n > 0;
+}
+
 logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 				 const char *s, size_t n, const char **c,
 				 size_t *cn)
@@ -290,6 +303,11 @@ logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 		*c = s, *cn = n;
 		return LOGPREFIX_YES;
 	case PARSE_PREFIX_LITERAL:
+		if (n < lp->lit_len && blank_of_literal(lp, s, n)) {
+			*c = s + n, *cn = 0; /* a blank line lost its trailing
+						 blanks */
+			return LOGPREFIX_YES;
+		}
 		if (n < lp->lit_len || memcmp(s, lp->lit, lp->lit_len) != 0)
 			return LOGPREFIX_NO;
 		*c = s + lp->lit_len, *cn = n - lp->lit_len;

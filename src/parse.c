@@ -478,7 +478,9 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		}
 		if (parse_title_line(s, n, &kind) && kind == PARSE_KIND_DEADLOCK)
 			p->pending_kind = kind;
-		parse_crash_line(p, s, n);
+		/* the message without the indentation of the whole dump */
+		w = lead_space(s, n) < p->indent ? lead_space(s, n) : p->indent;
+		parse_crash_line(p, s + w, n - w);
 		if (++p->pending_lines > PENDING_MAX_LINES)
 			p->mode = M_NOISE;
 		return GT_OK;
@@ -488,6 +490,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	/* outside a dump: does one start here? */
 	w = lead_space(s, n);
 	s += w, n -= w;
+	p->indent = w;
 	if (n > 1 && s[0] == '\\' && starts(s + 1, n - 1, "SIG"))
 		s++, n--; /* "^\SIGQUIT: quit" that lost its "^" */
 	if (p->pfx != PARSE_PREFIX_NONE && starts_dump(p, s, n))
@@ -608,7 +611,8 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 
 	p->raw = s;
 	p->raw_len = n;
-	if (n > 0 && s[n - 1] == '\r')
+	/* trailing blanks and CRs of a paste or a Windows log mean nothing */
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
 	if (p->pfx == PARSE_PREFIX_NONE) {
 		/* a CI log's timestamp on every line, blank ones too: part

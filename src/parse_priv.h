@@ -100,6 +100,7 @@ struct parse_ctx {
 	int gh_line, gh_dump; /* the line / the dump's first line carried a
 				 GitHub Actions timestamp */
 	double gh_time;
+	size_t indent; /* white space before a crash title: the dump's own */
 	char test_name[TEST_NAME_MAX]; /* last test go test named */
 	size_t test_name_len;
 	char synth[96]; /* goleak: the header an entry stands for */

@@ -212,7 +212,8 @@ void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
 		size_t at = (size_t)(colon - s) + 1;
 
 		f->line = (unsigned)parse_u64(s + at, n - at, &used);
-		if (used > 0 && (at + used == n || s[at + used] == ' ')) {
+		if (used > 0 &&
+		    (at + used == n || s[at + used] == ' ' || s[at + used] == '\t')) {
 			f->file = parse_keep(p, s, at - 1);
 			f->file_len = at - 1;
 			return;
