@@ -625,8 +625,8 @@ const char *group_reason_text(const group *g, unsigned reason,
 			snprintf(buf, len, "goleak: %llu outlived %s", n,
 				 d->crash.tests[0]);
 		else
-			snprintf(buf, len, "goleak: %llu outlived %s", n,
-				 n == 1 ? "its test" : "their test");
+			snprintf(buf, len, "goleak: %llu still running after "
+				 "the tests", n);
 		break;
 	default:
 		snprintf(buf, len, "?");

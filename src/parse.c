@@ -611,8 +611,7 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 
 	p->raw = s;
 	p->raw_len = n;
-	/* trailing blanks and CRs of a paste or a Windows log mean nothing */
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+	if (n > 0 && s[n - 1] == '\r')
 		n--;
 	if (p->pfx == PARSE_PREFIX_NONE) {
 		/* a CI log's timestamp on every line, blank ones too: part
@@ -666,9 +665,13 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 				p->test_name_len = 0;
 			return GT_OK;
 		}
-		if (w < n && s[w] == '\\' && starts(s + w + 1, n - w - 1, "SIG"))
+		size_t m = n; /* trailing blanks of a paste mean nothing */
+
+		while (m > w && (s[m - 1] == ' ' || s[m - 1] == '\t'))
+			m--;
+		if (w < m && s[w] == '\\' && starts(s + w + 1, m - w - 1, "SIG"))
 			w++;
-		if (starts_dump(p, s + w, n - w))
+		if (starts_dump(p, s + w, m - w))
 			return content_line(p, s, n, e);
 	}
 	{

@@ -620,7 +620,9 @@ static void put_crash(tx *t)
 		fputs("]\n", t->out);
 	}
 	if (c->ntests) {
-		fputs("  running tests:\n", t->out);
+		fputs(t->d->kind == PARSE_KIND_GOLEAK ? "  test:\n"
+						       : "  running tests:\n",
+		      t->out);
 		for (size_t i = 0; i < c->ntests; i++) {
 			fputs("    ", t->out);
 			report_put_clean(t->out, c->tests[i]);

@@ -51,6 +51,7 @@ done <"$here/cases"
 # Behaviour that is not one golden file.
 . "$here/checks.sh"
 . "$here/checks-grouping.sh"
+. "$here/checks-shapes.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]
