@@ -423,6 +423,12 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		r |= GROUP_R_LEAKED;
 	if (d->kind == PARSE_KIND_DEADLOCK && category_is_blocked(g->cat))
 		r |= GROUP_R_DEADLOCK;
+	/* testing/synctest panics when a bubble's main goroutine returns
+	 * while others in it stay durably blocked: nothing can wake them */
+	if ((g->flags & PARSE_G_SYNCTEST) && d->kind == PARSE_KIND_PANIC &&
+	    d->title && strstr(d->title, "blocked goroutines remain") &&
+	    category_is_blocked(g->cat))
+		r |= GROUP_R_DEADLOCK;
 	if (g->ntest && category_is_blocked(g->cat))
 		r |= GROUP_R_TEST_TIMEOUT;
 	if (g->flags & PARSE_G_GOLEAK)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Captures real goleak reports from the tests of goleaktest (goleak v1.3.0:
+# Captures real goleak reports, a synctest "blocked goroutines remain" panic from the tests of goleaktest (goleak v1.3.0:
 # frames straight after each "[Goroutine N in state ..." entry) and
 # goleaktest-old (goleak v1.1.12: a full "goroutine N [...]:" record after
 # each entry). The tests fail on purpose.
@@ -13,7 +13,9 @@ go=${GO126:-go}
 cd "$gen/goleaktest"
 "$go" test -count=1 ./verifynone >"$out/$v-goleak-verifynone.txt" 2>&1 || true
 "$go" test -count=1 ./testmain >"$out/$v-goleak-testmain.txt" 2>&1 || true
-# both packages in one stream, verbose: "=== RUN" lines name the test
-"$go" test -count=1 -v ./... >"$out/$v-gotest-v.txt" 2>&1 || true
+# both goleak packages in one stream, verbose: "=== RUN" lines name the test
+"$go" test -count=1 -v ./testmain ./verifynone >"$out/$v-gotest-v.txt" 2>&1 || true
+# a testing/synctest bubble whose goroutine stays blocked
+"$go" test -count=1 ./synctestleak >"$out/$v-synctest-blocked.txt" 2>&1 || true
 cd "$gen/goleaktest-old"
 "$go" test -count=1 -v ./verifynone >"$out/$v-goleak-old-verifynone.txt" 2>&1 || true
