@@ -14,7 +14,7 @@
  * end it or belong to it; each shape's grammar lives in a file of its own
  * (parse_traceback.c, parse_debug1.c, parse_crash.c).
  */
-#define _GNU_SOURCE /* memmem */
+#define _GNU_SOURCE /* memmem, memrchr */
 #include "parse_priv.h"
 
 #include <limits.h>
@@ -92,7 +92,7 @@ void parse_grow(void *pp, size_t *cap, size_t need, size_t elem)
 	*cap = c;
 }
 
-static const char *arena_put(parse_ctx *p, const char *s, size_t n)
+const char *parse_arena_put(parse_ctx *p, const char *s, size_t n)
 {
 	ablock *b = p->arena_cur;
 	char *d;
@@ -121,11 +121,6 @@ static const char *arena_put(parse_ctx *p, const char *s, size_t n)
 	return d;
 }
 
-/* A view of s that stays valid until the goroutine is emitted. */
-const char *parse_keep(parse_ctx *p, const char *s, size_t n)
-{
-	return p->volatile_line ? arena_put(p, s, n) : s;
-}
 
 /* Copies the views of the goroutine being read that still point into the
  * input into the arena: called before the caller's buffer (or the carry) is
@@ -139,28 +134,28 @@ static void rebase(parse_ctx *p)
 
 	for (i = p->kept_funcs; i < p->nslots; i++)
 		p->slots[i].func =
-			arena_put(p, p->slots[i].func, p->slots[i].func_len);
+			parse_arena_put(p, p->slots[i].func, p->slots[i].func_len);
 	for (i = p->kept_files; i < files; i++)
 		if (p->slots[i].file)
-			p->slots[i].file = arena_put(p, p->slots[i].file,
+			p->slots[i].file = parse_arena_put(p, p->slots[i].file,
 						     p->slots[i].file_len);
 	p->kept_funcs = p->nslots;
 	p->kept_files = files;
 	if (p->has_created && !(p->kept & K_CFUNC)) {
-		p->created.func = arena_put(p, p->created.func, p->created.func_len);
+		p->created.func = parse_arena_put(p, p->created.func, p->created.func_len);
 		p->kept |= K_CFUNC;
 	}
 	if (p->has_created && p->created.file && !(p->kept & K_CFILE)) {
 		p->created.file =
-			arena_put(p, p->created.file, p->created.file_len);
+			parse_arena_put(p, p->created.file, p->created.file_len);
 		p->kept |= K_CFILE;
 	}
 	if (p->g.state_len && !(p->kept & K_STATE)) {
-		p->state = arena_put(p, p->state, p->g.state_len);
+		p->state = parse_arena_put(p, p->state, p->g.state_len);
 		p->kept |= K_STATE;
 	}
 	if (p->g.labels_len && !(p->kept & K_LABELS)) {
-		p->labels = arena_put(p, p->labels, p->g.labels_len);
+		p->labels = parse_arena_put(p, p->labels, p->g.labels_len);
 		p->kept |= K_LABELS;
 	}
 }
@@ -382,7 +377,8 @@ static int dump_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 
 		return parse_debug1_line(p, s + w, n - w, e, rc);
 	}
-	parse_trace_indent(&s, &n);
+	if (n > 0 && (s[0] == ' ' || s[0] == '\t'))
+		parse_trace_indent(&s, &n);
 	return parse_trace_line(p, s, n, e, rc);
 }
 
@@ -437,7 +433,7 @@ static int content_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 			return GT_OK;
 		p->race_skip = 0;
 	}
-	if (starts(s, n, "WARNING: DATA RACE")) {
+	if (n > 0 && s[0] == 'W' && starts(s, n, "WARNING: DATA RACE")) {
 		p->st.race_reports++;
 		p->race_skip = 1;
 		return parse_emit(p, e);
@@ -613,7 +609,8 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 	p->raw_len = n;
 	if (n > 0 && s[n - 1] == '\r')
 		n--;
-	if (p->pfx == PARSE_PREFIX_NONE) {
+	p->gh_line = 0;
+	if (p->pfx == PARSE_PREFIX_NONE && n >= 28 && s[0] == '2') {
 		/* a CI log's timestamp on every line, blank ones too: part
 		 * of the log's lines, not of any dump's */
 		size_t k = logprefix_github(s, n);

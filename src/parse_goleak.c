@@ -6,6 +6,7 @@
  * after " Goroutine ..." or a "-- " line, the list closed by "]". Each
  * entry becomes a goroutine marked PARSE_G_GOLEAK.
  */
+#define _GNU_SOURCE /* memrchr */
 #include "parse_priv.h"
 
 #include <stdio.h>

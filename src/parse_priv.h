@@ -13,6 +13,7 @@
 #ifndef GT_PARSE_PRIV_H
 #define GT_PARSE_PRIV_H
 
+/* each parse_*.c defines _GNU_SOURCE first: memmem, memrchr */
 #include <string.h>
 
 #include "logprefix.h"
@@ -99,7 +100,6 @@ struct parse_ctx {
 			   known to be no new dump's writer */
 	int gh_line, gh_dump; /* the line / the dump's first line carried a
 				 GitHub Actions timestamp */
-	double gh_time;
 	size_t indent; /* white space before a crash title: the dump's own */
 	char test_name[TEST_NAME_MAX]; /* last test go test named */
 	size_t test_name_len;
@@ -143,7 +143,12 @@ static inline int starts(const char *s, size_t n, const char *lit)
 uint64_t parse_u64(const char *s, size_t n, size_t *used);
 uint64_t parse_hex(const char *s, size_t n, size_t *used);
 void parse_grow(void *pp, size_t *cap, size_t need, size_t elem);
-const char *parse_keep(parse_ctx *p, const char *s, size_t n);
+const char *parse_arena_put(parse_ctx *p, const char *s, size_t n);
+/* A view of s that stays valid until the goroutine is emitted. */
+static inline const char *parse_keep(parse_ctx *p, const char *s, size_t n)
+{
+	return p->volatile_line ? parse_arena_put(p, s, n) : s;
+}
 int parse_dump_begin(parse_ctx *p, parse_kind kind, gt_err *e);
 int parse_dump_end(parse_ctx *p, gt_err *e);
 int parse_end_keep_prefix(parse_ctx *p, gt_err *e);
@@ -158,15 +163,10 @@ int parse_next_dump(parse_ctx *p, gt_err *e);
 void parse_trace_indent(const char **s, size_t *n);
 int parse_is_header(parse_ctx *p, const char *s, size_t n);
 int parse_is_dump_writer(parse_ctx *p);
-void parse_add_func(parse_ctx *p, const char *s, size_t n);
-void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n);
 /* One line of traceback text. Returns 1 if it belongs to the dump. */
 int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		     int *rc);
 int parse_start_goroutine(parse_ctx *p, const char *hdr, size_t n);
-/* The hot path: a frame's function or file line of a plain dump. Returns 1
- * if it took the line. */
-int parse_trace_fast(parse_ctx *p, const char *s, size_t n);
 
 /* parse_goleak.c */
 /* 1 if s is a goleak entry, "[Goroutine 7 in state chan receive, with
@@ -193,5 +193,91 @@ void parse_crash_test(parse_ctx *p, const char *s, size_t n);
  * "FAIL", "exit status 2". Sets the test name it carries, if any. */
 int parse_gotest_line(const char *s, size_t n, const char **name,
 		      size_t *name_len);
+
+/* ---- frame lines: the hot path, inlined where lines are read --------- */
+
+/* If s is a frame's function line, "pkg.(*T).Method(0xc000010000, ...)",
+ * returns the length of the name before the argument list, else 0. Go
+ * prints arguments as hex words, "{...}" and "...", never with
+ * parentheses, so the last "(" opens the list; names have no spaces. */
+static inline size_t frame_name(const char *s, size_t n)
+{
+	const char *open;
+
+	if (n < 3 || s[n - 1] != ')' || s[0] == ' ' || s[0] == '\t' ||
+	    s[0] == '[' || (s[0] == 'c' && starts(s, n, "created by ")))
+		return 0;
+	open = memrchr(s, '(', n);
+	if (open == NULL || open == s || memchr(s, ' ', (size_t)(open - s)))
+		return 0;
+	return (size_t)(open - s);
+}
+
+/* Adds a frame whose function name is s[0..n). */
+static inline void parse_add_func(parse_ctx *p, const char *s, size_t n)
+{
+	fslot *f;
+
+	parse_grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
+	f = &p->slots[p->nslots++];
+	f->func = parse_keep(p, s, n);
+	f->func_len = n;
+	f->file = NULL;
+	f->file_len = 0;
+	f->line = 0;
+	p->want_file = WF_FRAME;
+}
+
+/* "\t/src/app/pool.go:88 +0x7a" (or " fp=0x.. sp=0x.. pc=0x.."): the last
+ * ':' separates the line number; nothing after it has another. */
+static inline void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
+{
+	const char *colon = s + n;
+	size_t used;
+
+	/* the ':' is a dozen bytes from the end: a loop beats a call */
+	while (colon > s && colon[-1] != ':')
+		colon--;
+	colon = colon > s ? colon - 1 : NULL;
+
+	if (colon) {
+		size_t at = (size_t)(colon - s) + 1;
+
+		f->line = (unsigned)parse_u64(s + at, n - at, &used);
+		if (used > 0 &&
+		    (at + used == n || s[at + used] == ' ' || s[at + used] == '\t')) {
+			f->file = parse_keep(p, s, at - 1);
+			f->file_len = at - 1;
+			return;
+		}
+	}
+	{
+		const char *sp = memchr(s, ' ', n);
+
+		f->line = 0;
+		n = sp ? (size_t)(sp - s) : n;
+		f->file = parse_keep(p, s, n);
+		f->file_len = n;
+	}
+}
+
+/* Nine lines in ten of a big dump are a frame's function or its file:line;
+ * raw_line (parse.c) has checked that a plain traceback goroutine is open.
+ * Returns 1 if it took the line. */
+static inline int parse_trace_fast(parse_ctx *p, const char *s, size_t n)
+{
+	size_t m = s[n - 1] == '\r' ? n - 1 : n, k;
+
+	if (s[0] == '\t' && p->want_file == WF_FRAME) {
+		parse_set_file(p, &p->slots[p->nslots - 1], s + 1, m - 1);
+		p->want_file = WF_NONE;
+		return 1;
+	}
+	if (!p->has_created && s[0] != 'W' && (k = frame_name(s, m)) > 0) {
+		parse_add_func(p, s, k);
+		return 1;
+	}
+	return 0;
+}
 
 #endif

@@ -164,71 +164,6 @@ static void commit_header(parse_ctx *p, const header *h)
 	p->in_g = 1;
 }
 
-/* If s is a frame's function line, "pkg.(*T).Method(0xc000010000, ...)",
- * returns the length of the name before the argument list, else 0. Go
- * prints arguments as hex words, "{...}" and "...", never with
- * parentheses, so the last "(" opens the list; names have no spaces. */
-static size_t frame_name(const char *s, size_t n)
-{
-	const char *open;
-
-	if (n < 3 || s[n - 1] != ')' || s[0] == ' ' || s[0] == '\t' ||
-	    s[0] == '[' || (s[0] == 'c' && starts(s, n, "created by ")))
-		return 0;
-	open = memrchr(s, '(', n);
-	if (open == NULL || open == s || memchr(s, ' ', (size_t)(open - s)))
-		return 0;
-	return (size_t)(open - s);
-}
-
-/* Adds a frame whose function name is s[0..n). */
-void parse_add_func(parse_ctx *p, const char *s, size_t n)
-{
-	fslot *f;
-
-	parse_grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
-	f = &p->slots[p->nslots++];
-	f->func = parse_keep(p, s, n);
-	f->func_len = n;
-	f->file = NULL;
-	f->file_len = 0;
-	f->line = 0;
-	p->want_file = WF_FRAME;
-}
-
-/* "\t/src/app/pool.go:88 +0x7a" (or " fp=0x.. sp=0x.. pc=0x.."): the last
- * ':' separates the line number; nothing after it has another. */
-void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t n)
-{
-	const char *colon = s + n;
-	size_t used;
-
-	/* the ':' is a dozen bytes from the end: a loop beats a call */
-	while (colon > s && colon[-1] != ':')
-		colon--;
-	colon = colon > s ? colon - 1 : NULL;
-
-	if (colon) {
-		size_t at = (size_t)(colon - s) + 1;
-
-		f->line = (unsigned)parse_u64(s + at, n - at, &used);
-		if (used > 0 &&
-		    (at + used == n || s[at + used] == ' ' || s[at + used] == '\t')) {
-			f->file = parse_keep(p, s, at - 1);
-			f->file_len = at - 1;
-			return;
-		}
-	}
-	{
-		const char *sp = memchr(s, ' ', n);
-
-		f->line = 0;
-		n = sp ? (size_t)(sp - s) : n;
-		f->file = parse_keep(p, s, n);
-		f->file_len = n;
-	}
-}
-
 static int is_register_line(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -487,25 +422,6 @@ int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 	if (starts(s, n, "-----")) {
 		*rc = parse_emit(p, e);
 		p->crash_tail = 1;
-		return 1;
-	}
-	return 0;
-}
-
-
-/* Nine lines in ten of a big dump are a frame's function or its file:line;
- * raw_line (parse.c) has checked that a plain traceback goroutine is open. */
-int parse_trace_fast(parse_ctx *p, const char *s, size_t n)
-{
-	size_t m = s[n - 1] == '\r' ? n - 1 : n, k;
-
-	if (s[0] == '\t' && p->want_file == WF_FRAME) {
-		parse_set_file(p, &p->slots[p->nslots - 1], s + 1, m - 1);
-		p->want_file = WF_NONE;
-		return 1;
-	}
-	if (!p->has_created && s[0] != 'W' && (k = frame_name(s, m)) > 0) {
-		parse_add_func(p, s, k);
 		return 1;
 	}
 	return 0;
