@@ -579,10 +579,16 @@ static inline int raw_line(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		p->st.long_lines++;
 		return GT_OK;
 	}
-	if (n > 1 && p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
-	    !p->race_skip && !p->crash_tail && !p->in_ancestor && p->in_g &&
-	    parse_trace_fast(p, s, n))
-		return GT_OK;
+	if (p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE && !p->race_skip &&
+	    !p->crash_tail && !p->in_ancestor && p->in_g && !p->frun) {
+		if (n > 1 && parse_trace_fast(p, s, n))
+			return GT_OK;
+		if (n == 0) { /* the goroutine ends unless the next line goes
+				 on with it (parse_trace_line) */
+			p->gap = 1;
+			return GT_OK;
+		}
+	}
 	return raw_line_slow(p, s, n, e);
 }
 
