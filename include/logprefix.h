@@ -44,6 +44,14 @@ parse_prefix logprefix_learn(logprefix *lp, const char *s, size_t n, size_t k,
 int logprefix_docker_json(logprefix *lp, const char *s, size_t n,
 			  const char **c, size_t *cn, int *partial);
 
+/* Outside a dump: joins CRI "P" records (a runtime that writes a dump in
+ * pieces, each a record) with the "F" record that ends them, so that a dump
+ * whose first line came in pieces is still seen to start. SKIP for a "P"
+ * record; YES on the "F" record that completes one, the joined text in *c,
+ * *cn and its stream kept for the dump; NO otherwise. */
+logprefix_result logprefix_cri_join(logprefix *lp, const char *s, size_t n,
+				    const char **c, size_t *cn);
+
 /* Strips a prefix of the given kind from a line, joining split lines and
  * skipping lines of another stream than the dump's. */
 logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,

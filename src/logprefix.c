@@ -351,3 +351,26 @@ size_t logprefix_github(const char *s, size_t n)
 			return 0;
 	return n > 28 && s[28] == ' ' ? 29 : n == 28 ? 28 : 0;
 }
+
+logprefix_result logprefix_cri_join(logprefix *lp, const char *s, size_t n,
+				    const char **c, size_t *cn)
+{
+	const char *stream = NULL;
+	int partial = 0;
+	long k = match(lp, 0, s, n, &stream, &partial); /* known[0]: CRI */
+
+	if (k < 0)
+		return LOGPREFIX_NO;
+	if (partial) {
+		if (lp->join_len == 0)
+			snprintf(lp->stream, sizeof lp->stream, "%s", stream);
+		join_put(lp, s + k, n - (size_t)k);
+		return LOGPREFIX_SKIP;
+	}
+	if (lp->join_len == 0 || strcmp(stream, lp->stream) != 0)
+		return LOGPREFIX_NO;
+	join_put(lp, s + k, n - (size_t)k);
+	*c = lp->join, *cn = lp->join_len;
+	lp->join_len = 0;
+	return LOGPREFIX_YES;
+}

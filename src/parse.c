@@ -658,6 +658,20 @@ static int raw_line_slow(parse_ctx *p, const char *s, size_t n, gt_err *e)
 		p->pfx_time = logprefix_time(p->lp, p->pfx, s, n);
 		return prefixed_line(p, c, cn, e);
 	}
+	if (n > 32 && s[0] >= '0' && s[0] <= '9') {
+		switch (logprefix_cri_join(p->lp, s, n, &c, &cn)) {
+		case LOGPREFIX_SKIP:
+			return GT_OK;
+		case LOGPREFIX_YES:
+			if (!starts_dump(p, c, cn))
+				return GT_OK;
+			p->pfx = PARSE_PREFIX_CRI;
+			p->pfx_time = logprefix_time(p->lp, p->pfx, s, n);
+			return prefixed_line(p, c, cn, e);
+		default:
+			break;
+		}
+	}
 	{
 		size_t w = lead_space(s, n), len;
 		const char *name;

@@ -321,12 +321,27 @@ def stray_lines(dump, seed, every):
 
 def cri_partial(dump, clock, seed, every):
     """kubelet's CRI log file: the container runtime split some lines into
-    a "P" (partial) record and its "F" continuation, as it does for lines
-    over 16 KiB; here every so many lines are split at a random point."""
+    "P" (partial) records and the "F" record that ends them, as it does for
+    lines over 16 KiB or for each write without a newline; here every so
+    many lines are split at a random point, and every fifth goroutine
+    header (the first one too) into the pieces the runtime prints."""
     rng = random.Random(seed)
     out = []
+    headers = 0
     for i, l in enumerate(lines_of(dump)):
         clock.tick()
+        if l.startswith("goroutine ") and headers % 5 == 0:
+            # a runtime that writes a header in pieces ("goroutine ", the
+            # id, the bracket) under a runtime that makes a record of each
+            # write (CRI-O's conmon); the dump's first line among them
+            cut = l.index(" [")
+            for part in (l[:10], l[10:cut]):
+                out.append(cri_line_kind(clock, "stderr", "P", part))
+                clock.tick()
+            out.append(cri_line_kind(clock, "stderr", "F", l[cut:]))
+            headers += 1
+            continue
+        headers += l.startswith("goroutine ")
         if len(l) > 4 and i % every == 3:
             cut = rng.randint(1, len(l) - 1)
             out.append(cri_line_kind(clock, "stderr", "P", l[:cut]))
