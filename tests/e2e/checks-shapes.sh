@@ -59,3 +59,11 @@ for f in samples/go1.26-sigquit-stray.txt samples/go1.26-goleak-verifynone.txt; 
 	dd if="$f" bs=7 2>/dev/null | "$bin" -f json | sed '/"source"/d' >"$tmp/piece.json"
 	same "$(basename "$f") through a pipe in 7-byte writes" "$tmp/whole.json" "$tmp/piece.json"
 done
+
+# The GitHub Actions timestamp is known as such, and gives the dump's time.
+if "$bin" -f json samples/go1.26-sigquit-github.log | grep -q '"prefix": "GitHub Actions"' &&
+	"$bin" -f json samples/go1.26-sigquit-github.log | grep -q '"time": "2026-11-20T10:00:00'; then
+	ok "GitHub Actions log: prefix and time"
+else
+	ko "GitHub Actions log" "prefix or time not read"
+fi
