@@ -50,6 +50,7 @@ enum {
 	GROUP_R_GROWING = 1u << 8,    /* grows across snapshots (trend/diff) */
 	GROUP_R_TEST_TIMEOUT = 1u << 9, /* blocked in a test that timed out */
 	GROUP_R_EVIDENCE = 1u << 10,   /* the evidence of accumulation */
+	GROUP_R_GOLEAK = 1u << 11,    /* goleak listed it: outlived its test */
 };
 
 /* The verdict on a group or finding, in rising order of suspicion. */

@@ -2,7 +2,8 @@
  * logprefix.h - the prefixes a log pipeline puts before every line of a
  * dump: kubectl/CRI ("<RFC 3339> stderr F "), docker logs -t and Go's log
  * package (a timestamp), journald ("Nov 20 10:00:00 host app[123]: "),
- * docker json-file lines, or any prefix repeated byte for byte.
+ * docker json-file lines, or any prefix repeated byte for byte; and the
+ * timestamp of a GitHub Actions job log, which stands before every line.
  *
  * The parser learns the prefix on the line where a dump starts and strips
  * it from every following line; which kind is in force is the caller's to
@@ -43,6 +44,14 @@ parse_prefix logprefix_learn(logprefix *lp, const char *s, size_t n, size_t k,
 int logprefix_docker_json(logprefix *lp, const char *s, size_t n,
 			  const char **c, size_t *cn, int *partial);
 
+/* Outside a dump: joins CRI "P" records (a runtime that writes a dump in
+ * pieces, each a record) with the "F" record that ends them, so that a dump
+ * whose first line came in pieces is still seen to start. SKIP for a "P"
+ * record; YES on the "F" record that completes one, the joined text in *c,
+ * *cn and its stream kept for the dump; NO otherwise. */
+logprefix_result logprefix_cri_join(logprefix *lp, const char *s, size_t n,
+				    const char **c, size_t *cn);
+
 /* Strips a prefix of the given kind from a line, joining split lines and
  * skipping lines of another stream than the dump's. */
 logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
@@ -55,6 +64,11 @@ double logprefix_time(const logprefix *lp, parse_prefix kind, const char *s,
 
 /* 1 if c points into a buffer of lp's that the next call reuses. */
 int logprefix_owns(const logprefix *lp, const char *c);
+
+/* Length of the timestamp GitHub Actions puts before every line of a job
+ * log, blank ones too: "2022-12-25T16:09:45.9555131Z " (seven fraction
+ * digits; the space is missing on a blank line), or 0. */
+size_t logprefix_github(const char *s, size_t n);
 
 /* "2026-11-20T10:00:00.123456789Z" (or +hh:mm, or a space for the T) to
  * seconds since the epoch; 0 if s does not start with one. */

@@ -38,6 +38,8 @@ typedef enum parse_kind {
 	PARSE_KIND_TEST_TIMEOUT, /* "panic: test timed out after ..." */
 	PARSE_KIND_PROTO,     /* a profile.proto goroutine profile (pprof.h):
 				 records shown as debug=1 shows them */
+	PARSE_KIND_GOLEAK,    /* go.uber.org/goleak: "found unexpected
+				 goroutines:", then its entries */
 	PARSE_KIND__COUNT
 } parse_kind;
 
@@ -50,6 +52,8 @@ typedef enum parse_prefix {
 	PARSE_PREFIX_JOURNALD, /* "Nov 20 10:00:00 host app[123]: " */
 	PARSE_PREFIX_DOCKER_JSON, /* {"log":"...","stream":...} */
 	PARSE_PREFIX_LITERAL, /* any other prefix repeated byte for byte */
+	PARSE_PREFIX_GITHUB,  /* GitHub Actions log: "<RFC3339, 7 digits> " on
+				 every line, blank ones too */
 	PARSE_PREFIX__COUNT
 } parse_prefix;
 
@@ -80,6 +84,7 @@ enum {
 	PARSE_G_CRASHED = 1u << 8,   /* the goroutine the crash names: the one
 					that panicked or threw, or the one a
 					signal other than SIGQUIT arrived on */
+	PARSE_G_GOLEAK = 1u << 9,    /* listed by goleak: outlived its test */
 };
 
 typedef struct parse_goroutine {
@@ -127,7 +132,9 @@ typedef struct parse_dump {
 				 of a "[signal ...]" line, or the title of a
 				 signal dump; s is NULL when absent */
 	const parse_text *tests; /* test timeout: the "running tests:"
-				    entries, "TestX (5s)" */
+				    entries, "TestX (5s)"; goleak: the test
+				    whose check listed the goroutines, when
+				    the log names it */
 	size_t ntests;
 	uint64_t crash_id;    /* id of the goroutine marked PARSE_G_CRASHED
 				 (set once it is read), 0 when none */
@@ -158,6 +165,8 @@ typedef struct parse_stats {
 	uint64_t capped_counts; /* debug=1 counts cut to PARSE_MAX_GOROUTINES */
 	uint64_t nul_bytes;    /* NUL bytes seen (binary input) */
 	uint64_t ctrl_bytes;   /* other non-text bytes */
+	uint64_t foreign_lines; /* lines inside a dump that are no dump text
+				   (an application's log line), skipped */
 } parse_stats;
 
 typedef struct parse_ctx parse_ctx;

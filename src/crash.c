@@ -266,15 +266,17 @@ void crash_groups(group_dump *d)
 	c->groups = NULL;
 	c->ngroups = 0;
 	if (d->kind != PARSE_KIND_DEADLOCK &&
-	    d->kind != PARSE_KIND_TEST_TIMEOUT)
+	    d->kind != PARSE_KIND_TEST_TIMEOUT && d->kind != PARSE_KIND_GOLEAK)
 		return;
 	c->groups =
 	    gt_malloc((d->ngroups ? d->ngroups : 1) * sizeof *c->groups);
 	for (i = 0; i < d->ngroups; i++) {
 		const group *g = d->groups[i];
 
-		if (d->kind == PARSE_KIND_DEADLOCK ? category_is_blocked(g->cat)
-		                                   : g->ntest > 0)
+		/* goleak lists only the goroutines that outlived the test */
+		if (d->kind == PARSE_KIND_GOLEAK ||
+		    (d->kind == PARSE_KIND_DEADLOCK ? category_is_blocked(g->cat)
+						    : g->ntest > 0))
 			c->groups[c->ngroups++] = g;
 	}
 }

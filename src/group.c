@@ -403,7 +403,7 @@ static int idle_shape(category c)
 }
 
 #define PERMANENT (GROUP_R_NIL_CHAN | GROUP_R_SELECT_FOREVER | GROUP_R_LEAKED | \
-		   GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT)
+		   GROUP_R_DEADLOCK | GROUP_R_TEST_TIMEOUT | GROUP_R_GOLEAK)
 
 static void diagnose(const group_set *s, const group_dump *d, group *g)
 {
@@ -444,8 +444,16 @@ static void diagnose(const group_set *s, const group_dump *d, group *g)
 		r |= GROUP_R_LEAKED;
 	if (d->kind == PARSE_KIND_DEADLOCK && category_is_blocked(g->cat))
 		r |= GROUP_R_DEADLOCK;
+	/* testing/synctest panics when a bubble's main goroutine returns
+	 * while others in it stay durably blocked: nothing can wake them */
+	if ((g->flags & PARSE_G_SYNCTEST) && d->kind == PARSE_KIND_PANIC &&
+	    d->title && strstr(d->title, "blocked goroutines remain") &&
+	    category_is_blocked(g->cat))
+		r |= GROUP_R_DEADLOCK;
 	if (g->ntest && category_is_blocked(g->cat))
 		r |= GROUP_R_TEST_TIMEOUT;
+	if (g->flags & PARSE_G_GOLEAK)
+		r |= GROUP_R_GOLEAK;
 	if (category_is_blocked(g->cat)) {
 		if (g->count >= o->min_count)
 			r |= GROUP_R_COUNT;
@@ -701,6 +709,14 @@ const char *group_reason_text(const group *g, unsigned reason,
 		break;
 	case GROUP_R_EVIDENCE:
 		snprintf(buf, len, "%s", g->why ? g->why : "evidence");
+		break;
+	case GROUP_R_GOLEAK:
+		if (d && d->crash.ntests)
+			snprintf(buf, len, "goleak: %llu outlived %s", n,
+				 d->crash.tests[0]);
+		else
+			snprintf(buf, len, "goleak: %llu still running after "
+				 "the tests", n);
 		break;
 	default:
 		snprintf(buf, len, "?");

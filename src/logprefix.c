@@ -276,6 +276,19 @@ static void join_put(logprefix *lp, const char *s, size_t n)
 	lp->join_len += n;
 }
 
+/* s is the literal prefix without its trailing white space */
+static int blank_of_literal(const logprefix *lp, const char *s, size_t n)
+{
+	size_t i;
+
+	if (memcmp(s, lp->lit, n) != 0)
+		return 0;
+	for (i = n; i < lp->lit_len; i++)
+		if (lp->lit[i] != ' ' && lp->lit[i] != '\t')
+			return 0;
+	return n > 0;
+}
+
 logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 				 const char *s, size_t n, const char **c,
 				 size_t *cn)
@@ -290,6 +303,11 @@ logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 		*c = s, *cn = n;
 		return LOGPREFIX_YES;
 	case PARSE_PREFIX_LITERAL:
+		if (n < lp->lit_len && blank_of_literal(lp, s, n)) {
+			*c = s + n, *cn = 0; /* a blank line lost its trailing
+						 blanks */
+			return LOGPREFIX_YES;
+		}
 		if (n < lp->lit_len || memcmp(s, lp->lit, lp->lit_len) != 0)
 			return LOGPREFIX_NO;
 		*c = s + lp->lit_len, *cn = n - lp->lit_len;
@@ -318,5 +336,41 @@ logprefix_result logprefix_strip(logprefix *lp, parse_prefix kind,
 		*c = lp->join, *cn = lp->join_len;
 		lp->join_len = 0;
 	}
+	return LOGPREFIX_YES;
+}
+
+size_t logprefix_github(const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddddddZ";
+	size_t i;
+
+	if (n < 28 || s[0] != '2')
+		return 0;
+	for (i = 0; i < 28; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return 0;
+	return n > 28 && s[28] == ' ' ? 29 : n == 28 ? 28 : 0;
+}
+
+logprefix_result logprefix_cri_join(logprefix *lp, const char *s, size_t n,
+				    const char **c, size_t *cn)
+{
+	const char *stream = NULL;
+	int partial = 0;
+	long k = match(lp, 0, s, n, &stream, &partial); /* known[0]: CRI */
+
+	if (k < 0)
+		return LOGPREFIX_NO;
+	if (partial) {
+		if (lp->join_len == 0)
+			snprintf(lp->stream, sizeof lp->stream, "%s", stream);
+		join_put(lp, s + k, n - (size_t)k);
+		return LOGPREFIX_SKIP;
+	}
+	if (lp->join_len == 0 || strcmp(stream, lp->stream) != 0)
+		return LOGPREFIX_NO;
+	join_put(lp, s + k, n - (size_t)k);
+	*c = lp->join, *cn = lp->join_len;
+	lp->join_len = 0;
 	return LOGPREFIX_YES;
 }

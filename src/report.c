@@ -113,6 +113,7 @@ static const struct {
 	{GROUP_R_GROWING, "growing"},
 	{GROUP_R_TEST_TIMEOUT, "test-timeout"},
 	{GROUP_R_EVIDENCE, "evidence"},
+	{GROUP_R_GOLEAK, "goleak"},
 };
 
 const unsigned report_reason_bits[] = {
@@ -120,6 +121,7 @@ const unsigned report_reason_bits[] = {
 	GROUP_R_DEADLOCK, GROUP_R_COUNT,          GROUP_R_SHARE,
 	GROUP_R_MINUTES,  GROUP_R_DIAGNOSIS,      GROUP_R_GROWING,
 	GROUP_R_TEST_TIMEOUT,
+	GROUP_R_GOLEAK,
 	GROUP_R_EVIDENCE,
 };
 const size_t report_nreason_bits =

@@ -33,6 +33,10 @@ static const struct {
 	 "goroutines blocked in a test that timed out",
 	 "find what the test waits for: a send, close, Done or unlock that "
 	 "never comes"},
+	{GROUP_R_GOLEAK, "leak/goleak",
+	 "goroutines goleak found still running after their test",
+	 "make the test wait for what it starts (cancel, close, WaitGroup) "
+	 "before it returns"},
 	{GROUP_R_EVIDENCE, "leak/accumulating",
 	 "goroutines made one after another and never released, as the dump "
 	 "shows (parents, ids, ages, wait objects)",

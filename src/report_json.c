@@ -512,6 +512,7 @@ int report_json_more(FILE *out, const group_set *s, const report_opts *o,
 	MEMBER("crash", jcrash(d));
 	MEMBER("truncated", json_boolean(d && d->truncated));
 	MEMBER("race_reports", juint(s->stats.race_reports));
+	MEMBER("foreign_lines", juint(s->stats.foreign_lines));
 	MEMBER("flagged_groups", juint(d ? d->nflagged : 0));
 	MEMBER("flagged_goroutines", juint(d ? d->leaked_goroutines : 0));
 	MEMBER("by_category", jby_category(d ? d->by_cat : none));

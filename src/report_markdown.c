@@ -457,7 +457,8 @@ static void put_crash(md *m)
 		fputs("]\n", out);
 	}
 	if (c->ntests) {
-		fputs("running tests:\n", out);
+		fputs(d->kind == PARSE_KIND_GOLEAK ? "test:\n" : "running tests:\n",
+		      out);
 		for (size_t i = 0; i < c->ntests; i++) {
 			fputc('\t', out);
 			report_put_clean(out, c->tests[i]);
@@ -498,9 +499,12 @@ static void put_crash(md *m)
 	else if (d->kind == PARSE_KIND_SIGNAL)
 		fputs("\nA dump on request: no goroutine crashed.\n", out);
 	if (c->ngroups)
-		fprintf(out, "\n%s\n\n", d->kind == PARSE_KIND_DEADLOCK
-					       ? "Blocked goroutines, each waiting:"
-					       : "Goroutines of the running tests:");
+		fprintf(out, "\n%s\n\n",
+			d->kind == PARSE_KIND_DEADLOCK
+				? "Blocked goroutines, each waiting:"
+			: d->kind == PARSE_KIND_GOLEAK
+				? "Goroutines goleak found still running:"
+				: "Goroutines of the running tests:");
 	else if (d->kind == PARSE_KIND_TEST_TIMEOUT)
 		fputs("\nNo goroutine of the running tests found.\n", out);
 	for (size_t i = 0; i < c->ngroups; i++) {

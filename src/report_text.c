@@ -265,6 +265,12 @@ static void put_header(tx *t)
 			st->capped_counts,
 			report_plural(st->capped_counts, "record claims",
 				      "records claim"));
+	if (st->foreign_lines)
+		fprintf(t->out, "note: %" PRIu64 " %s inside dumps %s no dump "
+			"text (log output), skipped\n",
+			st->foreign_lines,
+			report_plural(st->foreign_lines, "line", "lines"),
+			st->foreign_lines == 1 ? "was" : "were");
 	if (t->o->verbose && st->long_lines)
 		fprintf(t->out, "note: %" PRIu64 " overlong %s skipped\n",
 			st->long_lines,
@@ -625,7 +631,9 @@ static void put_crash(tx *t)
 		fputs("]\n", t->out);
 	}
 	if (c->ntests) {
-		fputs("  running tests:\n", t->out);
+		fputs(t->d->kind == PARSE_KIND_GOLEAK ? "  test:\n"
+						       : "  running tests:\n",
+		      t->out);
 		for (size_t i = 0; i < c->ntests; i++) {
 			fputs("    ", t->out);
 			report_put_clean(t->out, c->tests[i]);

@@ -355,6 +355,7 @@ int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 		s->stats.capped_counts += st->capped_counts;
 		s->stats.nul_bytes += st->nul_bytes;
 		s->stats.ctrl_bytes += st->ctrl_bytes;
+		s->stats.foreign_lines += st->foreign_lines;
 	}
 	parse_free(p);
 	return rc;

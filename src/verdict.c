@@ -146,7 +146,6 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	uint64_t floor_n = o->share_floor ? o->share_floor : 1;
 	verdict v;
 
-	(void)d;
 	buf[0] = '\0';
 	if (g->reasons & GROUP_R_LEAKED) {
 		say(&l, "%llu marked (leaked) by the runtime",
@@ -155,6 +154,12 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	}
 	if (g->reasons & GROUP_R_DEADLOCK) {
 		say(&l, "part of a fatal deadlock");
+		return VERDICT_LEAK;
+	}
+	if (g->reasons & GROUP_R_GOLEAK) {
+		say(&l, "goleak listed %llu: outlived %s",
+		    (unsigned long long)g->count,
+		    d && d->crash.ntests ? d->crash.tests[0] : "the tests");
 		return VERDICT_LEAK;
 	}
 	if (g->reasons & GROUP_R_TEST_TIMEOUT) {

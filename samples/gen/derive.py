@@ -288,6 +288,120 @@ def garbage():
     return bytes(out[:4096])
 
 
+# ---- shapes people paste: the same dump as a person still reads it ----
+
+def lines_of(dump):
+    return dump_lines(dump)
+
+
+def join(lines):
+    return "".join(l + "\n" for l in lines)
+
+
+def tabs_to_spaces(dump, width):
+    """A dump pasted through a web page or an issue tracker: every tab
+    became spaces."""
+    return join(l.replace("\t", " " * width) for l in lines_of(dump))
+
+
+def indented(dump, pad, tabs=None):
+    """go test -v output: every line indented by pad spaces before the
+    original text (blank lines stay blank); tabs optionally become spaces
+    too."""
+    out = []
+    for l in lines_of(dump):
+        if tabs is not None:
+            l = l.replace("\t", " " * tabs)
+        out.append(" " * pad + l if l else "")
+    return join(out)
+
+
+def double_spaced(dump):
+    """A Bazel test log: a blank line after every line."""
+    return "".join(l + "\n\n" for l in lines_of(dump))
+
+
+def trailing_spaces(dump, seed):
+    """An editor or a terminal copy left blanks at the end of lines."""
+    rng = random.Random(seed)
+    return join(l + " " * rng.choice([0, 1, 2, 4]) + ("\t" if rng.random() < 0.1 else "")
+                for l in lines_of(dump))
+
+
+def github_actions(dump, clock):
+    """A GitHub Actions job log: a timestamp with seven fraction digits
+    before every line; blank lines keep the timestamp but lose the space."""
+    out = []
+    for l in lines_of(dump):
+        clock.tick(100, 5000)
+        t, ns = clock._split()
+        stamp = t.strftime("%Y-%m-%dT%H:%M:%S") + ".%07dZ" % (ns // 100)
+        out.append(stamp + (" " + l if l else ""))
+    return join(out)
+
+
+STRAY = [
+    "2026/11/20 10:00:59.552983 http: GET /api/search?q=boots 200 21ms",
+    "time=2026-11-20T10:00:59.601Z level=INFO msg=\"request served\" path=/api/cart status=200",
+    "2026/11/20 10:00:59.734210 worker: batch 4211 settled",
+]
+
+
+def stray_lines(dump, seed, every):
+    """Application log lines that landed inside the dump while the runtime
+    printed it, some between a frame's function and its file line."""
+    rng = random.Random(seed)
+    out = []
+    for i, l in enumerate(lines_of(dump)):
+        out.append(l)
+        if i > 2 and i % every == 0:
+            out.append(rng.choice(STRAY))
+    return join(out)
+
+
+def cri_partial(dump, clock, seed, every):
+    """kubelet's CRI log file: the container runtime split some lines into
+    "P" (partial) records and the "F" record that ends them, as it does for
+    lines over 16 KiB or for each write without a newline; here every so
+    many lines are split at a random point, and every fifth goroutine
+    header (the first one too) into the pieces the runtime prints."""
+    rng = random.Random(seed)
+    out = []
+    headers = 0
+    for i, l in enumerate(lines_of(dump)):
+        clock.tick()
+        if l.startswith("goroutine ") and headers % 5 == 0:
+            # a runtime that writes a header in pieces ("goroutine ", the
+            # id, the bracket) under a runtime that makes a record of each
+            # write (CRI-O's conmon); the dump's first line among them
+            cut = l.index(" [")
+            for part in (l[:10], l[10:cut]):
+                out.append(cri_line_kind(clock, "stderr", "P", part))
+                clock.tick()
+            out.append(cri_line_kind(clock, "stderr", "F", l[cut:]))
+            headers += 1
+            continue
+        headers += l.startswith("goroutine ")
+        if len(l) > 4 and i % every == 3:
+            cut = rng.randint(1, len(l) - 1)
+            out.append(cri_line_kind(clock, "stderr", "P", l[:cut]))
+            clock.tick()
+            out.append(cri_line_kind(clock, "stderr", "F", l[cut:]))
+        else:
+            out.append(cri_line_kind(clock, "stderr", "F", l))
+    return join(out)
+
+
+def cri_line_kind(clock, stream, kind, line):
+    return "%s %s %s %s" % (clock.rfc3339nano(), stream, kind, line)
+
+
+def debug1_no_hash(dump):
+    """A debug=1 profile whose frame lines lost their "#" (a Markdown
+    renderer took it for a heading mark): tab, pc, tab, function..."""
+    return join(l[1:] if l.startswith("#\t") else l for l in lines_of(dump))
+
+
 def main(samples):
     debug2 = read(samples, "go1.26-debug2.txt")
     write(samples, "go1.26-debug2-kubectl.log", wrapped(debug2, Clock(1), cri_line))
@@ -309,6 +423,19 @@ def main(samples):
     write(samples, "go1.26-hostile-markup.txt",
           hostile(read(samples, "go1.26-tracebacklabels.txt")))
     write(samples, "binary-garbage.bin", garbage())
+
+    sigquit = read(samples, "go1.26-sigquit.txt")
+    write(samples, "go1.26-sigquit-spaces4.txt", tabs_to_spaces(sigquit, 4))
+    write(samples, "go1.26-sigquit-indent8.txt", indented(sigquit, 8, tabs=8))
+    write(samples, "go1.26-sigquit-gotest-v.txt", indented(sigquit, 4))
+    write(samples, "go1.26-sigquit-double-spaced.txt", double_spaced(sigquit))
+    write(samples, "go1.26-sigquit-trailing.txt", trailing_spaces(sigquit, 6))
+    write(samples, "go1.26-sigquit-github.log", github_actions(sigquit, Clock(7)))
+    write(samples, "go1.26-sigquit-stray.txt", stray_lines(sigquit, 8, 97))
+    write(samples, "go1.26-debug2-cri-partial.log", cri_partial(debug2, Clock(9), 10, 23))
+    debug1 = read(samples, "go1.26-debug1.txt")
+    write(samples, "go1.26-debug1-nohash.txt", debug1_no_hash(debug1))
+    write(samples, "go1.26-debug1-spaces4.txt", tabs_to_spaces(debug1, 4))
 
 
 if __name__ == "__main__":

@@ -377,6 +377,9 @@ if [ "$SKIP_LONG" != 1 ]; then
 	wait "$LONG2" || die "longwait capture for $V119 failed"
 fi
 
+log "goleak and synctest test runs"
+GO126="$GO126" sh "$GEN/goleaktest/capture.sh" "$SAMPLES" "$V126"
+
 log "deriving variants"
 "$PYTHON" "$GEN/derive.py" "$SAMPLES"
 

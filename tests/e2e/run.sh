@@ -52,6 +52,7 @@ done <"$here/cases"
 . "$here/checks.sh"
 . "$here/checks-grouping.sh"
 . "$here/ci-checks.sh"
+. "$here/checks-shapes.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

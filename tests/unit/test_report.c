@@ -714,6 +714,7 @@ static void test_json_document(void **state)
 		"schema",     "tool",           "source",
 		"goroutines", "dumps",          "kind",
 		"title",      "crash",          "truncated",      "race_reports",
+		"foreign_lines",
 		"flagged_groups", "flagged_goroutines", "by_category",
 		"thresholds", "groups",         "findings",
 		"snapshots",
