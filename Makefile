@@ -100,12 +100,17 @@ FUZZ_ARGS ?=
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
              -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_B     = build/fuzz
-FUZZ_OBJ   = $(LIBSRC:src/%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/builtin_rules.o
+FUZZ_OBJ   = $(LIBSRC:src/%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/builtin_rules.o \
+             $(FUZZ_B)/obj/profile.pb-c.o
 FUZZERS    = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h)
+$(FUZZ_B)/obj/%.o: src/%.c $(wildcard include/*.h src/*.h) $(B)/profile.pb-c.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -I$(B) -c -o $@ $<
+
+$(FUZZ_B)/obj/profile.pb-c.o: $(B)/profile.pb-c.c $(B)/profile.pb-c.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -I$(B) -c -o $@ $<
 
 $(FUZZ_B)/obj/builtin_rules.o: $(B)/builtin_rules.c include/builtin_rules.h
 	@mkdir -p $(@D)

@@ -6,8 +6,8 @@
 # capture keeps its own prefix.
 set -eu
 out=$1
-rm -rf "$out/corpus-parse" "$out/corpus-joiner" "$out/corpus-rules" "$out/split"
-mkdir -p "$out/corpus-parse" "$out/corpus-joiner" "$out/corpus-rules" "$out/split"
+rm -rf "$out/corpus-parse" "$out/corpus-joiner" "$out/corpus-rules" "$out/corpus-pprof" "$out/split"
+mkdir -p "$out/corpus-parse" "$out/corpus-joiner" "$out/corpus-rules" "$out/corpus-pprof" "$out/split"
 
 # header FILE SELECTOR SEED BODY: two bytes, then BODY
 header() {
@@ -48,4 +48,13 @@ rm -rf "$out/split"
 
 for f in patterns/*.rules tests/e2e/rules/*.rules; do
 	cp "$f" "$out/corpus-rules/$(echo "$f" | tr / _)"
+done
+
+# the protobuf decoder's seeds: every profile of samples/, inflated
+for f in samples/*.pb.gz samples/*.pb; do
+	[ -f "$f" ] || continue
+	case $f in
+	*.gz) gzip -dc "$f" >"$out/corpus-pprof/$(basename "$f" .gz)" ;;
+	*) cp "$f" "$out/corpus-pprof/" ;;
+	esac
 done
