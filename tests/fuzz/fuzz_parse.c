@@ -30,6 +30,8 @@ typedef struct buf {
 
 static void put(buf *b, const void *s, size_t n)
 {
+	if (n == 0)
+		return; /* b->p may still be NULL */
 	if (b->len + n > b->cap) {
 		size_t c = b->cap ? b->cap : 4096;
 
