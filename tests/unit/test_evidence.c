@@ -156,8 +156,26 @@ static void test_wait_object(void **state)
 			 EVIDENCE_OBJ_MUTEX);
 	assert_true(a == 0xc0000a2010ull);
 	assert_int_equal(how, EVIDENCE_ARG_OK);
+	/* every sync frame inlined or dead: the receiver of the caller
+	 * stands for the lock it holds as a field */
 	mutex[1].args = "...";
 	mutex[1].args_len = 3;
+	mutex[3].args = "0xc0000a3000?, 0x3";
+	mutex[3].args_len = 18;
+	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
+			 EVIDENCE_OBJ_MUTEX);
+	assert_true(a == 0xc0000a3000ull);
+	assert_int_equal(how, EVIDENCE_ARG_IMPRECISE);
+	mutex[1].args = "0x0?";
+	mutex[1].args_len = 4;
+	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
+			 EVIDENCE_OBJ_MUTEX);
+	assert_true(a == 0xc0000a3000ull);
+	/* a caller without a pointer argument: nothing to name */
+	mutex[1].args = "...";
+	mutex[1].args_len = 3;
+	mutex[3].args = "{0x6b2e10, 0x5}";
+	mutex[3].args_len = 15;
 	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
 			 EVIDENCE_OBJ_MUTEX);
 	assert_true(a == 0);
@@ -332,6 +350,62 @@ static void test_lock_holder(void **state)
 	assert_non_null(strstr(w->why, "held by goroutine 40"));
 	/* lock and holder are one finding */
 	assert_true(w->finding >= 0);
+	assert_int_equal(w->finding, h->finding);
+	group_set_free(s);
+	free(d.b);
+}
+
+/* Readers queued behind a writer on an RWMutex whose frames print no
+ * address (RLock inlined, the semaphore and Lock frames "0x0?", as Go 1.17+
+ * prints them): the receiver of the method that locks names the lock, and
+ * a reader holding it while blocked elsewhere is found as its holder. */
+static void rw_wait(dump *d, uint64_t id, const char *state, const char *sema,
+		    const char *lock, const char *func, uint64_t recv,
+		    uint64_t parent)
+{
+	append(&d->b, &d->len, "goroutine %llu [%s]:\n"
+	       "sync.%s(0x0?, 0x0?, 0x0?)\n\t/go/src/runtime/sema.go:100 +0x25\n"
+	       "sync.(*RWMutex).%s\n\t/go/src/sync/rwmutex.go:71\n"
+	       "%s(0x%llx?, {0x748fef?, 0x8?})\n\t/app/app.go:39 +0x65\n"
+	       "created by main.start in goroutine %llu\n"
+	       "\t/app/main.go:5 +0x30\n\n",
+	       (unsigned long long)id, state, sema, lock, func,
+	       (unsigned long long)recv, (unsigned long long)parent);
+}
+
+static void test_rwmutex_inlined(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *r, *w, *h;
+
+	(void)state;
+	main_g(&d);
+	for (unsigned i = 0; i < 4; i++)
+		rw_wait(&d, 60 + i, "sync.RWMutex.RLock",
+			"runtime_SemacquireRWMutexR", "RLock(...)",
+			"main.(*Registry).Lookup", 0xc00006a000, 1);
+	rw_wait(&d, 55, "sync.RWMutex.Lock", "runtime_SemacquireRWMutex",
+		"Lock(0x0?)", "main.(*Registry).Reload", 0xc00006a000, 1);
+	g_add(&d, 50, "chan receive", -1, 0xc000777000,
+	      "main.(*Registry).Snapshot", 0xc00006a000, 0x1, 1);
+	s = triage_text(d.b, NULL);
+	r = by_func(s, "main.(*Registry).Lookup");
+	w = by_func(s, "main.(*Registry).Reload");
+	h = by_func(s, "main.(*Registry).Snapshot");
+	assert_int_equal(r->ev.obj_kind, EVIDENCE_OBJ_RWMUTEX);
+	assert_int_equal(r->ev.objs, 1);
+	assert_int_equal(r->ev.objs_checked, 4);
+	assert_true(r->ev.top_obj == 0xc00006a000ull);
+	assert_int_equal(r->ev.obj_imprecise, 4);
+	assert_int_equal(r->ev.holder_id, 50);
+	assert_ptr_equal(r->holder, h);
+	assert_null(strstr(r->why, "not shown"));
+	assert_true(w->ev.top_obj == 0xc00006a000ull);
+	assert_ptr_equal(w->holder, h);
+	/* the readers, the writer and the holder are one problem */
+	assert_true(r->finding >= 0);
+	assert_int_equal(r->finding, h->finding);
 	assert_int_equal(w->finding, h->finding);
 	group_set_free(s);
 	free(d.b);
@@ -531,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_parents),
 		cmocka_unit_test(test_wait_objects),
 		cmocka_unit_test(test_lock_holder),
+		cmocka_unit_test(test_rwmutex_inlined),
 		cmocka_unit_test(test_pool_is_normal),
 		cmocka_unit_test(test_accumulating_is_leak),
 		cmocka_unit_test(test_thresholds_do_not_decide),
