@@ -666,8 +666,11 @@ static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
 				   (double)(n < EVIDENCE_ID_BUCKETS ? n
 								   : EVIDENCE_ID_BUCKETS)
 			 : 0.0;
-	ev->id_density = n && ev->id_max >= ev->id_min
-				 ? (double)n / (double)(ev->id_max - ev->id_min + 1)
+	/* every goroutine with an id counts, not the sample: a pool of
+	 * thousands started together is a dense run however few are kept */
+	ev->id_density = ev->nseen && ev->id_max >= ev->id_min
+				 ? (double)ev->nseen /
+					   (double)(ev->id_max - ev->id_min + 1)
 				 : 0.0;
 
 	/* parents: distinct, alive, and the groups they are in */

@@ -568,6 +568,33 @@ static void test_findings_link_shared_objects(void **state)
 	free(d.b);
 }
 
+/* A pool larger than the sample, started together at start-up and spanning
+ * much of a young process's id range, is a dense run: the density counts
+ * every goroutine, not the sampled ones. */
+static void test_large_pool_dense(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *g;
+	unsigned n = EVIDENCE_SAMPLE * 3;
+
+	(void)state;
+	main_g(&d);
+	for (unsigned i = 0; i < n; i++)
+		g_add(&d, 10 + i, "chan receive", -1, 0xc000100000,
+		      "main.(*Pool).worker", 0xc000090000, 0, 1);
+	fillers(&d, 10 + n, 20, 100);
+	s = triage_text(d.b, NULL);
+	g = by_func(s, "main.(*Pool).worker");
+	assert_int_equal(g->ev.nsample, EVIDENCE_SAMPLE);
+	assert_true(g->ev.id_span > 0.5);
+	assert_true(g->ev.id_density > 0.99);
+	assert_null(strstr(g->why, "ids across"));
+	assert_int_equal(g->verdict, VERDICT_NORMAL);
+	group_set_free(s);
+	free(d.b);
+}
+
 /* Memory stays bounded by groups: a group samples a fixed number of
  * goroutines however large, and its facts still cover all of them. */
 static void test_sample_bounded(void **state)
@@ -612,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_debug1_falls_back),
 		cmocka_unit_test(test_findings_link_shared_objects),
 		cmocka_unit_test(test_sample_bounded),
+		cmocka_unit_test(test_large_pool_dense),
 	};
 	int rc;
 
