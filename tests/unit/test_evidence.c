@@ -595,6 +595,63 @@ static void test_large_pool_dense(void **state)
 	free(d.b);
 }
 
+/* An HTTP handler blocked in a select under a live server. */
+static void handler_g(dump *d, uint64_t id, const char *func, uint64_t conn)
+{
+	append(&d->b, &d->len, "goroutine %llu [select]:\n"
+	       "runtime.gopark(0x0?, 0x0?, 0x0?)\n"
+	       "\t/go/src/runtime/proc.go:435 +0xce\n"
+	       "runtime.selectgo(0xc000a1ef28, 0xc000a1ef00, 0x0?, 0x0, 0x0?, "
+	       "0x1)\n\t/go/src/runtime/select.go:351 +0x837\n"
+	       "%s(0x%llx, {0x7de9e0, 0xc0001a2000}, 0xc0001b4000)\n"
+	       "\t/app/poll.go:20 +0x1a4\n"
+	       "net/http.serverHandler.ServeHTTP({0xc0000a4000?}, "
+	       "{0x7de9e0?, 0xc0001a2000?}, 0xc0001b4000)\n"
+	       "\t/go/src/net/http/server.go:3340 +0x8e\n"
+	       "net/http.(*conn).serve(0x%llx, {0x7dec50, 0xc0000b0000})\n"
+	       "\t/go/src/net/http/server.go:2109 +0x665\n"
+	       "created by net/http.(*Server).Serve in goroutine 5\n"
+	       "\t/go/src/net/http/server.go:3493 +0x485\n\n",
+	       (unsigned long long)id, func, (unsigned long long)conn + 8,
+	       (unsigned long long)conn);
+}
+
+/* A diagnosis at its size does not decide alone against standing
+ * evidence: handlers of connections opened together under a live server,
+ * each in a select (long polls), are worth a look, not a leak; the same
+ * shape made throughout the process's life is. */
+static void test_diagnosis_needs_evidence(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *poll, *stuck;
+
+	(void)state;
+	main_g(&d);
+	append(&d.b, &d.len, "goroutine 5 [IO wait]:\n"
+	       "net/http.(*Server).Serve(0xc0000a4000, {0x7dd8f0, 0xc0000a8000})\n"
+	       "\t/go/src/net/http/server.go:3463 +0x30c\n"
+	       "created by main.main in goroutine 1\n\t/app/main.go:9 +0x1\n\n");
+	for (unsigned i = 0; i < 24; i++)
+		handler_g(&d, 10 + i, "main.(*Hub).poll",
+			  0xc000300000 + i * 0x1000);
+	for (unsigned i = 0; i < 24; i++)
+		handler_g(&d, 100 + i * 120, "main.(*Hub).stuck",
+			  0xc000600000 + i * 0x1000);
+	fillers(&d, 150, 24, 120);
+	s = triage_text(d.b, NULL);
+	poll = by_func(s, "main.(*Hub).poll");
+	stuck = by_func(s, "main.(*Hub).stuck");
+	assert_true(poll->ndiags > 0);
+	assert_true(poll->count >= poll->diags[0]->leak_at);
+	assert_int_equal(poll->verdict, VERDICT_SUSPECT);
+	assert_non_null(strstr(poll->why, "parent alive"));
+	assert_int_equal(stuck->verdict, VERDICT_LEAK);
+	assert_non_null(strstr(stuck->why, "spawning"));
+	group_set_free(s);
+	free(d.b);
+}
+
 /* Memory stays bounded by groups: a group samples a fixed number of
  * goroutines however large, and its facts still cover all of them. */
 static void test_sample_bounded(void **state)
@@ -640,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_findings_link_shared_objects),
 		cmocka_unit_test(test_sample_bounded),
 		cmocka_unit_test(test_large_pool_dense),
+		cmocka_unit_test(test_diagnosis_needs_evidence),
 	};
 	int rc;
 
