@@ -91,7 +91,7 @@ typedef struct evidence {
 	unsigned ids_hit;    /* id buckets of the dump's range hit */
 	double id_span;      /* (max - min) / the dump's id range, 0..1 */
 	double id_cover;     /* ids_hit / the buckets it could hit */
-	double id_density;   /* sampled ids / (max - min + 1) */
+	double id_density;   /* ids seen / (max - min + 1) */
 	uint64_t parents;    /* distinct parents in the sample */
 	uint64_t parents_checked; /* sampled goroutines with a parent id */
 	uint64_t parents_alive;   /* ... whose parent is in the dump */

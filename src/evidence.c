@@ -158,10 +158,41 @@ static size_t find_wait_frames(const parse_frame *frames, size_t n,
 	return k;
 }
 
+/* A sync wait whose own frames show no address: the fast paths of Lock,
+ * RLock and Cond.Wait are inlined ("...") and register-ABI frames often
+ * print a dead "0x0?". The lock is then nearly always a field of the
+ * receiver of the first frame past the wait (c.mu.Lock() in a method of
+ * c), so that receiver stands for it: the same for every waiter on one
+ * lock, and the address a holder's frames show. */
+static int sync_kind(evidence_obj_kind k)
+{
+	return k == EVIDENCE_OBJ_MUTEX || k == EVIDENCE_OBJ_RWMUTEX ||
+	       k == EVIDENCE_OBJ_WAITGROUP || k == EVIDENCE_OBJ_COND;
+}
+
+static void caller_object(const parse_frame *frames, size_t n,
+			  const uint16_t *w, size_t nw, uint64_t *addr,
+			  evidence_arg *how)
+{
+	size_t i = nw ? (size_t)w[2 * (nw - 1)] + 1 : n;
+	uint64_t v;
+	evidence_arg a;
+
+	while (i < n && wait_path(&frames[i]))
+		i++;
+	if (i >= n)
+		return;
+	a = evidence_first_arg(frames[i].args, frames[i].args_len, &v);
+	if (v) {
+		*addr = v;
+		*how = a;
+	}
+}
+
 /* Picks the wait object among the wait frames found: the highest rank
  * wins, and among frames of one rank a readable address beats an inlined
  * "...". */
-static evidence_obj_kind choose_wait(const parse_frame *frames,
+static evidence_obj_kind choose_wait(const parse_frame *frames, size_t n,
 				     const uint16_t *w, size_t nw,
 				     uint64_t *addr, evidence_arg *how)
 {
@@ -197,6 +228,8 @@ static evidence_obj_kind choose_wait(const parse_frame *frames,
 			best = wf->prio;
 		}
 	}
+	if (sync_kind(kind) && *addr == 0)
+		caller_object(frames, n, w, nw, addr, how);
 	return kind;
 }
 
@@ -206,7 +239,7 @@ evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
 	uint16_t w[2 * EVIDENCE_WAIT_MAX];
 	size_t nw = find_wait_frames(frames, n, w);
 
-	return choose_wait(frames, w, nw, addr, how);
+	return choose_wait(frames, n, w, nw, addr, how);
 }
 
 /* ---- the dump-wide tables ---------------------------------------------- */
@@ -420,7 +453,8 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	if (ev->count == 0)
 		ev->nwait = (unsigned char)find_wait_frames(g->frames, g->nframes,
 							    ev->wait);
-	kind = choose_wait(g->frames, ev->wait, ev->nwait, &obj, &how);
+	kind = choose_wait(g->frames, g->nframes, ev->wait, ev->nwait, &obj,
+			   &how);
 	/* a default traceback hides the runtime's frames: a channel wait
 	 * shows only the function that blocked, whose first pointer argument
 	 * (receiver, closure) tells whether the goroutines work for one
@@ -632,8 +666,11 @@ static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
 				   (double)(n < EVIDENCE_ID_BUCKETS ? n
 								   : EVIDENCE_ID_BUCKETS)
 			 : 0.0;
-	ev->id_density = n && ev->id_max >= ev->id_min
-				 ? (double)n / (double)(ev->id_max - ev->id_min + 1)
+	/* every goroutine with an id counts, not the sample: a pool of
+	 * thousands started together is a dense run however few are kept */
+	ev->id_density = ev->nseen && ev->id_max >= ev->id_min
+				 ? (double)ev->nseen /
+					   (double)(ev->id_max - ev->id_min + 1)
 				 : 0.0;
 
 	/* parents: distinct, alive, and the groups they are in */

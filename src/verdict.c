@@ -139,7 +139,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	line pro, con;
 	char pbuf[256] = "", cbuf[256] = "";
 	const rules_diag *h = healthy_diag(g), *ld;
-	int score = 0, standing = 0, pool = 0, spread;
+	int score = 0, standing = 0, spread;
 	/* nobody waits on a lock by design: pool signs do not apply */
 	int lockwait = g->ev.obj_kind == EVIDENCE_OBJ_MUTEX ||
 		       g->ev.obj_kind == EVIDENCE_OBJ_RWMUTEX;
@@ -234,7 +234,7 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		 * pool, per-request loops their client) */
 		if (queue_kind(ev->obj_kind, g->cat)) {
 			score -= 2;
-			standing = pool = 1;
+			standing = 1;
 			say(&con, "all on one %s",
 			    evidence_obj_kind_name(ev->obj_kind));
 		} else if (ev->holder_id && g->holder &&
@@ -302,7 +302,11 @@ verdict verdict_judge(const group *g, const group_dump *d,
 				  : 0.0);
 	}
 	/* a diagnosis whose shape is itself the evidence, at its size, makes
-	 * a leak unless the group is a pool on its queue */
+	 * a leak unless the evidence shows a standing group (owned by live
+	 * parents, started together, a pool on its queue) idling in the
+	 * process where standing parts idle (a receive, a select, a long
+	 * poll), which a live owner can still end: then the size alone makes
+	 * it worth a look, no more. Outside waits have only the diagnosis. */
 	ld = leak_diag(g, 1);
 	if (ld) {
 		score += 1;
@@ -317,13 +321,15 @@ verdict verdict_judge(const group *g, const group_dump *d,
 	if (h) {
 		v = VERDICT_NORMAL;
 		say(&l, "healthy shape (%s)", h->name);
-	} else if (ld && g->count >= ld->leak_at && !pool) {
+	} else if (ld && g->count >= ld->leak_at &&
+		   !(standing && idle_shape(g->cat) && !outside_wait(g->cat))) {
 		v = VERDICT_LEAK;
 	} else if (score >= LEAK_SCORE && g->count >= floor_n &&
 		   !outside_wait(g->cat)) {
 		v = VERDICT_LEAK;
 	} else if (score >= LEAK_SCORE ||
 		   (score >= SUSPECT_SCORE && !standing) ||
+		   (ld && g->count >= ld->leak_at) ||
 		   (ld && o->min_minutes > 0 &&
 		    g->max_minutes >= o->min_minutes)) {
 		/* a shape a rule calls leaky, stuck for long, is worth a

@@ -6,8 +6,9 @@
 #                                   service captures take 16.5 minutes, the
 #                                   "longwait" captures wait 11 minutes, the
 #                                   "minutes" captures 70 s, in parallel)
-#   SKIP_SERVICE=1 samples/gen/regen.sh   keep the existing *-service-*.txt
-#                                   and series-service/ (service/capture.sh)
+#   SKIP_SERVICE=1 samples/gen/regen.sh   keep the existing *-service-*.txt,
+#                                   *-service2-*.txt and series-service/
+#                                   (service/capture.sh, service2/capture.sh)
 #   SKIP_LONG=1 samples/gen/regen.sh      keep the existing *-longwait.txt
 #                                   (2-3 minutes)
 #   SKIP_MINUTES=1 samples/gen/regen.sh   keep the existing *-minutes.txt
@@ -192,6 +193,9 @@ if [ "$SKIP_SERVICE" != 1 ]; then
 	GO="$GO126" "$GEN/service/capture.sh" &
 	SVC=$!
 	PIDS+=("$SVC")
+	GO="$GO126" "$GEN/service2/capture.sh" &
+	SVC2=$!
+	PIDS+=("$SVC2")
 fi
 
 if [ "$SKIP_LONG" != 1 ]; then
@@ -370,6 +374,7 @@ fi
 if [ "$SKIP_SERVICE" != 1 ]; then
 	log "waiting for the service captures"
 	wait "$SVC" || die "service capture failed"
+	wait "$SVC2" || die "service2 capture failed"
 fi
 if [ "$SKIP_LONG" != 1 ]; then
 	log "waiting for the longwait captures"

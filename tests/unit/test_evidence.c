@@ -156,8 +156,26 @@ static void test_wait_object(void **state)
 			 EVIDENCE_OBJ_MUTEX);
 	assert_true(a == 0xc0000a2010ull);
 	assert_int_equal(how, EVIDENCE_ARG_OK);
+	/* every sync frame inlined or dead: the receiver of the caller
+	 * stands for the lock it holds as a field */
 	mutex[1].args = "...";
 	mutex[1].args_len = 3;
+	mutex[3].args = "0xc0000a3000?, 0x3";
+	mutex[3].args_len = 18;
+	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
+			 EVIDENCE_OBJ_MUTEX);
+	assert_true(a == 0xc0000a3000ull);
+	assert_int_equal(how, EVIDENCE_ARG_IMPRECISE);
+	mutex[1].args = "0x0?";
+	mutex[1].args_len = 4;
+	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
+			 EVIDENCE_OBJ_MUTEX);
+	assert_true(a == 0xc0000a3000ull);
+	/* a caller without a pointer argument: nothing to name */
+	mutex[1].args = "...";
+	mutex[1].args_len = 3;
+	mutex[3].args = "{0x6b2e10, 0x5}";
+	mutex[3].args_len = 15;
 	assert_int_equal(evidence_wait_object(mutex, 4, &a, &how),
 			 EVIDENCE_OBJ_MUTEX);
 	assert_true(a == 0);
@@ -337,6 +355,62 @@ static void test_lock_holder(void **state)
 	free(d.b);
 }
 
+/* Readers queued behind a writer on an RWMutex whose frames print no
+ * address (RLock inlined, the semaphore and Lock frames "0x0?", as Go 1.17+
+ * prints them): the receiver of the method that locks names the lock, and
+ * a reader holding it while blocked elsewhere is found as its holder. */
+static void rw_wait(dump *d, uint64_t id, const char *state, const char *sema,
+		    const char *lock, const char *func, uint64_t recv,
+		    uint64_t parent)
+{
+	append(&d->b, &d->len, "goroutine %llu [%s]:\n"
+	       "sync.%s(0x0?, 0x0?, 0x0?)\n\t/go/src/runtime/sema.go:100 +0x25\n"
+	       "sync.(*RWMutex).%s\n\t/go/src/sync/rwmutex.go:71\n"
+	       "%s(0x%llx?, {0x748fef?, 0x8?})\n\t/app/app.go:39 +0x65\n"
+	       "created by main.start in goroutine %llu\n"
+	       "\t/app/main.go:5 +0x30\n\n",
+	       (unsigned long long)id, state, sema, lock, func,
+	       (unsigned long long)recv, (unsigned long long)parent);
+}
+
+static void test_rwmutex_inlined(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *r, *w, *h;
+
+	(void)state;
+	main_g(&d);
+	for (unsigned i = 0; i < 4; i++)
+		rw_wait(&d, 60 + i, "sync.RWMutex.RLock",
+			"runtime_SemacquireRWMutexR", "RLock(...)",
+			"main.(*Registry).Lookup", 0xc00006a000, 1);
+	rw_wait(&d, 55, "sync.RWMutex.Lock", "runtime_SemacquireRWMutex",
+		"Lock(0x0?)", "main.(*Registry).Reload", 0xc00006a000, 1);
+	g_add(&d, 50, "chan receive", -1, 0xc000777000,
+	      "main.(*Registry).Snapshot", 0xc00006a000, 0x1, 1);
+	s = triage_text(d.b, NULL);
+	r = by_func(s, "main.(*Registry).Lookup");
+	w = by_func(s, "main.(*Registry).Reload");
+	h = by_func(s, "main.(*Registry).Snapshot");
+	assert_int_equal(r->ev.obj_kind, EVIDENCE_OBJ_RWMUTEX);
+	assert_int_equal(r->ev.objs, 1);
+	assert_int_equal(r->ev.objs_checked, 4);
+	assert_true(r->ev.top_obj == 0xc00006a000ull);
+	assert_int_equal(r->ev.obj_imprecise, 4);
+	assert_int_equal(r->ev.holder_id, 50);
+	assert_ptr_equal(r->holder, h);
+	assert_null(strstr(r->why, "not shown"));
+	assert_true(w->ev.top_obj == 0xc00006a000ull);
+	assert_ptr_equal(w->holder, h);
+	/* the readers, the writer and the holder are one problem */
+	assert_true(r->finding >= 0);
+	assert_int_equal(r->finding, h->finding);
+	assert_int_equal(w->finding, h->finding);
+	group_set_free(s);
+	free(d.b);
+}
+
 /* ---- verdicts --------------------------------------------------------------------- */
 
 /* A healthy service: a pool of 64 on one queue made by a live supervisor
@@ -494,6 +568,90 @@ static void test_findings_link_shared_objects(void **state)
 	free(d.b);
 }
 
+/* A pool larger than the sample, started together at start-up and spanning
+ * much of a young process's id range, is a dense run: the density counts
+ * every goroutine, not the sampled ones. */
+static void test_large_pool_dense(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *g;
+	unsigned n = EVIDENCE_SAMPLE * 3;
+
+	(void)state;
+	main_g(&d);
+	for (unsigned i = 0; i < n; i++)
+		g_add(&d, 10 + i, "chan receive", -1, 0xc000100000,
+		      "main.(*Pool).worker", 0xc000090000, 0, 1);
+	fillers(&d, 10 + n, 20, 100);
+	s = triage_text(d.b, NULL);
+	g = by_func(s, "main.(*Pool).worker");
+	assert_int_equal(g->ev.nsample, EVIDENCE_SAMPLE);
+	assert_true(g->ev.id_span > 0.5);
+	assert_true(g->ev.id_density > 0.99);
+	assert_null(strstr(g->why, "ids across"));
+	assert_int_equal(g->verdict, VERDICT_NORMAL);
+	group_set_free(s);
+	free(d.b);
+}
+
+/* An HTTP handler blocked in a select under a live server. */
+static void handler_g(dump *d, uint64_t id, const char *func, uint64_t conn)
+{
+	append(&d->b, &d->len, "goroutine %llu [select]:\n"
+	       "runtime.gopark(0x0?, 0x0?, 0x0?)\n"
+	       "\t/go/src/runtime/proc.go:435 +0xce\n"
+	       "runtime.selectgo(0xc000a1ef28, 0xc000a1ef00, 0x0?, 0x0, 0x0?, "
+	       "0x1)\n\t/go/src/runtime/select.go:351 +0x837\n"
+	       "%s(0x%llx, {0x7de9e0, 0xc0001a2000}, 0xc0001b4000)\n"
+	       "\t/app/poll.go:20 +0x1a4\n"
+	       "net/http.serverHandler.ServeHTTP({0xc0000a4000?}, "
+	       "{0x7de9e0?, 0xc0001a2000?}, 0xc0001b4000)\n"
+	       "\t/go/src/net/http/server.go:3340 +0x8e\n"
+	       "net/http.(*conn).serve(0x%llx, {0x7dec50, 0xc0000b0000})\n"
+	       "\t/go/src/net/http/server.go:2109 +0x665\n"
+	       "created by net/http.(*Server).Serve in goroutine 5\n"
+	       "\t/go/src/net/http/server.go:3493 +0x485\n\n",
+	       (unsigned long long)id, func, (unsigned long long)conn + 8,
+	       (unsigned long long)conn);
+}
+
+/* A diagnosis at its size does not decide alone against standing
+ * evidence: handlers of connections opened together under a live server,
+ * each in a select (long polls), are worth a look, not a leak; the same
+ * shape made throughout the process's life is. */
+static void test_diagnosis_needs_evidence(void **state)
+{
+	dump d = {0};
+	group_set *s;
+	const group *poll, *stuck;
+
+	(void)state;
+	main_g(&d);
+	append(&d.b, &d.len, "goroutine 5 [IO wait]:\n"
+	       "net/http.(*Server).Serve(0xc0000a4000, {0x7dd8f0, 0xc0000a8000})\n"
+	       "\t/go/src/net/http/server.go:3463 +0x30c\n"
+	       "created by main.main in goroutine 1\n\t/app/main.go:9 +0x1\n\n");
+	for (unsigned i = 0; i < 24; i++)
+		handler_g(&d, 10 + i, "main.(*Hub).poll",
+			  0xc000300000 + i * 0x1000);
+	for (unsigned i = 0; i < 24; i++)
+		handler_g(&d, 100 + i * 120, "main.(*Hub).stuck",
+			  0xc000600000 + i * 0x1000);
+	fillers(&d, 150, 24, 120);
+	s = triage_text(d.b, NULL);
+	poll = by_func(s, "main.(*Hub).poll");
+	stuck = by_func(s, "main.(*Hub).stuck");
+	assert_true(poll->ndiags > 0);
+	assert_true(poll->count >= poll->diags[0]->leak_at);
+	assert_int_equal(poll->verdict, VERDICT_SUSPECT);
+	assert_non_null(strstr(poll->why, "parent alive"));
+	assert_int_equal(stuck->verdict, VERDICT_LEAK);
+	assert_non_null(strstr(stuck->why, "spawning"));
+	group_set_free(s);
+	free(d.b);
+}
+
 /* Memory stays bounded by groups: a group samples a fixed number of
  * goroutines however large, and its facts still cover all of them. */
 static void test_sample_bounded(void **state)
@@ -531,12 +689,15 @@ int main(void)
 		cmocka_unit_test(test_parents),
 		cmocka_unit_test(test_wait_objects),
 		cmocka_unit_test(test_lock_holder),
+		cmocka_unit_test(test_rwmutex_inlined),
 		cmocka_unit_test(test_pool_is_normal),
 		cmocka_unit_test(test_accumulating_is_leak),
 		cmocka_unit_test(test_thresholds_do_not_decide),
 		cmocka_unit_test(test_debug1_falls_back),
 		cmocka_unit_test(test_findings_link_shared_objects),
 		cmocka_unit_test(test_sample_bounded),
+		cmocka_unit_test(test_large_pool_dense),
+		cmocka_unit_test(test_diagnosis_needs_evidence),
 	};
 	int rc;
 
