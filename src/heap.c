@@ -614,6 +614,21 @@ static int by_when(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+typedef struct site_ref {
+	const heap_site *site;
+	size_t snap;
+} site_ref;
+
+static int by_key(const void *pa, const void *pb)
+{
+	const site_ref *a = pa, *b = pb;
+	int c = strcmp(a->site->key, b->site->key);
+
+	if (c)
+		return c;
+	return a->snap < b->snap ? -1 : a->snap > b->snap;
+}
+
 static int series_order(const void *pa, const void *pb)
 {
 	const heap_series *a = pa, *b = pb;
@@ -635,7 +650,8 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
 {
 	heap_trend *t = gt_calloc(1, sizeof *t);
 	order *ord = gt_calloc(n + 1, sizeof *ord);
-	size_t i, k, j, cap = 0;
+	site_ref *refs;
+	size_t i, k, j, r, total = 0;
 
 	t->opts = *opts;
 	t->n = n;
@@ -652,34 +668,33 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
 		    gt_strndup(label[ord[i].i], strlen(label[ord[i].i]));
 	}
 	free(ord);
-	/* every site of every snapshot, matched by key; a few thousand
-	 * sites, so a sorted key array searched per site does */
-	for (i = 0; i < n; i++) {
+	/* every site of every snapshot, sorted by key then snapshot: each
+	 * run of one key is a series (n log n in all sites, not quadratic) */
+	for (i = 0; i < n; i++)
+		total += t->profiles[i]->nsites;
+	refs = gt_calloc(total + 1, sizeof *refs);
+	for (i = 0, r = 0; i < n; i++)
 		for (k = 0; k < t->profiles[i]->nsites; k++) {
-			const heap_site *s = &t->profiles[i]->sites[k];
-			heap_series *se = NULL;
-
-			for (j = 0; j < t->nseries; j++)
-				if (strcmp(t->series[j].latest->key, s->key) ==
-				    0) {
-					se = &t->series[j];
-					break;
-				}
-			if (se == NULL) {
-				if (t->nseries == cap) {
-					cap = cap ? cap * 2 : 64;
-					t->series = gt_realloc(
-					    t->series, cap * sizeof *t->series);
-				}
-				se = &t->series[t->nseries++];
-				memset(se, 0, sizeof *se);
-				se->bytes = gt_calloc(n, sizeof *se->bytes);
-			}
-			se->latest = s;
-			se->bytes[i] +=
-			    s->inuse_bytes > 0 ? (uint64_t)s->inuse_bytes : 0;
+			refs[r].site = &t->profiles[i]->sites[k];
+			refs[r++].snap = i;
 		}
+	if (total > 1)
+		qsort(refs, total, sizeof *refs, by_key);
+	t->series = gt_calloc(total + 1, sizeof *t->series);
+	for (r = 0; r < total; r++) {
+		const heap_site *s = refs[r].site;
+		heap_series *se;
+
+		if (r == 0 || strcmp(refs[r - 1].site->key, s->key) != 0) {
+			se = &t->series[t->nseries++];
+			se->bytes = gt_calloc(n, sizeof *se->bytes);
+		}
+		se = &t->series[t->nseries - 1];
+		se->latest = s; /* refs of a key are in snapshot order */
+		se->bytes[refs[r].snap] +=
+		    s->inuse_bytes > 0 ? (uint64_t)s->inuse_bytes : 0;
 	}
+	free(refs);
 	for (j = 0; j < t->nseries; j++) {
 		heap_series *se = &t->series[j];
 
