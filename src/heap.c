@@ -467,11 +467,19 @@ static int read_proto(const void *buf, size_t len, heap_profile *h, gt_err *e)
 			s.ial_o = (int)i;
 	}
 	if (s.iin_b < 0 && s.ial_b < 0) {
+		char types[256];
+		size_t o = 0;
+
+		types[0] = '\0';
+		for (i = 0; i < nt && o < sizeof types - 1; i++)
+			o += (size_t)snprintf(types + o, sizeof types - o,
+			                      "%s%.*s/%.*s", i ? ", " : "",
+			                      (int)t[i].type.len, t[i].type.s,
+			                      (int)t[i].unit.len, t[i].unit.s);
 		rc = gt_errf(e,
-		             "a %.*s profile, not a heap profile (no "
-		             "inuse_space or alloc_space values)",
-		             nt ? (int)t[0].type.len : 7,
-		             nt ? t[0].type.s : "unknown");
+		             "a protobuf profile of %s, not a heap profile "
+		             "(no inuse_space or alloc_space)",
+		             nt ? types : "no sample type");
 		pprof_free(pp);
 		return rc;
 	}

@@ -180,11 +180,12 @@ static void test_proto(void **state)
 	/* a cpu or goroutine profile is none */
 	assert_int_equal(heap_read_path("samples/go1.26-cpu.pb.gz", &h, &e),
 	                 GT_ERR);
-	assert_non_null(strstr(e.msg, "samples/go1.26-cpu.pb.gz: a samples "
-	                              "profile, not a heap profile"));
+	assert_non_null(
+	    strstr(e.msg, "samples/go1.26-cpu.pb.gz: a protobuf profile "
+	                  "of samples/count, cpu/nanoseconds, not a heap"));
 	assert_int_equal(
 	    heap_read_path("samples/go1.26-goroutine.pb.gz", &h, &e), GT_ERR);
-	assert_non_null(strstr(e.msg, "a goroutine profile, not a heap"));
+	assert_non_null(strstr(e.msg, "of goroutine/count, not a heap"));
 	assert_int_equal(heap_read_path("samples/no-such-file", &h, &e),
 	                 GT_ERR);
 	assert_non_null(strstr(e.msg, "samples/no-such-file: "));
