@@ -102,5 +102,6 @@ int tool_diff_main(int argc, char **argv);
 int tool_trend_main(int argc, char **argv);
 int tool_snap_main(int argc, char **argv);
 int tool_watch_main(int argc, char **argv);
+int tool_heap_main(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 		{"trend", tool_trend_main},
 		{"snap", tool_snap_main},
 		{"watch", tool_watch_main},
+		{"heap", tool_heap_main},
 	};
 	static char name[] = "gtriage";
 	static char sub[32];

@@ -5,15 +5,12 @@
  * kept. Exit 2 when a target failed, else 1 when one has a growing group,
  * else 0.
  *
- * A snapshot is written to a hidden, locked temporary file in DIR, fsync'd
- * and renamed to its final name only once the body has arrived and was
- * found to hold a dump: a killed run never leaves a partial snapshot under
- * a final name, and the next run removes its orphaned temporary file.
+ * A snapshot is committed to the store (store.h) only once the body has
+ * arrived and was found to hold a dump.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -21,19 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "input.h"
+#include "store.h"
 #include "tool.h"
 #include "trend.h"
 
 #define DEFAULT_KEEP 48
-#define TS_LEN 16 /* 20261122T040500Z */
-#define PARTIAL ".partial."
 
 static const char usage[] =
 	"usage: gtriage snap [options] [NAME=]URL... --dir DIR\n"
@@ -74,74 +68,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* ---- names -------------------------------------------------------------- */
-
-static int name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-}
-
-/* host_port[_path]: what a person would call the target, usable as a file
- * name. The path is left out when it is the goroutine profile itself. */
-static char *target_name(const char *url)
-{
-	const char *a = strstr(url, "://"), *end, *at, *path, *q;
-	char raw[512], *out;
-	size_t n = 0, i, o = 0;
-
-	a = a ? a + 3 : url;
-	end = a + strcspn(a, "/?#");
-	at = memchr(a, '@', (size_t)(end - a));
-	if (at)
-		a = at + 1; /* no credentials in file names */
-	n = (size_t)(end - a) < 200 ? (size_t)(end - a) : 200;
-	memcpy(raw, a, n);
-	path = end;
-	q = path + strcspn(path, "?#");
-	if (q > path) {
-		static const char profile[] = "/debug/pprof/goroutine";
-		size_t plen = (size_t)(q - path);
-
-		while (plen > 1 && path[plen - 1] == '/')
-			plen--;
-		if (!(plen == sizeof profile - 1 &&
-		      memcmp(path, profile, plen) == 0) &&
-		    !(plen == 1 && path[0] == '/')) {
-			if (plen > 200)
-				plen = 200;
-			raw[n++] = '_';
-			memcpy(raw + n, path, plen);
-			n += plen;
-		}
-	}
-	out = gt_malloc(n + 8);
-	for (i = 0; i < n; i++) {
-		char ch = name_char(raw[i]) ? raw[i] : '_';
-
-		if (ch == '_' && (o == 0 || out[o - 1] == '_'))
-			continue;
-		out[o++] = ch;
-	}
-	while (o > 0 && out[o - 1] == '_')
-		o--;
-	if (o == 0 || out[0] == '.' || out[0] == '-')
-		memmove(out + 1, out, o++), out[0] = 't';
-	out[o] = '\0';
-	return out;
-}
-
-static int valid_name(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 200 || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!name_char(s[i]))
-			return 0;
-	return 1;
-}
+/* ---- targets ------------------------------------------------------------ */
 
 static uint32_t fnv32(const char *s)
 {
@@ -152,158 +79,13 @@ static uint32_t fnv32(const char *s)
 	return h;
 }
 
-/* "NAME-YYYYMMDDTHHMMSSZ[_NN].{txt,pb}[.gz]" of this target: its time and
- * sequence number, or -1 when the file is not one of its snapshots. */
-static int snapshot_key(const char *file, const char *name, time_t *t,
-			long *seq)
-{
-	size_t nl = strlen(name);
-	const char *p = file + nl + 1, *rest;
-	struct tm tm;
-	char *end;
-
-	if (strncmp(file, name, nl) != 0 || file[nl] != '-')
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	rest = strptime(p, "%Y%m%dT%H%M%SZ", &tm);
-	if (rest == NULL || rest - p != TS_LEN)
-		return -1;
-	*seq = 0;
-	if (*rest == '_') {
-		if (rest[1] < '0' || rest[1] > '9')
-			return -1;
-		*seq = strtol(rest + 1, &end, 10);
-		rest = end;
-	}
-	if (strcmp(rest, ".txt") != 0 && strcmp(rest, ".txt.gz") != 0 &&
-	    strcmp(rest, ".pb") != 0 && strcmp(rest, ".pb.gz") != 0)
-		return -1;
-	*t = timegm(&tm);
-	return 0;
-}
-
-/* ---- the snapshot file -------------------------------------------------- */
-
-typedef struct snap_file {
-	int fd;
-	int want_gzip;    /* --gzip */
-	gzFile gz;        /* compressing */
-	unsigned char head[2];
-	size_t nhead;
-	int sniffed;
-	int raw_gzip;     /* the body came gzip'd: kept as it came */
-	int gzipped;      /* the file holds gzip, either way */
-} snap_file;
-
-static int write_all(int fd, const void *buf, size_t len, gt_err *e)
-{
-	const char *b = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, b, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return gt_errf(e, "writing the snapshot: %s",
-				       strerror(errno));
-		b += n;
-		len -= (size_t)n;
-	}
-	return GT_OK;
-}
-
-static int file_put(snap_file *f, const void *buf, size_t len, gt_err *e)
-{
-	if (len == 0)
-		return GT_OK;
-	if (f->gz) {
-		if (gzwrite(f->gz, buf, (unsigned)len) != (int)len) {
-			int zerr;
-			const char *m = gzerror(f->gz, &zerr);
-
-			return gt_errf(e, "writing the snapshot: %s",
-				       zerr == Z_ERRNO ? strerror(errno) : m);
-		}
-		return GT_OK;
-	}
-	return write_all(f->fd, buf, len, e);
-}
-
-/* The first two bytes decide: a gzip body is kept as it came, a plain
- * one is compressed when --gzip asks. */
-static int file_start(snap_file *f, gt_err *e)
-{
-	f->sniffed = 1;
-	f->raw_gzip = f->nhead == 2 && f->head[0] == 0x1f && f->head[1] == 0x8b;
-	if (f->want_gzip && !f->raw_gzip) {
-		int dfd = dup(f->fd);
-
-		if (dfd < 0 || (f->gz = gzdopen(dfd, "wb6")) == NULL) {
-			if (dfd >= 0)
-				close(dfd);
-			return gt_errf(e, "writing the snapshot: cannot start "
-					  "gzip");
-		}
-	}
-	return file_put(f, f->head, f->nhead, e);
-}
-
-static int file_tee(void *ud, const void *buf, size_t len, gt_err *e)
-{
-	snap_file *f = ud;
-	const unsigned char *b = buf;
-
-	if (!f->sniffed) {
-		while (len > 0 && f->nhead < 2) {
-			f->head[f->nhead++] = *b++;
-			len--;
-		}
-		if (f->nhead < 2)
-			return GT_OK;
-		if (file_start(f, e) != GT_OK)
-			return GT_ERR;
-	}
-	return file_put(f, b, len, e);
-}
-
-/* Flushes, sets the file's time to when the dump was taken (sub-second,
- * which the name is not) and makes it durable. */
-static int file_close(snap_file *f, double when, gt_err *e)
-{
-	struct timespec ts[2];
-	int rc = GT_OK;
-
-	if (!f->sniffed && file_start(f, e) != GT_OK)
-		rc = GT_ERR;
-	f->gzipped = f->raw_gzip || f->gz;
-	if (f->gz) {
-		if (gzclose(f->gz) != Z_OK && rc == GT_OK)
-			rc = gt_errf(e, "writing the snapshot: gzip failed");
-		f->gz = NULL;
-	}
-	ts[0].tv_sec = (time_t)when;
-	ts[0].tv_nsec = (long)((when - (double)ts[0].tv_sec) * 1e9);
-	ts[1] = ts[0];
-	if (rc == GT_OK && when > 0)
-		futimens(f->fd, ts);
-	if (rc == GT_OK && fsync(f->fd) != 0)
-		rc = gt_errf(e, "writing the snapshot: %s", strerror(errno));
-	if (close(f->fd) != 0 && rc == GT_OK)
-		rc = gt_errf(e, "writing the snapshot: %s", strerror(errno));
-	f->fd = -1;
-	return rc;
-}
-
-/* ---- targets ------------------------------------------------------------ */
 
 typedef struct target {
 	const char *url;
 	char *url_owned;    /* url when made here (--proto, --leak-profile) */
 	char *shown;        /* url without credentials, for messages */
 	char *name;
-	char *tmp;          /* the temporary file while fetching, else NULL */
-	snap_file file;
+	store_writer *w;    /* the snapshot while fetching, else NULL */
 	group_set *set;     /* the new snapshot */
 	parse_ctx *p;
 	char *final;        /* its path once kept */
@@ -326,219 +108,21 @@ typedef struct snap_cfg {
 	int leak;           /* --leak-profile */
 } snap_cfg;
 
-/* Removes this target's temporary files left by killed runs: the lock a
- * live writer holds tells them apart. */
-static void remove_orphans(const char *dir, const target *t)
+/* Commits the fetched snapshot under its final name (.pb for a protobuf
+ * profile). */
+static int keep(target *t, gt_err *e)
 {
-	char prefix[300], path[4096];
-	size_t pl;
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	const group_dump *d = group_set_last(t->set);
+	int pb = d && d->kind == PARSE_KIND_PROTO;
+	store_writer *w = t->w;
 
-	if (d == NULL)
-		return;
-	pl = (size_t)snprintf(prefix, sizeof prefix, ".%s" PARTIAL, t->name);
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-		int fd;
-
-		if (strncmp(de->d_name, prefix, pl) != 0 ||
-		    strlen(de->d_name) != pl + 6)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-			continue;
-		/* a few seconds' grace: a writer locks right after creating */
-		if (fstat(fd, &st) == 0 && time(NULL) - st.st_mtime > 5 &&
-		    flock(fd, LOCK_EX | LOCK_NB) == 0)
-			unlink(path);
-		close(fd);
-	}
-	closedir(d);
+	t->w = NULL;
+	return store_commit(w, t->when, pb, &t->final, e);
 }
 
-static mode_t umask_now(void)
+static void warn_unlink(const char *path, int err)
 {
-	mode_t m = umask(0);
-
-	umask(m);
-	return m;
-}
-
-static int open_tmp(const char *dir, target *t, int gzip, gt_err *e)
-{
-	size_t n = strlen(dir) + strlen(t->name) + 32;
-	int fd;
-
-	t->tmp = gt_malloc(n);
-	snprintf(t->tmp, n, "%s/.%s" PARTIAL "XXXXXX", dir, t->name);
-	if ((fd = mkostemp(t->tmp, O_CLOEXEC)) < 0) {
-		gt_errf(e, "%s: %s", t->tmp, strerror(errno));
-		free(t->tmp);
-		t->tmp = NULL;
-		return GT_ERR;
-	}
-	flock(fd, LOCK_EX);
-	/* the mode a plain "> file" would give, not mkstemp's 0600 */
-	fchmod(fd, 0666 & ~umask_now());
-	memset(&t->file, 0, sizeof t->file);
-	t->file.fd = fd;
-	t->file.want_gzip = gzip;
-	return GT_OK;
-}
-
-static void drop_tmp(target *t)
-{
-	if (t->tmp == NULL)
-		return;
-	if (t->file.fd >= 0) {
-		if (t->file.gz)
-			gzclose(t->file.gz);
-		close(t->file.fd);
-		t->file.fd = -1;
-	}
-	unlink(t->tmp);
-	free(t->tmp);
-	t->tmp = NULL;
-}
-
-/* Renames the finished temporary file to NAME-<UTC time>.txt[.gz] (.pb
- * for a protobuf profile); a
- * second snapshot within the same second gets _01, _02, ...: '_' sorts
- * after '.', so names in ls or glob order stay in time order. */
-static int keep_tmp(const char *dir, target *t, gt_err *e)
-{
-	char ts[32], *path;
-	struct tm tm;
-	time_t sec = (time_t)t->when;
-	const char *ext;
-	size_t n = strlen(dir) + strlen(t->name) + 64;
-	int seq;
-
-	if (file_close(&t->file, t->when, e) != GT_OK)
-		return GT_ERR;
-	{
-		const group_dump *d = group_set_last(t->set);
-		int pb = d && d->kind == PARSE_KIND_PROTO;
-
-		ext = t->file.gzipped ? (pb ? ".pb.gz" : ".txt.gz")
-				      : (pb ? ".pb" : ".txt");
-	}
-	gmtime_r(&sec, &tm);
-	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
-	path = gt_malloc(n);
-	for (seq = 0; seq < 100; seq++) {
-		struct stat st;
-
-		if (seq == 0)
-			snprintf(path, n, "%s/%s-%s%s", dir, t->name, ts, ext);
-		else
-			snprintf(path, n, "%s/%s-%s_%02d%s", dir, t->name, ts,
-				 seq, ext);
-		if (lstat(path, &st) != 0 && errno == ENOENT)
-			break;
-	}
-	if (rename(t->tmp, path) != 0) {
-		gt_errf(e, "%s: %s", path, strerror(errno));
-		free(path);
-		return GT_ERR;
-	}
-	free(t->tmp);
-	t->tmp = NULL;
-	t->final = path;
-	return GT_OK;
-}
-
-typedef struct kept_file {
-	char *name;
-	time_t t;
-	long seq;
-} kept_file;
-
-static int by_age(const void *pa, const void *pb)
-{
-	const kept_file *a = pa, *b = pb;
-
-	if (a->t != b->t)
-		return a->t < b->t ? -1 : 1;
-	if (a->seq != b->seq)
-		return a->seq < b->seq ? -1 : 1;
-	return strcmp(a->name, b->name);
-}
-
-/* Deletes this target's snapshots beyond the newest keep (0: none), and
- * lists what is left, oldest first. Other files are never touched. */
-static void rotate(const char *dir, target *t, long keep)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	kept_file *files = NULL;
-	size_t n = 0, cap = 0, i, first = 0;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		time_t ts;
-		long seq;
-
-		if (snapshot_key(de->d_name, t->name, &ts, &seq) != 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			files = gt_realloc(files, cap * sizeof *files);
-		}
-		files[n].name = gt_strndup(de->d_name, strlen(de->d_name));
-		files[n].t = ts;
-		files[n].seq = seq;
-		n++;
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(files, n, sizeof *files, by_age);
-	if (keep > 0 && n > (size_t)keep)
-		first = n - (size_t)keep;
-	for (i = 0; i < first; i++) {
-		char path[4096];
-
-		snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-		if (unlink(path) != 0 && errno != ENOENT)
-			tool_warn("%s: cannot remove: %s", path, strerror(errno));
-		free(files[i].name);
-	}
-	t->nkept = n - first;
-	t->kept = gt_calloc(t->nkept + 1, sizeof *t->kept);
-	for (i = first; i < n; i++)
-		t->kept[i - first] = files[i].name;
-	free(files);
-}
-
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* The time of a kept snapshot: the name's second, refined by the file's
- * modification time when that lies within it (snap sets it to when the
- * dump was taken; a copy without -p loses it and the name still holds). */
-static double snapshot_time(const char *path, const char *file,
-			    const char *name)
-{
-	struct stat st;
-	time_t t;
-	long seq;
-	double m;
-
-	if (snapshot_key(file, name, &t, &seq) != 0)
-		return 0;
-	if (stat(path, &st) != 0)
-		return (double)t;
-	m = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
-	return m >= (double)t && m < (double)t + 1 ? m : (double)t;
+	tool_warn("%s: cannot remove: %s", path, strerror(err));
 }
 
 /* Reads the kept snapshots back (the new one is already parsed) and
@@ -576,9 +160,8 @@ static void build_trend(const snap_cfg *sc, target *t, const rules *r)
 			trend_add(t->tr, group_set_last(t->set), t->when,
 				  t->kept[i]);
 		} else if (last[i]) {
-			snprintf(path, sizeof path, "%s/%s", sc->dir, t->kept[i]);
 			trend_add(t->tr, t->old->dumps[last[i] - 1],
-				  snapshot_time(path, t->kept[i], t->name),
+				  store_time(sc->dir, t->kept[i], t->name),
 				  t->kept[i]);
 		}
 	}
@@ -777,13 +360,10 @@ static void add_leak_targets(target *ts, size_t n)
 
 	for (i = 0; i < n; i++) {
 		target *t = &ts[n + i];
-		size_t l = strlen(ts[i].name) + 6;
 
 		t->url = t->url_owned = leak_url(ts[i].url);
-		t->name = gt_malloc(l);
-		snprintf(t->name, l, "%s-leak", ts[i].name);
+		t->name = store_series(ts[i].name, "leak");
 		t->shown = tool_display_name(t->url);
-		t->file.fd = -1;
 	}
 }
 
@@ -862,7 +442,7 @@ static int parse_targets(target *ts, char **args, size_t n)
 		const char *a = args[i], *eq = strchr(a, '=');
 
 		if (!fetch_is_url(a) && eq && fetch_is_url(eq + 1)) {
-			if (!valid_name(a, (size_t)(eq - a))) {
+			if (!store_valid_name(a, (size_t)(eq - a))) {
 				tool_warn("'%.*s': a target name is letters, "
 					  "digits, '.', '-' and '_'",
 					  (int)(eq - a), a);
@@ -872,7 +452,7 @@ static int parse_targets(target *ts, char **args, size_t n)
 			ts[i].name = gt_strndup(a, (size_t)(eq - a));
 		} else if (fetch_is_url(a)) {
 			ts[i].url = a;
-			ts[i].name = target_name(a);
+			ts[i].name = store_target_name(a);
 		} else {
 			char *d = tool_display_name(a);
 
@@ -881,7 +461,6 @@ static int parse_targets(target *ts, char **args, size_t n)
 			return -1;
 		}
 		ts[i].shown = tool_display_name(ts[i].url);
-		ts[i].file.fd = -1;
 	}
 	/* two targets on one host:port: tell them apart by their URL, the
 	 * same way every run; by its shown form, so a file name owes
@@ -934,7 +513,7 @@ static int check_output(const snap_cfg *sc, const target *ts, size_t n)
 		size_t i;
 
 		for (i = 0; i < n; i++)
-			if (snapshot_key(de->d_name, ts[i].name, &t, &seq) == 0)
+			if (store_key(de->d_name, ts[i].name, &t, &seq) == 0)
 				break;
 		if (i == n)
 			continue;
@@ -1015,8 +594,7 @@ int tool_snap_main(int argc, char **argv)
 		target *t = &ts[i];
 		parse_sink sink;
 
-		remove_orphans(sc.dir, t);
-		if (open_tmp(sc.dir, t, sc.gzip, &e) != GT_OK) {
+		if (store_open(sc.dir, t->name, sc.gzip, &t->w, &e) != GT_OK) {
 			tool_warn("%s", e.msg);
 			goto out;
 		}
@@ -1025,8 +603,8 @@ int tool_snap_main(int argc, char **argv)
 		t->p = parse_new(&sink);
 		jobs[i].url = t->url;
 		jobs[i].p = t->p;
-		jobs[i].tee = file_tee;
-		jobs[i].tee_ud = &t->file;
+		jobs[i].tee = store_write;
+		jobs[i].tee_ud = t->w;
 	}
 	{
 		fetch_hooks hooks = {NULL, NULL, &stop};
@@ -1049,16 +627,16 @@ int tool_snap_main(int argc, char **argv)
 			/* not kept: an error page or half a login form is no
 			 * snapshot */
 			tool_warn("%s", jobs[i].err.msg);
-			drop_tmp(t);
+			store_abort(t->w);
+			t->w = NULL;
 			failed = 1;
 			continue;
 		}
 		t->when = jobs[i].when;
 		t->cut = jobs[i].cut;
 		group_set_finish(t->set, parse_get_stats(t->p));
-		if (keep_tmp(sc.dir, t, &e) != GT_OK) {
+		if (keep(t, &e) != GT_OK) {
 			tool_warn("%s", e.msg);
-			drop_tmp(t);
 			failed = 1;
 			continue;
 		}
@@ -1068,10 +646,11 @@ int tool_snap_main(int argc, char **argv)
 				  "arrived as %s (truncated)",
 				  t->shown, t->final);
 	}
-	sync_dir(sc.dir);
+	store_sync(sc.dir);
 
 	for (i = 0; i < n; i++) {
-		rotate(sc.dir, &ts[i], sc.keep);
+		store_rotate(sc.dir, ts[i].name, sc.keep, &ts[i].kept,
+			     &ts[i].nkept, warn_unlink);
 		build_trend(&sc, &ts[i], r);
 		if (ts[i].tr->ngrowing)
 			growing = 1;
@@ -1101,7 +680,7 @@ out:
 		target *t = &ts[i];
 		size_t k;
 
-		drop_tmp(t);
+		store_abort(t->w);
 		trend_free(t->tr);
 		group_set_free(t->old);
 		group_set_free(t->set);

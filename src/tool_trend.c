@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "store.h"
 #include "tool.h"
 #include "trend.h"
 
@@ -24,7 +25,9 @@ static const char usage[] =
 	"constant worker pool or a burst that comes and goes is not flagged.\n"
 	"SNAPSHOT is a dump file (plain or gzip), a directory (its *.txt,\n"
 	"*.txt.gz, *.log, *.log.gz, *.pb and *.pb.gz files), a log holding\n"
-	"several dumps, a URL or '-'. Snapshots are put in time order by the\n"
+	"several dumps, a URL or '-'; of a directory 'gtriage snap' keeps, the\n"
+	"goroutine dumps of its one target (NAME-leak-* and heap profiles are\n"
+	"other series). Snapshots are put in time order by the\n"
 	"time in the file name (20261122T040500Z, as 'gtriage snap' writes),\n"
 	"else the dump's log prefix time, else the file's modification time,\n"
 	"else argument order.\n"
@@ -101,6 +104,76 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b && b[1] ? b + 1 : path;
+}
+
+/* The series of snapshot file name b (store.h): its kind ("" for
+ * goroutine dumps and files snap did not name) and its target prefix. */
+static const char *kind_of(const char *b, size_t *series_len)
+{
+	const char *kind;
+
+	if (store_split(b, series_len, &kind) != 0) {
+		*series_len = 0;
+		return "";
+	}
+	if (kind[0])
+		*series_len -= strlen(kind) + 1;
+	return kind;
+}
+
+/* A directory kept by snap holds one series per target and kind: the
+ * goroutine dumps are the trend, other kinds (NAME-leak-..., heap
+ * profiles) are left out unless they are all there is; two targets'
+ * dumps are no one program's trend. */
+static int pick_series(char **names, size_t *n, const char *dir, gt_err *e)
+{
+	const char *want = NULL, *first = NULL;
+	size_t i, k = 0, flen = 0, skipped = 0;
+
+	for (i = 0; i < *n; i++) {
+		size_t sl;
+		const char *kind = kind_of(base_name(names[i]), &sl);
+
+		if (want == NULL || (kind[0] == '\0' && want[0]))
+			want = kind;
+	}
+	for (i = 0; i < *n; i++) {
+		const char *b = base_name(names[i]);
+		size_t sl;
+		const char *kind = kind_of(b, &sl);
+
+		if (strcmp(kind, want) != 0) {
+			skipped++;
+			free(names[i]);
+			continue;
+		}
+		if (sl > 0 && first == NULL) {
+			first = b;
+			flen = sl;
+		} else if (sl > 0 && (sl != flen || memcmp(b, first, sl) != 0)) {
+			gt_errf(e, "%s: snapshots of several targets (%.*s, "
+				   "%.*s): give one target's files",
+				dir, (int)flen, first, (int)sl, b);
+			for (; i < *n; i++)
+				free(names[i]);
+			*n = k;
+			return GT_ERR;
+		}
+		names[k++] = names[i];
+	}
+	if (skipped)
+		tool_warn("%s: %zu snapshot%s of another kind (leak or heap "
+			  "profiles) left out",
+			  dir, skipped, skipped == 1 ? "" : "s");
+	*n = k;
+	return GT_OK;
+}
+
 /* The snapshot files of a directory, in name order (not recursive). */
 static int add_dir(inputs *in, const char *dir, gt_err *e)
 {
@@ -108,6 +181,7 @@ static int add_dir(inputs *in, const char *dir, gt_err *e)
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, cap = 0, before = in->n;
+	int rc;
 
 	if (d == NULL)
 		return gt_errf(e, "%s: cannot open the directory", dir);
@@ -128,23 +202,19 @@ static int add_dir(inputs *in, const char *dir, gt_err *e)
 	}
 	closedir(d);
 	qsort(names, n, sizeof *names, by_name);
+	rc = pick_series(names, &n, dir, e);
 	for (size_t i = 0; i < n; i++) {
 		inputs_add(in, names[i], 0);
 		free(names[i]);
 	}
 	free(names);
+	if (rc != GT_OK)
+		return GT_ERR;
 	if (in->n == before)
 		return gt_errf(e, "%s: no snapshot files (*.txt, *.txt.gz, *.log, "
 			       "*.log.gz, *.pb, *.pb.gz) in the directory",
 			       dir);
 	return GT_OK;
-}
-
-static const char *base_name(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b && b[1] ? b + 1 : path;
 }
 
 /* "app" of "app-20261122T040500Z.txt": the target name snap gives its

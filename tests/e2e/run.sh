@@ -53,6 +53,7 @@ done <"$here/cases"
 . "$here/checks-grouping.sh"
 . "$here/ci-checks.sh"
 . "$here/checks-shapes.sh"
+. "$here/checks-heap.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -58,3 +58,13 @@ for f in samples/*.pb.gz samples/*.pb; do
 	*) cp "$f" "$out/corpus-pprof/" ;;
 	esac
 done
+
+# the heap reader's seeds: the heap profiles of samples/, both forms
+rm -rf "$out/corpus-heap" && mkdir -p "$out/corpus-heap"
+for f in samples/*heap*.pb.gz samples/series-heap/pb/*.pb.gz; do
+	[ -f "$f" ] || continue
+	gzip -dc "$f" >"$out/corpus-heap/$(basename "$f" .gz)"
+done
+for f in samples/series-heap/text/*.txt; do
+	[ -f "$f" ] && cp "$f" "$out/corpus-heap/"
+done

@@ -754,6 +754,45 @@ static void test_tool_reordered(void **state)
 	assert_string_equal(counts, "10 20 30");
 }
 
+/* A directory snap keeps: the goroutine series of one target is the
+ * trend; its NAME-leak-* series (another kind) is left out, and a second
+ * target's dumps make the directory no one program's trend. */
+static void test_tool_dir_series(void **state)
+{
+	const char *names[] = {"app-20261122T040500Z.txt",
+			       "app-20261122T041000Z.txt",
+			       "app-20261122T041500Z.txt",
+			       "app-leak-20261122T040600Z.txt",
+			       "app-leak-20261122T041100Z.txt"};
+	const unsigned leak[] = {10, 20, 30, 7, 3};
+	char labels[512], counts[128];
+	const char *args[1] = {tmpdir};
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		char *txt = app_text(leak[i], 4, (unsigned)i);
+
+		write_file(names[i], txt, 0);
+		free(txt);
+	}
+	assert_int_equal(run_trend(args, 1, labels, sizeof labels, counts,
+				   sizeof counts),
+			 EXIT_LEAK);
+	assert_string_equal(labels, "app-20261122T040500Z.txt "
+			    "app-20261122T041000Z.txt app-20261122T041500Z.txt");
+	assert_string_equal(counts, "10 20 30");
+
+	{
+		char *txt = app_text(1, 4, 9);
+
+		write_file("api-20261122T041600Z.txt", txt, 0);
+		free(txt);
+	}
+	assert_int_equal(run_trend(args, 1, labels, sizeof labels, counts,
+				   sizeof counts),
+			 EXIT_TROUBLE);
+}
+
 /* `gtriage trend` over files: a leak at 254 that rises by 10 every 10 s
  * to 304 is growing, whatever its level, next to a pool wobbling around
  * 64; --min-rise brings the relative test back. Size thresholds are out
@@ -908,6 +947,8 @@ int main(void)
 		cmocka_unit_test(test_steady_share_not_flagged),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test_setup_teardown(test_tool_reordered, setup_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_tool_dir_series, setup_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_tool_at_a_level, setup_dir,
 						remove_dir),

@@ -1,0 +1,24 @@
+/*
+ * report_heap.h - the heap reports: one profile's sites (text, JSON) and
+ * the sites followed across snapshots (text, JSON, Prometheus).
+ */
+#ifndef GT_REPORT_HEAP_H
+#define GT_REPORT_HEAP_H
+
+#include <stdio.h>
+
+#include "heap.h"
+
+/* Reports: one profile (text or json), or a trend (text, json, prom). */
+typedef struct heap_report_opts {
+	int format; /* REPORT_TEXT, REPORT_JSON, REPORT_PROM */
+	const char *source;
+	size_t top; /* sites shown in text (0: 20) */
+} heap_report_opts;
+
+int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
+                gt_err *e);
+int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
+                      gt_err *e);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * report_heap.c - heap reports (see report_heap.h): one profile's
+ * allocation sites, or the sites followed across snapshots with their
+ * growth in bytes per hour.
+ */
+#define _GNU_SOURCE
+#include "report_heap.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+
+#define DEFAULT_TOP 20
+
+static const char *human(double b, char *buf, size_t len)
+{
+	static const char *const unit[] = {"B", "kB", "MB", "GB", "TB"};
+	size_t u = 0;
+	double a = fabs(b);
+
+	while (a >= 1000 && u < 4)
+		a /= 1000, b /= 1000, u++;
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+	return buf;
+}
+
+/* "main.readUpload (heapleak/main.go:65)": the first user frame, else
+ * the innermost one. */
+static void site_name(const heap_site *s, char *buf, size_t len)
+{
+	const group_frame *f;
+
+	if (s->nframes == 0) {
+		snprintf(buf, len, "(no stack)");
+		return;
+	}
+	f = &s->frames[s->user < s->nframes ? s->user : 0];
+	if (f->file)
+		snprintf(buf, len, "%s (%s:%u)", f->func, f->file, f->line);
+	else
+		snprintf(buf, len, "%s", f->func);
+}
+
+/* The frames shown, as for goroutines: the runtime's own frames at the
+ * top (the allocator) left out, all of them when nothing else is there;
+ * what the program called (time.NewTicker) stays: it says which object. */
+static size_t first_shown(const heap_site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nframes; i++)
+		if (strncmp(s->frames[i].func, "runtime.", 8) != 0)
+			return i;
+	return 0;
+}
+
+static void text_frames(FILE *out, const heap_site *s)
+{
+	size_t i;
+
+	for (i = first_shown(s); i < s->nframes; i++)
+		fprintf(out, "        %s\n            %s:%u\n",
+		        s->frames[i].func,
+		        s->frames[i].file ? s->frames[i].file : "?",
+		        s->frames[i].line);
+}
+
+static json_t *frames_json(const heap_site *s)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = first_shown(s); i < s->nframes; i++) {
+		json_t *f = json_object();
+
+		json_object_set_new(
+		    f, "func",
+		    json_stringn(s->frames[i].func, s->frames[i].func_len));
+		if (s->frames[i].file) {
+			json_object_set_new(
+			    f, "file",
+			    json_stringn(s->frames[i].file,
+			                 s->frames[i].file_len));
+			json_object_set_new(f, "line",
+			                    json_integer(s->frames[i].line));
+		}
+		json_array_append_new(a, f);
+	}
+	return a;
+}
+
+static json_t *site_json(const heap_profile *h, const heap_site *s)
+{
+	json_t *o = json_object();
+	char name[1024];
+
+	site_name(s, name, sizeof name);
+	json_object_set_new(o, "key", json_string(s->key));
+	json_object_set_new(o, "site", json_string(name));
+	json_object_set_new(o, "frames", frames_json(s));
+	if (h->has_inuse) {
+		json_object_set_new(o, "inuse_bytes",
+		                    json_integer(s->inuse_bytes));
+		json_object_set_new(o, "inuse_objects",
+		                    json_integer(s->inuse_objects));
+	}
+	if (h->has_alloc) {
+		json_object_set_new(o, "alloc_bytes",
+		                    json_integer(s->alloc_bytes));
+		json_object_set_new(o, "alloc_objects",
+		                    json_integer(s->alloc_objects));
+	}
+	return o;
+}
+
+static json_t *totals_json(const heap_profile *h)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	if (h->has_inuse) {
+		json_object_set_new(o, "inuse_bytes",
+		                    json_integer(h->inuse_bytes));
+		json_object_set_new(o, "inuse_objects",
+		                    json_integer(h->inuse_objects));
+	}
+	if (h->has_alloc) {
+		json_object_set_new(o, "alloc_bytes",
+		                    json_integer(h->alloc_bytes));
+		json_object_set_new(o, "alloc_objects",
+		                    json_integer(h->alloc_objects));
+	}
+	if (h->nmemstats) {
+		json_t *m = json_object();
+
+		for (i = 0; i < h->nmemstats; i++)
+			json_object_set_new(
+			    m, h->memstats[i].name,
+			    json_integer((json_int_t)h->memstats[i].value));
+		json_object_set_new(o, "memstats", m);
+	}
+	return o;
+}
+
+static int dump_json(FILE *out, json_t *doc, gt_err *e)
+{
+	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(doc);
+	if (rc != 0 || fputc('\n', out) == EOF)
+		return gt_errf(e, "writing the report: %s", strerror(errno));
+	return GT_OK;
+}
+
+static void text_header(FILE *out, const heap_profile *h, const char *source)
+{
+	char a[32], b[32];
+
+	fprintf(out, "heap profile %s: %s in use in %" PRId64 " objects",
+	        source ? source : "",
+	        human((double)h->inuse_bytes, a, sizeof a), h->inuse_objects);
+	if (h->has_alloc)
+		fprintf(out, ", %s allocated in %" PRId64 " objects",
+		        human((double)h->alloc_bytes, b, sizeof b),
+		        h->alloc_objects);
+	fputc('\n', out);
+	if (h->text && h->rate > 1)
+		fprintf(out,
+		        "sampled every %" PRId64 " bytes; figures scaled "
+		        "as pprof scales them\n",
+		        h->rate);
+	if (h->nmemstats) {
+		static const char *const shown[] = {
+		    "HeapAlloc", "HeapInuse", "HeapObjects", "Sys", "NumGC"};
+		size_t i;
+
+		fputs("MemStats:", out);
+		for (i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+			int64_t v = heap_memstat(h, shown[i]);
+
+			if (v < 0)
+				continue;
+			if (strcmp(shown[i], "HeapObjects") == 0 ||
+			    strcmp(shown[i], "NumGC") == 0)
+				fprintf(out, " %s %" PRId64, shown[i], v);
+			else
+				fprintf(out, " %s %s", shown[i],
+				        human((double)v, a, sizeof a));
+		}
+		fputc('\n', out);
+	}
+}
+
+int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
+                gt_err *e)
+{
+	size_t i, top = o->top ? o->top : DEFAULT_TOP;
+
+	if (o->format == REPORT_JSON) {
+		json_t *doc = json_object(), *sites = json_array();
+
+		json_object_set_new(doc, "schema",
+		                    json_integer(REPORT_JSON_SCHEMA));
+		json_object_set_new(doc, "kind", json_string("heap"));
+		if (o->source)
+			json_object_set_new(doc, "source",
+			                    json_string(o->source));
+		json_object_set_new(doc, "sampling_rate",
+		                    json_integer(h->rate));
+		json_object_set_new(doc, "totals", totals_json(h));
+		for (i = 0; i < h->nsites; i++)
+			json_array_append_new(sites,
+			                      site_json(h, &h->sites[i]));
+		json_object_set_new(doc, "sites", sites);
+		return dump_json(out, doc, e);
+	}
+	if (o->format != REPORT_TEXT)
+		return gt_errf(e, "a heap profile is reported as text or json");
+	text_header(out, h, o->source);
+	fprintf(out, "\n%zu allocation sites; the top %zu by bytes in use:\n",
+	        h->nsites, h->nsites < top ? h->nsites : top);
+	for (i = 0; i < h->nsites && i < top; i++) {
+		const heap_site *s = &h->sites[i];
+		char a[32], b[32], name[1024];
+
+		site_name(s, name, sizeof name);
+		fprintf(out, "\n  %s in use in %" PRId64 " objects",
+		        human((double)s->inuse_bytes, a, sizeof a),
+		        s->inuse_objects);
+		if (h->has_alloc)
+			fprintf(out, " (%s allocated)",
+			        human((double)s->alloc_bytes, b, sizeof b));
+		fprintf(out, ": %s\n", name);
+		text_frames(out, s);
+	}
+	return ferror(out)
+	           ? gt_errf(e, "writing the report: %s", strerror(errno))
+	           : GT_OK;
+}
+
+/* ---- trend -------------------------------------------------------------- */
+
+static int heap_trend_json(FILE *out, const heap_trend *t,
+                           const heap_report_opts *o, gt_err *e)
+{
+	json_t *doc = json_object(), *snaps = json_array(),
+	       *sites = json_array();
+	size_t i, k;
+
+	json_object_set_new(doc, "schema", json_integer(REPORT_JSON_SCHEMA));
+	json_object_set_new(doc, "kind", json_string("heap_trend"));
+	if (o->source)
+		json_object_set_new(doc, "source", json_string(o->source));
+	for (i = 0; i < t->n; i++) {
+		json_t *s = json_object();
+
+		json_object_set_new(s, "label", json_string(t->labels[i]));
+		json_object_set_new(s, "time", json_real(t->when[i]));
+		json_object_set_new(s, "totals", totals_json(t->profiles[i]));
+		json_array_append_new(snaps, s);
+	}
+	json_object_set_new(doc, "snapshots", snaps);
+	json_object_set_new(doc, "growing",
+	                    json_integer((json_int_t)t->ngrowing));
+	for (i = 0; i < t->nseries; i++) {
+		const heap_series *se = &t->series[i];
+		json_t *s = site_json(t->profiles[t->n - 1], se->latest),
+		       *b = json_array();
+
+		for (k = 0; k < t->n; k++)
+			json_array_append_new(
+			    b, json_integer((json_int_t)se->bytes[k]));
+		/* the series, and the figures of the last snapshot that has
+		 * the site (not the last snapshot when it left) */
+		json_object_set_new(s, "inuse_bytes_series", b);
+		json_object_set_new(s, "growing",
+		                    json_boolean(se->test.growing));
+		json_object_set_new(s, "bytes_per_hour",
+		                    json_real(se->test.growth_per_hour));
+		json_object_set_new(s, "p_value", json_real(se->test.p_value));
+		json_array_append_new(sites, s);
+	}
+	json_object_set_new(doc, "sites", sites);
+	return dump_json(out, doc, e);
+}
+
+static int heap_trend_prom(FILE *out, const heap_trend *t,
+                           const heap_report_opts *o, gt_err *e)
+{
+	const heap_profile *last = t->profiles[t->n - 1];
+	const char *src = o->source ? o->source : "";
+	size_t i;
+
+	fprintf(out,
+	        "# HELP gtriage_heap_inuse_bytes Bytes in use in the "
+	        "last heap profile.\n"
+	        "# TYPE gtriage_heap_inuse_bytes gauge\n"
+	        "gtriage_heap_inuse_bytes{source=\"%s\"} %" PRId64 "\n",
+	        src, last->inuse_bytes);
+	fprintf(out,
+	        "# HELP gtriage_heap_sites_growing Allocation sites whose "
+	        "bytes in use grow steadily.\n"
+	        "# TYPE gtriage_heap_sites_growing gauge\n"
+	        "gtriage_heap_sites_growing{source=\"%s\"} %zu\n",
+	        src, t->ngrowing);
+	fputs("# HELP gtriage_heap_site_growth_bytes_per_hour Growth of a "
+	      "steadily growing allocation site.\n"
+	      "# TYPE gtriage_heap_site_growth_bytes_per_hour gauge\n",
+	      out);
+	for (i = 0; i < t->nseries; i++) {
+		char name[1024], *c;
+
+		if (!t->series[i].test.growing)
+			continue;
+		site_name(t->series[i].latest, name, sizeof name);
+		for (c = name; *c; c++)
+			if (*c == '"' || *c == '\\' || *c == '\n')
+				*c = '_';
+		fprintf(out,
+		        "gtriage_heap_site_growth_bytes_per_hour{source=\"%s\","
+		        "site=\"%s\"} %.0f\n",
+		        src, name, t->series[i].test.growth_per_hour);
+	}
+	return ferror(out)
+	           ? gt_errf(e, "writing the report: %s", strerror(errno))
+	           : GT_OK;
+}
+
+int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
+                      gt_err *e)
+{
+	size_t i, k, top = o->top ? o->top : DEFAULT_TOP, shown = 0;
+	char a[32], b[32];
+
+	if (o->format == REPORT_JSON)
+		return heap_trend_json(out, t, o, e);
+	if (o->format == REPORT_PROM)
+		return heap_trend_prom(out, t, o, e);
+	if (o->format != REPORT_TEXT)
+		return gt_errf(e, "a heap trend is reported as text, json or "
+		                  "prom");
+	fprintf(out,
+	        "heap trend %s: %zu snapshots over %.1f minutes, %zu "
+	        "allocation sites, %zu growing\n",
+	        o->source ? o->source : "", t->n,
+	        t->n > 1 ? (t->when[t->n - 1] - t->when[0]) / 60 : 0.0,
+	        t->nseries, t->ngrowing);
+	fputs("in use:", out);
+	for (i = 0; i < t->n; i++)
+		fprintf(
+		    out, " %s",
+		    human((double)t->profiles[i]->inuse_bytes, a, sizeof a));
+	fputc('\n', out);
+	for (i = 0; i < t->nseries && shown < top; i++) {
+		const heap_series *se = &t->series[i];
+		char name[1024];
+
+		if (!se->test.growing && se->bytes[t->n - 1] == 0)
+			continue;
+		shown++;
+		site_name(se->latest, name, sizeof name);
+		fprintf(out, "\n%s %s/h  %s\n   ",
+		        se->test.growing ? "GROWING" : "steady ",
+		        human(se->test.growth_per_hour, a, sizeof a), name);
+		for (k = 0; k < t->n; k++)
+			fprintf(out, " %s",
+			        human((double)se->bytes[k], b, sizeof b));
+		fputc('\n', out);
+		if (se->test.growing)
+			text_frames(out, se->latest);
+	}
+	return ferror(out)
+	           ? gt_errf(e, "writing the report: %s", strerror(errno))
+	           : GT_OK;
+}

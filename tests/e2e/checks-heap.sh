@@ -1,0 +1,99 @@
+# Sourced by run.sh after checks.sh: heap profiles of samples/series-heap
+# (the heapleak program: a cache map that only grows, a ticker per request,
+# a 64-byte sub-slice kept of each 32 KiB read, and a working set that rises
+# and falls), in protobuf and debug=1 text form.
+
+H=samples/series-heap
+
+# Scaled text figures against pprof's own reading of the same file
+# (within 1%): totals of every sample type, and the largest sample.
+if command -v go >/dev/null 2>&1; then
+	for f in "$H"/text/*.txt; do
+		"$bin" heap -f json "$f" >"$tmp/heap.json" 2>&1
+		for ix in inuse_space inuse_objects alloc_space alloc_objects; do
+			go tool pprof -sample_index=$ix -top -unit=B "$f" 2>/dev/null |
+				sed -n 's/^Showing nodes accounting for .* of \([0-9]*\)B\{0,1\} total$/\1/p' >"$tmp/pp.$ix"
+		done
+		if python3 - "$tmp" <<'PY' >"$tmp/heap.why" 2>&1
+import json, sys
+t = sys.argv[1]
+d = json.load(open(t + "/heap.json"))["totals"]
+ours = {"inuse_space": d["inuse_bytes"], "inuse_objects": d["inuse_objects"],
+        "alloc_space": d["alloc_bytes"], "alloc_objects": d["alloc_objects"]}
+bad = []
+for k, v in ours.items():
+    p = int(open(t + "/pp." + k).read().strip() or -1)
+    if p <= 0 or abs(v - p) > 0.01 * p:
+        bad.append("%s: ours %d, pprof %d" % (k, v, p))
+print("; ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+		then ok "heap: $(basename "$f") totals within 1% of go tool pprof"
+		else ko "heap: $(basename "$f") against pprof" "$(cat "$tmp/heap.why")"; fi
+	done
+else
+	ko "heap: go tool pprof needed for the scaling check"
+fi
+
+# The series, either form: the three leaks flagged with a positive rate,
+# the working set that rises and falls not; exit 1.
+for form in pb text; do
+	"$bin" heap -f json "$H/$form" >"$tmp/ht.json" 2>"$tmp/ht.err"
+	rc=$?
+	if python3 - "$tmp/ht.json" <<'PY' >"$tmp/ht.why" 2>&1 && [ $rc = 1 ]
+import json, sys
+d = json.load(open(sys.argv[1]))
+def site(s):
+    return [f["func"] for f in s["frames"]]
+grow = {}
+for s in d["sites"]:
+    fr = site(s)
+    for name in ("main.readUpload", "main.(*sessionCache).Put",
+                 "main.handleSubscribe", "main.newBatchItem"):
+        if name in fr:
+            grow.setdefault(name, []).append((s["growing"], s["bytes_per_hour"]))
+bad = []
+for name in ("main.readUpload", "main.(*sessionCache).Put", "main.handleSubscribe"):
+    if not any(g and r > 0 for g, r in grow.get(name, [])):
+        bad.append(name + " not flagged growing")
+if any(g for g, r in grow.get("main.newBatchItem", [])) or not grow.get("main.newBatchItem"):
+    bad.append("the working set (main.newBatchItem) flagged or missing")
+# 32 KiB per upload, 5 uploads/s: about 590 MB/h
+up = max(r for g, r in grow["main.readUpload"])
+if not 450e6 < up < 700e6:
+    bad.append("readUpload at %.0f B/h" % up)
+print("; ".join(bad))
+sys.exit(1 if bad else 0)
+PY
+	then ok "heap trend ($form): the three leaks growing, the working set not, exit 1"
+	else ko "heap trend ($form): exit $rc" "$(cat "$tmp/ht.why" "$tmp/ht.err")"; fi
+done
+
+# Protobuf and text captures of one moment name the same sites.
+"$bin" heap -f json "$H/pb/app-heap-20261202T202131Z.pb.gz" >"$tmp/hp.json"
+"$bin" heap -f json "$H/text/app-heap-20261202T202131Z.txt" >"$tmp/ht.json"
+if python3 - "$tmp/hp.json" "$tmp/ht.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+top = lambda d: [s["key"] for s in d["sites"][:4]]
+sys.exit(0 if top(a) == top(b) else 1)
+PY
+then ok "heap: protobuf and text of one moment, the same top sites"
+else ko "heap: protobuf and text top sites differ"; fi
+
+# Bad input: clear messages, exit 2.
+printf 'heap profile: 1: 2 [3: 4] @ heap/2\n1: 2 [3: 4] @ 0x1\nnonsense\n' >"$tmp/bad.txt"
+"$bin" heap "$tmp/bad.txt" >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "bad.txt: line 3: not a heap profile record" "$tmp/err" && [ $rc = 2 ] &&
+	ok "heap: a malformed text profile names its line, exit 2" ||
+	ko "heap: malformed text: exit $rc" "$(cat "$tmp/err")"
+head -c 3000 "$H/pb/app-heap-20261202T202131Z.pb.gz" >"$tmp/cut.pb.gz"
+"$bin" heap "$tmp/cut.pb.gz" >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "cut.pb.gz: gzip data cut short" "$tmp/err" && [ $rc = 2 ] &&
+	ok "heap: truncated gzip, exit 2" || ko "heap: truncated gzip: exit $rc" "$(cat "$tmp/err")"
+"$bin" heap samples/go1.26-cpu.pb.gz >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "not a heap profile" "$tmp/err" && [ $rc = 2 ] &&
+	ok "heap: a cpu profile is refused, exit 2" || ko "heap: cpu profile: exit $rc" "$(cat "$tmp/err")"
