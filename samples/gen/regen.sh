@@ -226,8 +226,11 @@ for v in "$V126" "$V119"; do
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=2" "$SAMPLES/$v-debug2.txt"
 	fetch "http://$ADDR/debug/pprof/goroutine?debug=1" "$SAMPLES/$v-debug1.txt"
 	# what `curl .../goroutine -o g.pb.gz` saves: debug=0, a gzipped
-	# profile.proto, for the error that points at debug=2
-	[ "$v" = "$V126" ] && fetch "http://$ADDR/debug/pprof/goroutine" "$SAMPLES/$v-goroutine.pb.gz"
+	# profile.proto, with the build directory dropped from its mappings
+	if [ "$v" = "$V126" ]; then
+		fetch "http://$ADDR/debug/pprof/goroutine" "$SAMPLES/$v-goroutine.pb.gz"
+		"$PYTHON" "$GEN/pbpath.py" "$WORK" "$SAMPLES/$v-goroutine.pb.gz"
+	fi
 	kill -TERM "$PID"
 	finish "$PID"
 
