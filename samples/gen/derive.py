@@ -215,7 +215,7 @@ def hostile(dump):
 
 
 def checkout_paths(dump, module="example.com/shop/",
-                   checkout="/home/runner/work/shop/shop/", goroot="/usr/local/go/src/"):
+                   checkout="/builds/acme/shop/", goroot="/usr/local/go/src/"):
     """The -trimpath paths as a build without -trimpath prints them: the
     module's files under a CI checkout, the standard library's under
     GOROOT."""

@@ -13,7 +13,7 @@
 static void test_paths(void **state)
 {
 	report_ci_root_info none = {NULL, 0};
-	report_ci_root_info root = {"/home/ci/work/shop/cmd/x.go", 19};
+	report_ci_root_info root = {"/home/ci/build/shop/cmd/x.go", 20};
 
 	(void)state;
 	/* -trimpath: module paths as printed */
@@ -32,7 +32,7 @@ static void test_paths(void **state)
 		"github.com/org/repo/pkg/f.go");
 	/* the common root of the dump's user frames */
 	assert_string_equal(
-		report_ci_path("/home/ci/work/shop/internal/a/b.go", &root),
+		report_ci_path("/home/ci/build/shop/internal/a/b.go", &root),
 		"internal/a/b.go");
 	/* outside it: the whole path, without the leading slash */
 	assert_string_equal(report_ci_path("/opt/other/z.go", &root),
@@ -54,10 +54,10 @@ static const char *frame_path(const char *func, const char *file)
 static void test_frame_paths(void **state)
 {
 	(void)state;
-	/* a GitHub checkout: /home/runner/work/REPO/REPO */
+	/* a CI checkout: /builds/GROUP/REPO */
 	assert_string_equal(
 		frame_path("github.com/org/repo/pkg/x.(*T).Run",
-			   "/home/runner/work/repo/repo/pkg/x/t.go"),
+			   "/builds/org/repo/pkg/x/t.go"),
 		"pkg/x/t.go");
 	/* the checkout directory named otherwise than the module */
 	assert_string_equal(
