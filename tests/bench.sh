@@ -73,8 +73,8 @@ status=0
 pb=$dir/goroutine-$n.pb.gz
 go=$(sh "$top/tests/find-go.sh")
 if [ ! -s "$pb" ]; then
-	[ -x "$dir/benchdump" ] ||
-		(cd "$top/samples/gen" && "$go" build -trimpath -o "$dir/benchdump" ./benchdump)
+	# built again: a generator kept from an older tree may lack -proto
+	(cd "$top/samples/gen" && "$go" build -trimpath -o "$dir/benchdump" ./benchdump)
 	echo "writing the protobuf profile of $n goroutines to $pb"
 	"$dir/benchdump" -n "$n" -o /dev/null -proto "$pb.tmp"
 	mv "$pb.tmp" "$pb"
