@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -400,6 +401,28 @@ const char *report_time_sec(double when, char *buf, size_t len)
 const char *report_plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
+}
+
+void report_put_holds(FILE *out, const group_dump *d,
+		      const char *const strong[2], const char *const warn[2])
+{
+	fprintf(out, "holds %s%" PRIu64 " %s%s in %zu distinct %s. ", strong[0],
+		d->total, report_plural(d->total, "goroutine", "goroutines"),
+		strong[1], d->ngroups,
+		report_plural(d->ngroups, "stack", "stacks"));
+	if (d->nflagged)
+		fprintf(out, "%s%zu %s flagged as %s%s, holding %" PRIu64
+			" %s (%.1f%%).",
+			warn[0], d->nflagged,
+			report_plural(d->nflagged, "group is", "groups are"),
+			report_plural(d->nflagged, "a probable leak",
+				      "probable leaks"),
+			warn[1], d->leaked_goroutines,
+			report_plural(d->leaked_goroutines, "goroutine",
+				      "goroutines"),
+			report_pct(d->leaked_goroutines, d->total));
+	else
+		fputs("No probable leak found.", out);
 }
 
 void report_colors(int color, const char **bold, const char **red,

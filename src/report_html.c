@@ -306,21 +306,8 @@ static void put_summary(FILE *out, const group_set *s, const group_dump *d)
 		fprintf(out, "%zu dumps; this page describes the last one (%s, "
 			"input line %" PRIu64 "), which ", s->ndumps,
 			parse_kind_name(d->kind), d->lineno);
-	fprintf(out, "holds <b>%" PRIu64 " %s</b> in %zu distinct %s. ",
-		d->total, report_plural(d->total, "goroutine", "goroutines"),
-		d->ngroups, report_plural(d->ngroups, "stack", "stacks"));
-	if (d->nflagged)
-		fprintf(out, "<b class=\"warn\">%zu %s flagged as %s</b>, "
-			"holding %" PRIu64 " %s (%.1f%%).", d->nflagged,
-			report_plural(d->nflagged, "group is", "groups are"),
-			report_plural(d->nflagged, "a probable leak",
-				      "probable leaks"),
-			d->leaked_goroutines,
-			report_plural(d->leaked_goroutines, "goroutine",
-				      "goroutines"),
-			report_pct(d->leaked_goroutines, d->total));
-	else
-		fputs("No probable leak found.", out);
+	report_put_holds(out, d, (const char *const[2]){"<b>", "</b>"},
+			 (const char *const[2]){"<b class=\"warn\">", "</b>"});
 	fputs("</p>\n", out);
 	if (d->truncated)
 		fputs("<p class=\"warn\">The dump is truncated: the input ends "

@@ -118,22 +118,8 @@ static void put_summary(md *m)
 		fprintf(out, "%zu dumps; this report describes the last one "
 			"(%s, input line %" PRIu64 "), which ", m->s->ndumps,
 			parse_kind_name(d->kind), d->lineno);
-	fprintf(out, "holds **%" PRIu64 " %s** in %zu distinct %s. ", d->total,
-		report_plural(d->total, "goroutine", "goroutines"), d->ngroups,
-		report_plural(d->ngroups, "stack", "stacks"));
-	if (d->nflagged)
-		fprintf(out, "**%zu %s flagged as %s**, holding %" PRIu64
-			" %s (%.1f%%).",
-			d->nflagged,
-			report_plural(d->nflagged, "group is", "groups are"),
-			report_plural(d->nflagged, "a probable leak",
-				      "probable leaks"),
-			d->leaked_goroutines,
-			report_plural(d->leaked_goroutines, "goroutine",
-				      "goroutines"),
-			report_pct(d->leaked_goroutines, d->total));
-	else
-		fputs("No probable leak found.", out);
+	report_put_holds(out, d, (const char *const[2]){"**", "**"},
+			 (const char *const[2]){"**", "**"});
 	fputc('\n', out);
 	if (d->title && !crash_dump_has(d)) {
 		fputs("\nThe process reported: ", out);

@@ -97,6 +97,13 @@ const char *report_time_sec(double when, char *buf, size_t len);
 /* one when n is 1, else many. */
 const char *report_plural(uint64_t n, const char *one, const char *many);
 
+/* The summary sentence of dump d from "holds" on: its goroutines and
+ * stacks in strong[0..1], then its flagged groups in warn[0..1], or "No
+ * probable leak found.". The markup pairs are the format's (Markdown "**",
+ * HTML "<b>"); everything else is numbers and fixed words. */
+void report_put_holds(FILE *out, const group_dump *d,
+		      const char *const strong[2], const char *const warn[2]);
+
 /* The escapes for bold, red, dim and reset when color is set, "" each when
  * not. */
 void report_colors(int color, const char **bold, const char **red,
