@@ -472,6 +472,10 @@ def check_services(samples):
     return len(files), bad
 
 
+# written, not captured (see samples/README.md): no scenario of gen/leaky
+WRITTEN = {"go1.3-deadlock.txt"}
+
+
 def main(argv):
     if len(argv) > 1 and argv[1] == "--summary":
         for p in argv[2:]:
@@ -486,7 +490,7 @@ def main(argv):
     seen = 0
     for name in sorted(os.listdir(samples)):
         m = re.match(r"^go(\d+)\.(\d+)-(.+)\.(txt|log)$", name)
-        if not m:
+        if not m or name in WRITTEN:
             continue
         ver = (int(m.group(1)), int(m.group(2)))
         kind = m.group(3)
