@@ -60,6 +60,11 @@ int heap_sniff_text(const void *buf, size_t len);
  * profile of another kind, or a malformed one, is an error saying so. */
 int heap_parse(const void *buf, size_t len, heap_profile **out, gt_err *e);
 
+/* heap_parse of buf[0..len) as fetched or stored: plain or gzip (inflated
+ * here, up to HEAP_MAX_SIZE). */
+int heap_parse_body(const void *buf, size_t len, heap_profile **out,
+                    gt_err *e);
+
 /* Reads a file (plain or gzip; "-" is stdin) with heap_parse. */
 int heap_read_path(const char *path, heap_profile **out, gt_err *e);
 
@@ -75,6 +80,13 @@ void heap_scale(int64_t count, int64_t size, int64_t rate, int64_t *count_out,
 
 /* ---- series ------------------------------------------------------------- */
 
+/* A growing goroutine group that runs through a user function of a
+ * growing site's stack (its own frames or its creator). */
+typedef struct heap_link {
+	const trend_series *group; /* borrowed from the goroutine trend */
+	const char *func;          /* the shared function (the site's frame) */
+} heap_link;
+
 /* One site followed across snapshots. */
 typedef struct heap_series {
 	const heap_site *latest; /* the site in the last snapshot holding it */
@@ -83,6 +95,8 @@ typedef struct heap_series {
 	                            growing, growth_per_hour (bytes/h), ... */
 	const char *rule;        /* diagnosis name, NULL when none matched */
 	const char *cause, *fix;
+	heap_link *links;        /* heap_trend_link(), owned */
+	size_t nlinks;
 } heap_series;
 
 typedef struct heap_trend {
@@ -106,5 +120,10 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
                            const char *const *label, size_t n,
                            const trend_opts *opts);
 void heap_trend_free(heap_trend *t);
+
+/* Links each growing site to the growing groups of g (a goroutine trend
+ * of the same target) that share a user function with its stack: the
+ * innermost such function of the site. g must outlive t. */
+void heap_trend_link(heap_trend *t, const trend *g);
 
 #endif

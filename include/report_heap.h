@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "heap.h"
+#include "report.h"
+#include "trend.h"
 
 /* Reports: one profile (text or json), or a trend (text, json, prom). */
 typedef struct heap_report_opts {
@@ -20,5 +22,12 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
                 gt_err *e);
 int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
                       gt_err *e);
+
+/* A target's goroutine trend t (reported with ro) and its heap trend ht
+ * beside it (with o, the same format): text and prom one after the other,
+ * json the trend document with the heap trend's as its "heap" member. */
+int heap_report_beside(FILE *out, const trend *t, const report_opts *ro,
+                       const heap_trend *ht, const heap_report_opts *o,
+                       gt_err *e);
 
 #endif

@@ -516,6 +516,49 @@ int heap_parse(const void *buf, size_t len, heap_profile **out, gt_err *e)
 	return GT_OK;
 }
 
+int heap_parse_body(const void *buf, size_t len, heap_profile **out,
+                    gt_err *e)
+{
+	const unsigned char *b = buf;
+	z_stream z;
+	char *plain = NULL;
+	size_t cap = 0, n = 0;
+	int zr = Z_OK, rc;
+
+	*out = NULL;
+	if (len < 2 || b[0] != 0x1f || b[1] != 0x8b)
+		return heap_parse(buf, len, out, e);
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return gt_errf(e, "zlib: cannot start inflating");
+	z.next_in = (Bytef *)(uintptr_t)buf;
+	z.avail_in = (uInt)(len < UINT32_MAX ? len : UINT32_MAX);
+	while (zr == Z_OK) {
+		if (cap - n < 65536) {
+			if (cap >= HEAP_MAX_SIZE) {
+				inflateEnd(&z);
+				free(plain);
+				return gt_errf(e, "larger than %zu MB inflated",
+				               HEAP_MAX_SIZE >> 20);
+			}
+			cap = cap ? cap * 2 : len * 4 + 65536;
+			plain = gt_realloc(plain, cap);
+		}
+		z.next_out = (Bytef *)plain + n;
+		z.avail_out = (uInt)(cap - n);
+		zr = inflate(&z, Z_NO_FLUSH);
+		n = cap - z.avail_out;
+	}
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(plain);
+		return gt_errf(e, "gzip data cut short or corrupt");
+	}
+	rc = heap_parse(plain, n, out, e);
+	free(plain);
+	return rc;
+}
+
 int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 {
 	gzFile gz;
@@ -721,8 +764,10 @@ void heap_trend_free(heap_trend *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nseries; i++)
+	for (i = 0; i < t->nseries; i++) {
 		free(t->series[i].bytes);
+		free(t->series[i].links);
+	}
 	for (i = 0; i < t->n; i++)
 		free(t->labels[i]);
 	free(t->series);
@@ -730,4 +775,49 @@ void heap_trend_free(heap_trend *t)
 	free(t->when);
 	free(t->profiles);
 	free(t);
+}
+
+/* 1 if group g runs through function f: a frame of its stack, or the
+ * function that created it. */
+static int group_runs(const group *g, const group_frame *f)
+{
+	size_t i;
+
+	for (i = 0; i < g->nframes; i++)
+		if (g->frames[i].func_len == f->func_len &&
+		    memcmp(g->frames[i].func, f->func, f->func_len) == 0)
+			return 1;
+	return g->created_by.func && g->created_by.func_len == f->func_len &&
+	       memcmp(g->created_by.func, f->func, f->func_len) == 0;
+}
+
+void heap_trend_link(heap_trend *t, const trend *g)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < t->nseries; i++) {
+		heap_series *se = &t->series[i];
+
+		if (!se->test.growing)
+			continue;
+		for (k = 0; k < g->nseries; k++) {
+			const trend_series *gs = &g->series[k];
+
+			if (!gs->growing || gs->latest == NULL)
+				continue;
+			for (j = 0; j < se->latest->nframes; j++) {
+				const group_frame *f = &se->latest->frames[j];
+
+				if (!group_frame_is_user(f) ||
+				    !group_runs(gs->latest, f))
+					continue;
+				se->links = gt_realloc(
+				    se->links,
+				    (se->nlinks + 1) * sizeof *se->links);
+				se->links[se->nlinks].group = gs;
+				se->links[se->nlinks++].func = f->func;
+				break;
+			}
+		}
+	}
 }

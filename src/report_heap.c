@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "trend.h"
 
 #define DEFAULT_TOP 20
 
@@ -245,8 +246,25 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 
 /* ---- trend -------------------------------------------------------------- */
 
-static int heap_trend_json(FILE *out, const heap_trend *t,
-                           const heap_report_opts *o, gt_err *e)
+/* The growing goroutine groups a site shares a user function with. */
+static json_t *links_json(const heap_series *se)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < se->nlinks; i++) {
+		json_t *l = json_object();
+
+		json_object_set_new(
+		    l, "fingerprint",
+		    json_string(se->links[i].group->fingerprint));
+		json_object_set_new(l, "func", json_string(se->links[i].func));
+		json_array_append_new(a, l);
+	}
+	return a;
+}
+
+static json_t *heap_trend_doc(const heap_trend *t, const heap_report_opts *o)
 {
 	json_t *doc = json_object(), *snaps = json_array(),
 	       *sites = json_array();
@@ -283,10 +301,19 @@ static int heap_trend_json(FILE *out, const heap_trend *t,
 		json_object_set_new(s, "bytes_per_hour",
 		                    json_real(se->test.growth_per_hour));
 		json_object_set_new(s, "p_value", json_real(se->test.p_value));
+		if (se->test.growing)
+			json_object_set_new(s, "shared_with_goroutines",
+			                    links_json(se));
 		json_array_append_new(sites, s);
 	}
 	json_object_set_new(doc, "sites", sites);
-	return dump_json(out, doc, e);
+	return doc;
+}
+
+static int heap_trend_json(FILE *out, const heap_trend *t,
+                           const heap_report_opts *o, gt_err *e)
+{
+	return dump_json(out, heap_trend_doc(t, o), e);
 }
 
 static int heap_trend_prom(FILE *out, const heap_trend *t,
@@ -371,10 +398,57 @@ int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
 			fprintf(out, " %s",
 			        human((double)se->bytes[k], b, sizeof b));
 		fputc('\n', out);
-		if (se->test.growing)
-			text_frames(out, se->latest);
+		if (!se->test.growing)
+			continue;
+		text_frames(out, se->latest);
+		for (k = 0; k < se->nlinks; k++)
+			fprintf(out,
+			        "    shares %s with the growing goroutine group "
+			        "%s\n",
+			        se->links[k].func,
+			        se->links[k].group->fingerprint);
 	}
 	return ferror(out)
 	           ? gt_errf(e, "writing the report: %s", strerror(errno))
 	           : GT_OK;
+}
+
+/* ---- beside a goroutine trend ------------------------------------------- */
+
+int heap_report_beside(FILE *out, const trend *t, const report_opts *ro,
+                       const heap_trend *ht, const heap_report_opts *o,
+                       gt_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	json_t *doc;
+	json_error_t je;
+	int rc;
+
+	if (o->format != REPORT_JSON) {
+		/* text and prom: one after the other (prom families differ) */
+		if (trend_report(out, t, ro, e) != GT_OK)
+			return GT_ERR;
+		if (o->format == REPORT_TEXT)
+			fputc('\n', out);
+		return heap_trend_report(out, ht, o, e);
+	}
+	/* json: the goroutine trend's document, the heap trend's as its
+	 * "heap" member */
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return gt_errf(e, "report: %s", strerror(errno));
+	rc = trend_report(m, t, ro, e);
+	if (fclose(m) != 0 && rc == GT_OK)
+		rc = gt_errf(e, "report: %s", strerror(errno));
+	if (rc != GT_OK) {
+		free(buf);
+		return GT_ERR;
+	}
+	doc = json_loadb(buf, len, 0, &je);
+	free(buf);
+	if (doc == NULL)
+		return gt_errf(e, "report: %s", je.text);
+	json_object_set_new(doc, "heap", heap_trend_doc(ht, o));
+	return dump_json(out, doc, e);
 }
