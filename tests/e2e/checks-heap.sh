@@ -97,3 +97,35 @@ grep -q "cut.pb.gz: gzip data cut short" "$tmp/err" && [ $rc = 2 ] &&
 rc=$?
 grep -q "not a heap profile" "$tmp/err" && [ $rc = 2 ] &&
 	ok "heap: a cpu profile is refused, exit 2" || ko "heap: cpu profile: exit $rc" "$(cat "$tmp/err")"
+
+# A snap directory (heapleak -watchers, goroutine dumps and heap profiles
+# kept together): trend reports the heap series beside the goroutine one,
+# and a growing site that shares a user function with the growing
+# goroutine group says so; a site that shares none does not.
+"$bin" trend -f json "$H/snap" >"$tmp/hs.json" 2>"$tmp/hs.err"
+rc=$?
+if python3 - "$tmp/hs.json" <<'PY' >"$tmp/hs.why" 2>&1 && [ $rc = 1 ]
+import json, sys
+d = json.load(open(sys.argv[1]))
+grow = [g for g in d["groups"] if g["growing"]]
+assert len(grow) == 1, [g["frames"][0]["func"] for g in grow]
+fp = grow[0]["fingerprint"]
+fr = lambda s: [f["func"] for f in s["frames"]]
+h = d["heap"]
+assert len(h["snapshots"]) == 8 and len(d["snapshots"]) == 8
+ticker = [s for s in h["sites"] if "time.NewTicker" in fr(s) and s["growing"]]
+assert ticker, "no growing time.NewTicker site"
+for s in ticker:
+    assert {"fingerprint": fp, "func": "main.handleSubscribe"} in s["shared_with_goroutines"], s
+up = [s for s in h["sites"] if "main.readUpload" in fr(s)]
+assert up and up[0]["growing"] and up[0]["shared_with_goroutines"] == [], up
+ws = [s for s in h["sites"] if "main.newBatchItem" in fr(s)]
+assert ws and not any(s["growing"] for s in ws), ws
+PY
+then ok "trend over a snap directory: heap beside goroutines, the ticker site shares main.handleSubscribe with the growing group"
+else ko "trend over $H/snap: exit $rc" "$(cat "$tmp/hs.why" "$tmp/hs.err")"; fi
+"$bin" trend "$H/snap" >"$tmp/hs.txt" 2>&1
+grep -q "^    shares main.handleSubscribe with the growing goroutine group [0-9a-f]\{16\}$" "$tmp/hs.txt" &&
+	grep -q "^heap trend .*8 snapshots" "$tmp/hs.txt" &&
+	ok "trend text: the heap section and the shared function" ||
+	ko "trend text over $H/snap" "$(tail -5 "$tmp/hs.txt")"
