@@ -821,3 +821,51 @@ void heap_trend_link(heap_trend *t, const trend *g)
 		}
 	}
 }
+
+/* ---- diagnoses ---------------------------------------------------------- */
+
+static size_t site_diagnose(const heap_site *s, int growing, const rules *r,
+                            const rules_diag **out)
+{
+	rules_frame *f = gt_calloc(s->nframes + 1, sizeof *f);
+	rules_heap_site hs;
+	size_t i, n;
+
+	for (i = 0; i < s->nframes; i++) {
+		f[i].func = s->frames[i].func;
+		f[i].func_len = s->frames[i].func_len;
+		f[i].file = s->frames[i].file;
+		f[i].file_len = s->frames[i].file_len;
+		f[i].line = s->frames[i].line;
+	}
+	hs.frames = f;
+	hs.nframes = s->nframes;
+	hs.growing = growing;
+	hs.objects = s->inuse_objects > 0 ? (uint64_t)s->inuse_objects : 0;
+	hs.object_size = s->inuse_objects > 0
+	                     ? (uint64_t)(s->inuse_bytes / s->inuse_objects)
+	                     : 0;
+	n = rules_diagnose_heap(r, &hs, out, HEAP_MAX_DIAGS);
+	free(f);
+	return n < HEAP_MAX_DIAGS ? n : HEAP_MAX_DIAGS;
+}
+
+void heap_diagnose(heap_profile *h, const rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < h->nsites; i++)
+		h->sites[i].ndiags =
+		    site_diagnose(&h->sites[i], 0, r, h->sites[i].diags);
+}
+
+void heap_trend_diagnose(heap_trend *t, const rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < t->nseries; i++)
+		t->series[i].ndiags =
+		    site_diagnose(t->series[i].latest,
+		                  t->series[i].test.growing, r,
+		                  t->series[i].diags);
+}

@@ -95,6 +95,41 @@ static json_t *frames_json(const heap_site *s)
 	return a;
 }
 
+/* As a goroutine group's diagnoses (docs/json-schema.md, diagnosis). */
+static json_t *diags_json(const rules_diag *const *d, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(d[i]->name));
+		json_object_set_new(o, "cause", json_string(d[i]->cause));
+		json_object_set_new(o, "fix", json_string(d[i]->fix));
+		json_object_set_new(o, "leak_at", json_null());
+		json_object_set_new(o, "healthy", json_false());
+		json_object_set_new(o, "rule_file", d[i]->file
+		                                        ? json_string(d[i]->file)
+		                                        : json_null());
+		json_object_set_new(o, "rule_line",
+		                    d[i]->file && d[i]->line
+		                        ? json_integer(d[i]->line)
+		                        : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void text_diags(FILE *out, const rules_diag *const *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "    diagnosis %s: %s\n    fix: %s\n", d[i]->name,
+		        d[i]->cause, d[i]->fix);
+}
+
 static json_t *site_json(const heap_profile *h, const heap_site *s)
 {
 	json_t *o = json_object();
@@ -116,6 +151,7 @@ static json_t *site_json(const heap_profile *h, const heap_site *s)
 		json_object_set_new(o, "alloc_objects",
 		                    json_integer(s->alloc_objects));
 	}
+	json_object_set_new(o, "diagnoses", diags_json(s->diags, s->ndiags));
 	return o;
 }
 
@@ -238,6 +274,7 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 			        human((double)s->alloc_bytes, b, sizeof b));
 		fprintf(out, ": %s\n", name);
 		text_frames(out, s);
+		text_diags(out, s->diags, s->ndiags);
 	}
 	return ferror(out)
 	           ? gt_errf(e, "writing the report: %s", strerror(errno))
@@ -301,6 +338,9 @@ static json_t *heap_trend_doc(const heap_trend *t, const heap_report_opts *o)
 		json_object_set_new(s, "bytes_per_hour",
 		                    json_real(se->test.growth_per_hour));
 		json_object_set_new(s, "p_value", json_real(se->test.p_value));
+		/* judged on the series (its growth), not the one site */
+		json_object_set_new(s, "diagnoses",
+		                    diags_json(se->diags, se->ndiags));
 		if (se->test.growing)
 			json_object_set_new(s, "shared_with_goroutines",
 			                    links_json(se));
@@ -401,6 +441,7 @@ int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
 		if (!se->test.growing)
 			continue;
 		text_frames(out, se->latest);
+		text_diags(out, se->diags, se->ndiags);
 		for (k = 0; k < se->nlinks; k++)
 			fprintf(out,
 			        "    shares %s with the growing goroutine group "

@@ -220,7 +220,7 @@ static void build_trend(const snap_cfg *sc, target *t, const rules *r)
  * a user function with a growing goroutine group of the same target
  * (goroutines: its goroutine series' trend, or NULL). */
 static void build_heap_trend(const snap_cfg *sc, target *t,
-			     const trend *goroutines)
+			     const trend *goroutines, const rules *r)
 {
 	const char *newest = t->final ? strrchr(t->final, '/') + 1 : NULL;
 	const heap_profile **ps = gt_calloc(t->nkept + 1, sizeof *ps);
@@ -255,6 +255,7 @@ static void build_heap_trend(const snap_cfg *sc, target *t,
 	}
 	if (n > 0) {
 		t->ht = heap_trend_new(ps, when, labels, n, &to);
+		heap_trend_diagnose(t->ht, r);
 		if (goroutines)
 			heap_trend_link(t->ht, goroutines);
 	}
@@ -879,7 +880,7 @@ int tool_snap_main(int argc, char **argv)
 			if (same)
 				g = ts[k].tr;
 		}
-		build_heap_trend(&sc, &ts[i], g);
+		build_heap_trend(&sc, &ts[i], g, r);
 		if (ts[i].ht && ts[i].ht->ngrowing)
 			growing = 1;
 	}

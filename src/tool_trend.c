@@ -489,6 +489,7 @@ int tool_trend_main(int argc, char **argv)
 			hto.min_growth = HEAP_MIN_GROWTH;
 		ht = heap_trend_new((const heap_profile *const *)hp, when,
 				    labels, hin.n, &hto);
+		heap_trend_diagnose(ht, r);
 		free(labels);
 		free(when);
 	}

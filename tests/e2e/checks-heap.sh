@@ -129,3 +129,39 @@ grep -q "^    shares main.handleSubscribe with the growing goroutine group [0-9a
 	grep -q "^heap trend .*8 snapshots" "$tmp/hs.txt" &&
 	ok "trend text: the heap section and the shared function" ||
 	ko "trend text over $H/snap" "$(tail -5 "$tmp/hs.txt")"
+
+# Diagnoses of the growing sites, judged on runtime and library frames and
+# the shape of what is kept (never the program's names): the 32 KiB reads
+# kept for a sub-slice, the tickers, the map's tables; none for the
+# working set that rises and falls, nor for any site of a single profile.
+for form in pb text snap; do
+	"$bin" heap -f json "$H/$form" >"$tmp/hd.json" 2>/dev/null
+	if python3 - "$tmp/hd.json" <<'PY' >"$tmp/hd.why" 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+fr = lambda s: [f["func"] for f in s["frames"]]
+def names(func):
+    out = set()
+    for s in d["sites"]:
+        if func in fr(s) and s["growing"]:
+            out |= {x["name"] for x in s["diagnoses"]}
+    return out
+bad = []
+if "heap-large-buffers-kept" not in names("main.readUpload"): bad.append("readUpload")
+if "heap-timers-not-stopped" not in names("time.NewTicker"): bad.append("NewTicker")
+if "heap-container-grows" not in names("main.(*sessionCache).Put"): bad.append("cache map")
+for s in d["sites"]:
+    if "main.newBatchItem" in fr(s) and s["diagnoses"]: bad.append("working set diagnosed")
+    if not s["growing"] and s["diagnoses"]: bad.append("steady site diagnosed: " + s["site"])
+    for x in s["diagnoses"]:
+        if not (x["cause"] and x["fix"] and x["rule_file"] == "patterns/60-heap.rules"): bad.append("fields")
+print("; ".join(bad)); sys.exit(1 if bad else 0)
+PY
+	then ok "heap diagnoses ($form): sub-slices of large reads, tickers, the map's tables; none for the working set"
+	else ko "heap diagnoses ($form)" "$(cat "$tmp/hd.why")"; fi
+done
+"$bin" heap samples/series-heap/pb/app-heap-20261202T202131Z.pb.gz -f json |
+	python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(any(s["diagnoses"] for s in d["sites"]))' &&
+	ok "heap: a single profile shows no growth diagnosis" || ko "heap: diagnoses on a single profile"
+"$bin" heap "$H/pb" | grep -q "^    diagnosis heap-timers-not-stopped: .*never stopped" &&
+	ok "heap trend text: a diagnosis with its cause under the site" || ko "heap trend text: no diagnosis line"
