@@ -37,7 +37,8 @@ typedef struct heap_site {
 	                when none) */
 	int64_t inuse_bytes, inuse_objects;
 	int64_t alloc_bytes, alloc_objects; /* 0 without has_alloc */
-	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_diagnose() */
+	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_diagnose()
+	                                            (heap_diag.h) */
 	size_t ndiags;
 } heap_site;
 
@@ -84,10 +85,6 @@ int64_t heap_memstat(const heap_profile *h, const char *name);
 void heap_scale(int64_t count, int64_t size, int64_t rate, int64_t *count_out,
                 int64_t *size_out);
 
-/* The heap diagnoses of r (rules.h) that hold for each site of h, taken
- * alone (growing ones never do). r must outlive h's use of them. */
-void heap_diagnose(heap_profile *h, const rules *r);
-
 /* ---- series ------------------------------------------------------------- */
 
 /* A growing goroutine group that runs through a user function of a
@@ -103,9 +100,10 @@ typedef struct heap_series {
 	uint64_t *bytes;         /* in-use bytes per snapshot, 0 where absent */
 	trend_series test;       /* the growth test over bytes (trend_test):
 	                            growing, growth_per_hour (bytes/h), ... */
-	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_trend_diagnose() */
+	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_trend_diagnose()
+	                                            (heap_diag.h) */
 	size_t ndiags;
-	heap_link *links;        /* heap_trend_link(), owned */
+	heap_link *links;        /* heap_trend_link() (heap_diag.h), owned */
 	size_t nlinks;
 } heap_series;
 
@@ -131,13 +129,5 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
                            const trend_opts *opts);
 void heap_trend_free(heap_trend *t);
 
-/* Links each growing site to the growing groups of g (a goroutine trend
- * of the same target) that share a user function with its stack: the
- * innermost such function of the site. g must outlive t. */
-void heap_trend_link(heap_trend *t, const trend *g);
-
-/* The heap diagnoses of r that hold for each series: its latest site,
- * growing or not as the growth test found. */
-void heap_trend_diagnose(heap_trend *t, const rules *r);
 
 #endif

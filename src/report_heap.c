@@ -454,6 +454,119 @@ int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
 	           : GT_OK;
 }
 
+/* ---- diff --------------------------------------------------------------- */
+
+static const char *signed_human(int64_t v, char *buf, size_t len)
+{
+	char h[30];
+
+	human((double)(v < 0 ? -v : v), h, sizeof h);
+	snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', h);
+	return buf;
+}
+
+static int heap_diff_json(FILE *out, const heap_diff *d,
+                          const heap_report_opts *o, const char *old_name,
+                          const char *new_name, gt_err *e)
+{
+	json_t *doc = json_object(), *sites = json_array(), *side;
+	size_t i;
+
+	(void)o;
+	json_object_set_new(doc, "schema", json_integer(REPORT_JSON_SCHEMA));
+	json_object_set_new(doc, "kind", json_string("heap_diff"));
+	side = json_object();
+	json_object_set_new(side, "label", json_string(old_name));
+	json_object_set_new(side, "totals", totals_json(d->old_p));
+	json_object_set_new(doc, "old", side);
+	side = json_object();
+	json_object_set_new(side, "label", json_string(new_name));
+	json_object_set_new(side, "totals", totals_json(d->new_p));
+	json_object_set_new(doc, "new", side);
+	json_object_set_new(doc, "min_growth",
+	                    json_integer((json_int_t)d->min_growth));
+	json_object_set_new(doc, "flagged",
+	                    json_integer((json_int_t)d->nflagged));
+	for (i = 0; i < d->nchanges; i++) {
+		const heap_change *c = &d->changes[i];
+		const heap_profile *p = c->new_s ? d->new_p : d->old_p;
+		json_t *s = site_json(p, c->new_s ? c->new_s : c->old_s);
+
+		/* the figures of both sides replace the one site's */
+		json_object_del(s, "inuse_bytes");
+		json_object_del(s, "inuse_objects");
+		json_object_del(s, "alloc_bytes");
+		json_object_del(s, "alloc_objects");
+		json_object_del(s, "diagnoses");
+		json_object_set_new(s, "change",
+		                    json_string(diff_kind_name(c->kind)));
+		json_object_set_new(s, "old_inuse_bytes",
+		                    json_integer(c->old_bytes));
+		json_object_set_new(s, "new_inuse_bytes",
+		                    json_integer(c->new_bytes));
+		json_object_set_new(s, "delta_inuse_bytes",
+		                    json_integer(c->delta_bytes));
+		json_object_set_new(s, "old_inuse_objects",
+		                    json_integer(c->old_objects));
+		json_object_set_new(s, "new_inuse_objects",
+		                    json_integer(c->new_objects));
+		json_object_set_new(s, "delta_inuse_objects",
+		                    json_integer(c->delta_objects));
+		json_object_set_new(s, "flagged", json_boolean(c->flagged));
+		json_array_append_new(sites, s);
+	}
+	json_object_set_new(doc, "sites", sites);
+	return dump_json(out, doc, e);
+}
+
+int heap_diff_report(FILE *out, const heap_diff *d, const heap_report_opts *o,
+                     const char *old_name, const char *new_name, gt_err *e)
+{
+	size_t i, top = o->top ? o->top : DEFAULT_TOP, shown = 0;
+	char a[32], b[32], c3[32];
+
+	if (o->format == REPORT_JSON)
+		return heap_diff_json(out, d, o, old_name, new_name, e);
+	if (o->format != REPORT_TEXT)
+		return gt_errf(e, "a heap diff is reported as text or json");
+	fprintf(out, "heap diff %s -> %s: in use %s -> %s (%s), %" PRId64
+	             " -> %" PRId64 " objects\n",
+	        old_name, new_name,
+	        human((double)d->old_p->inuse_bytes, a, sizeof a),
+	        human((double)d->new_p->inuse_bytes, b, sizeof b),
+	        signed_human(d->new_p->inuse_bytes - d->old_p->inuse_bytes, c3,
+	                     sizeof c3),
+	        d->old_p->inuse_objects, d->new_p->inuse_objects);
+	fprintf(out,
+	        "%zu sites: %zu new, %zu gone, %zu grown, %zu shrunk; %zu grew "
+	        "by %s or more\n",
+	        d->nchanges, d->count[DIFF_NEW], d->count[DIFF_GONE],
+	        d->count[DIFF_GROWN], d->count[DIFF_SHRUNK], d->nflagged,
+	        human((double)d->min_growth, a, sizeof a));
+	for (i = 0; i < d->nchanges && shown < top; i++) {
+		const heap_change *c = &d->changes[i];
+		const heap_site *s = c->new_s ? c->new_s : c->old_s;
+		char name[1024];
+
+		if (c->kind == DIFF_SAME)
+			continue;
+		shown++;
+		site_name(s, name, sizeof name);
+		fprintf(out,
+		        "\n%s %-6s %s  %s -> %s, %+" PRId64 " objects  %s\n",
+		        c->flagged ? "GREW" : "    ", diff_kind_name(c->kind),
+		        signed_human(c->delta_bytes, c3, sizeof c3),
+		        human((double)c->old_bytes, a, sizeof a),
+		        human((double)c->new_bytes, b, sizeof b),
+		        c->delta_objects, name);
+		if (c->flagged)
+			text_frames(out, s);
+	}
+	return ferror(out)
+	           ? gt_errf(e, "writing the report: %s", strerror(errno))
+	           : GT_OK;
+}
+
 /* ---- beside a goroutine trend ------------------------------------------- */
 
 int heap_report_beside(FILE *out, const trend *t, const report_opts *ro,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "heap.h"
+#include "heap_diag.h"
 #include "report_heap.h"
 #include "store.h"
 #include "tool.h"

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "heap.h"
+#include "heap_diag.h"
 #include "input.h"
 #include "report_heap.h"
 #include "store.h"

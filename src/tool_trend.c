@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "heap.h"
+#include "heap_diag.h"
 #include "report_heap.h"
 #include "store.h"
 #include "tool.h"

@@ -165,3 +165,45 @@ done
 	ok "heap: a single profile shows no growth diagnosis" || ko "heap: diagnoses on a single profile"
 "$bin" heap "$H/pb" | grep -q "^    diagnosis heap-timers-not-stopped: .*never stopped" &&
 	ok "heap trend text: a diagnosis with its cause under the site" || ko "heap trend text: no diagnosis line"
+
+# diff of two heap profiles (told by content, either form): per site the
+# change in bytes and objects, the leaks flagged, exit 1; a profile against
+# itself changes nothing, exit 0; a heap profile against a dump, exit 2.
+first=$H/pb/app-heap-20261202T201836Z.pb.gz
+last=$H/text/app-heap-20261202T202131Z.txt
+"$bin" diff -f json "$first" "$last" >"$tmp/hdiff.json" 2>"$tmp/hdiff.err"
+rc=$?
+"$bin" heap -f json "$first" >"$tmp/h1.json"
+"$bin" heap -f json "$last" >"$tmp/h2.json"
+if [ $rc = 1 ] && python3 - "$tmp/hdiff.json" "$tmp/h1.json" "$tmp/h2.json" <<'PY' >"$tmp/hdiff.why" 2>&1
+import json, sys
+d, a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert d["kind"] == "heap_diff"
+fr = lambda s: [f["func"] for f in s["frames"]]
+old = {s["key"]: s for s in a["sites"]}
+new = {s["key"]: s for s in b["sites"]}
+for s in d["sites"]:
+    o, n = old.get(s["key"]), new.get(s["key"])
+    ob = o["inuse_bytes"] if o else 0
+    nb = n["inuse_bytes"] if n else 0
+    assert s["old_inuse_bytes"] == ob and s["new_inuse_bytes"] == nb, s["site"]
+    assert s["delta_inuse_bytes"] == nb - ob
+    assert s["flagged"] == (nb - ob >= d["min_growth"]), s["site"]
+up = [s for s in d["sites"] if "main.readUpload" in fr(s)][0]
+assert up["flagged"] and up["change"] == "grown" and up["delta_inuse_objects"] > 500, up
+ws = [s for s in d["sites"] if "main.newBatchItem" in fr(s)][0]
+assert not ws["flagged"], ws
+assert d["flagged"] == sum(s["flagged"] for s in d["sites"]) > 0
+assert d["new"]["totals"]["inuse_bytes"] == b["totals"]["inuse_bytes"]
+PY
+then ok "diff of two heap profiles (pb against text): per-site changes match each profile, the upload leak flagged, exit 1"
+else ko "heap diff: exit $rc" "$(cat "$tmp/hdiff.why" "$tmp/hdiff.err")"; fi
+"$bin" diff "$last" "$last" >"$tmp/hsame.txt" 2>&1
+rc=$?
+grep -q "0 new, 0 gone, 0 grown, 0 shrunk; 0 grew" "$tmp/hsame.txt" && [ $rc = 0 ] &&
+	ok "heap diff of a profile with itself: no change, exit 0" || ko "heap diff with itself: exit $rc" "$(head -3 "$tmp/hsame.txt")"
+"$bin" diff "$last" samples/go1.26-debug2.txt >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "go1.26-debug2.txt: not a heap profile, while .* is one" "$tmp/err" && [ $rc = 2 ] &&
+	ok "diff of a heap profile and a goroutine dump: refused, exit 2" ||
+	ko "heap diff against a dump: exit $rc" "$(cat "$tmp/err")"

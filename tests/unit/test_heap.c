@@ -23,6 +23,8 @@
 #include <zlib.h>
 
 #include "heap.h"
+#include "heap_diag.h"
+#include "heap_diff.h"
 
 static void test_scale(void **state)
 {
@@ -366,6 +368,59 @@ static void test_link(void **state)
 		heap_free(p[i]);
 }
 
+/* Two profiles site by site: grown (flagged from min_growth on), shrunk,
+ * new, gone; a site with nothing in use on a side is absent there. */
+static void test_diff(void **state)
+{
+	static const char old_t[] =
+	    "heap profile: 1: 1 [1: 1] @ heap/2\n"
+	    "1: 100000 [1: 100000] @ 0x1\n#\t0x1\tmain.grow+0x1\ta.go:1\n\n"
+	    "1: 50000 [1: 50000] @ 0x2\n#\t0x2\tmain.shrink+0x1\tb.go:2\n\n"
+	    "1: 7000 [1: 7000] @ 0x3\n#\t0x3\tmain.gone+0x1\tc.go:3\n\n"
+	    "0: 0 [4: 400] @ 0x5\n#\t0x5\tmain.freed+0x1\te.go:5\n\n";
+	static const char new_t[] =
+	    "heap profile: 1: 1 [1: 1] @ heap/2\n"
+	    "3: 300000 [3: 300000] @ 0x1\n#\t0x1\tmain.grow+0x1\ta.go:1\n\n"
+	    "1: 20000 [1: 20000] @ 0x2\n#\t0x2\tmain.shrink+0x1\tb.go:2\n\n"
+	    "2: 9000 [2: 9000] @ 0x4\n#\t0x4\tmain.fresh+0x1\td.go:4\n\n"
+	    "0: 0 [8: 800] @ 0x5\n#\t0x5\tmain.freed+0x1\te.go:5\n\n";
+	heap_profile *a, *b;
+	heap_diff *d;
+	gt_err e = {{0}};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(heap_parse(old_t, sizeof old_t - 1, &a, &e), GT_OK);
+	assert_int_equal(heap_parse(new_t, sizeof new_t - 1, &b, &e), GT_OK);
+	d = heap_diff_new(a, b, 65536);
+	assert_int_equal(d->nchanges, 5);
+	/* largest change first */
+	assert_int_equal(d->changes[0].kind, DIFF_GROWN);
+	assert_string_equal(d->changes[0].new_s->frames[0].func, "main.grow");
+	assert_int_equal(d->changes[0].delta_bytes, 200000);
+	assert_int_equal(d->changes[0].delta_objects, 2);
+	assert_true(d->changes[0].flagged);
+	assert_int_equal(d->changes[1].kind, DIFF_SHRUNK);
+	assert_int_equal(d->changes[1].delta_bytes, -30000);
+	assert_false(d->changes[1].flagged);
+	assert_int_equal(d->changes[2].kind, DIFF_NEW);
+	assert_null(d->changes[2].old_s);
+	assert_int_equal(d->changes[3].kind, DIFF_GONE);
+	assert_null(d->changes[3].new_s);
+	assert_int_equal(d->changes[4].kind, DIFF_SAME);
+	assert_int_equal(d->nflagged, 1);
+	assert_int_equal(d->count[DIFF_NEW] + d->count[DIFF_GONE], 2);
+	heap_diff_free(d);
+	/* below the threshold nothing is flagged */
+	d = heap_diff_new(a, b, 200001);
+	assert_int_equal(d->nflagged, 0);
+	for (i = 0; i < d->nchanges; i++)
+		assert_false(d->changes[i].flagged);
+	heap_diff_free(d);
+	heap_free(a);
+	heap_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(test_trend),
 	    cmocka_unit_test(test_body),
 	    cmocka_unit_test(test_link),
+	    cmocka_unit_test(test_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
