@@ -24,11 +24,11 @@
 #include <unistd.h>
 
 #include "heap.h"
-#include "heap_diag.h"
 #include "input.h"
 #include "report_heap.h"
 #include "store.h"
 #include "tool.h"
+#include "tool_snap_priv.h"
 #include "trend.h"
 
 #define DEFAULT_KEEP 48
@@ -92,14 +92,6 @@ static uint32_t fnv32(const char *s)
 }
 
 
-/* A heap profile fetched: kept in the store and in memory, where it is
- * read once the transfer is done (a gzip body stays gzip). */
-typedef struct heap_body {
-	store_writer *w;
-	char *buf;
-	size_t len, cap;
-} heap_body;
-
 typedef struct target {
 	const char *url;
 	int heap;           /* a heap profile series (--profile heap) */
@@ -134,26 +126,6 @@ typedef struct snap_cfg {
 	int goroutine, heap; /* --profile */
 	int heap_gc;        /* --heap-gc */
 } snap_cfg;
-
-/* The tee of a heap profile: to the store, and to memory (bounded: what
- * heap_parse_body could not read anyway is refused early). */
-static int heap_tee(void *ud, const void *buf, size_t len, gt_err *e)
-{
-	heap_body *b = ud;
-
-	if (b->len + len > HEAP_MAX_SIZE)
-		return gt_errf(e, "heap profile larger than %zu MB",
-			       HEAP_MAX_SIZE >> 20);
-	if (b->len + len > b->cap) {
-		b->cap = b->cap ? b->cap : 1 << 16;
-		while (b->cap < b->len + len)
-			b->cap *= 2;
-		b->buf = gt_realloc(b->buf, b->cap);
-	}
-	memcpy(b->buf + b->len, buf, len);
-	b->len += len;
-	return store_write(b->w, buf, len, e);
-}
 
 /* Commits the fetched snapshot under its final name (.pb for a protobuf
  * profile). */
@@ -214,55 +186,6 @@ static void build_trend(const snap_cfg *sc, target *t, const rules *r)
 	}
 	free(last);
 	trend_finish(t->tr);
-}
-
-/* The heap series of a target: the kept profiles read back (the new one
- * is already read), their growth per site, and which growing sites share
- * a user function with a growing goroutine group of the same target
- * (goroutines: its goroutine series' trend, or NULL). */
-static void build_heap_trend(const snap_cfg *sc, target *t,
-			     const trend *goroutines, const rules *r)
-{
-	const char *newest = t->final ? strrchr(t->final, '/') + 1 : NULL;
-	const heap_profile **ps = gt_calloc(t->nkept + 1, sizeof *ps);
-	const char **labels = gt_calloc(t->nkept + 1, sizeof *labels);
-	double *when = gt_calloc(t->nkept + 1, sizeof *when);
-	trend_opts to;
-	size_t i, n = 0;
-	char path[4096];
-
-	trend_opts_default(&to);
-	to.min_growth = HEAP_MIN_GROWTH;
-	t->hold = gt_calloc(t->nkept + 1, sizeof *t->hold);
-	for (i = 0; i < t->nkept; i++) {
-		const heap_profile *h = NULL;
-		gt_err e = {{0}};
-
-		if (newest && strcmp(t->kept[i], newest) == 0) {
-			h = t->hp;
-			when[n] = t->when;
-		} else {
-			snprintf(path, sizeof path, "%s/%s", sc->dir,
-				 t->kept[i]);
-			if (heap_read_path(path, &t->hold[i], &e) != GT_OK) {
-				tool_warn("%s (skipped)", e.msg);
-				continue;
-			}
-			h = t->hold[i];
-			when[n] = store_time(sc->dir, t->kept[i], t->name);
-		}
-		labels[n] = t->kept[i];
-		ps[n++] = h;
-	}
-	if (n > 0) {
-		t->ht = heap_trend_new(ps, when, labels, n, &to);
-		heap_trend_diagnose(t->ht, r);
-		if (goroutines)
-			heap_trend_link(t->ht, goroutines);
-	}
-	free(ps);
-	free(labels);
-	free(when);
 }
 
 /* ---- progress ----------------------------------------------------------- */
@@ -483,29 +406,6 @@ static void add_heap_targets(const snap_cfg *sc, target *ts, const target *base,
 	}
 }
 
-/* --profile LIST: goroutine, heap; comma-separated, repeatable. */
-static int profile_list(snap_cfg *sc, const char *arg)
-{
-	const char *p = arg;
-
-	do {
-		size_t n = strcspn(p, ",");
-
-		if (n == 9 && strncmp(p, "goroutine", 9) == 0)
-			sc->goroutine = 1;
-		else if (n == 4 && strncmp(p, "heap", 4) == 0)
-			sc->heap = 1;
-		else {
-			tool_warn("--profile: '%.*s' is not a profile kept by "
-				  "snap (goroutine, heap)",
-				  (int)n, p);
-			return -1;
-		}
-		p += n;
-	} while (*p++ == ',');
-	return 0;
-}
-
 /* --leak-profile: a second target per target, NAME-leak. */
 static void add_leak_targets(target *ts, size_t n)
 {
@@ -572,7 +472,8 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 			sc->leak = 1;
 			break;
 		case OPT_PROFILE:
-			if (profile_list(sc, optarg) != 0)
+			if (snap_profile_list(optarg, &sc->goroutine,
+					      &sc->heap) != 0)
 				return -1;
 			break;
 		case OPT_HEAP_GC:
@@ -793,7 +694,7 @@ int tool_snap_main(int argc, char **argv)
 		if (t->heap) {
 			/* kept as it came, read once it is all there */
 			t->hb.w = t->w;
-			jobs[i].tee = heap_tee;
+			jobs[i].tee = snap_heap_tee;
 			jobs[i].tee_ud = &t->hb;
 			continue;
 		}
@@ -881,7 +782,9 @@ int tool_snap_main(int argc, char **argv)
 			if (same)
 				g = ts[k].tr;
 		}
-		build_heap_trend(&sc, &ts[i], g, r);
+		ts[i].ht = snap_heap_trend(sc.dir, ts[i].name, ts[i].kept,
+					   ts[i].nkept, ts[i].final, ts[i].hp,
+					   ts[i].when, &ts[i].hold, g, r);
 		if (ts[i].ht && ts[i].ht->ngrowing)
 			growing = 1;
 	}
