@@ -207,3 +207,20 @@ rc=$?
 grep -q "go1.26-debug2.txt: not a heap profile, while .* is one" "$tmp/err" && [ $rc = 2 ] &&
 	ok "diff of a heap profile and a goroutine dump: refused, exit 2" ||
 	ko "heap diff against a dump: exit $rc" "$(cat "$tmp/err")"
+
+# trend over a directory of heap profiles alone: the heap trend, exit 1.
+"$bin" trend "$H/pb" >"$tmp/htonly.txt" 2>&1
+rc=$?
+head -1 "$tmp/htonly.txt" | grep -q "^heap trend .*8 snapshots.*6 growing$" && [ $rc = 1 ] &&
+	ok "trend over heap profiles alone: the heap trend, exit 1" ||
+	ko "trend over $H/pb: exit $rc" "$(head -3 "$tmp/htonly.txt")"
+# snap's --profile words and formats are checked before anything is fetched
+"$bin" snap --profile goroutine,cpu --dir "$tmp/snapx" http://127.0.0.1:1 >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "'cpu' is not a profile kept by snap (goroutine, heap)" "$tmp/err" && [ $rc = 2 ] && [ ! -e "$tmp/snapx" ] &&
+	ok "snap --profile: an unknown profile is refused, exit 2, nothing made" ||
+	ko "snap --profile cpu: exit $rc" "$(cat "$tmp/err")"
+"$bin" snap --profile heap -f html --dir "$tmp/snapx" http://127.0.0.1:1 >/dev/null 2>"$tmp/err"
+rc=$?
+grep -q "profile heap reports as text, json or prom" "$tmp/err" && [ $rc = 2 ] &&
+	ok "snap --profile heap -f html: refused, exit 2" || ko "snap --profile heap -f html: exit $rc" "$(cat "$tmp/err")"
