@@ -14,21 +14,21 @@
 #include "heap.h"
 
 typedef struct heap_change {
-	diff_kind kind;           /* new, gone, grown, shrunk, same (bytes) */
-	const heap_site *old_s;   /* NULL when new */
-	const heap_site *new_s;   /* NULL when gone */
+	diff_kind kind;         /* new, gone, grown, shrunk, same (bytes) */
+	const heap_site *old_s; /* NULL when new */
+	const heap_site *new_s; /* NULL when gone */
 	int64_t old_bytes, new_bytes, old_objects, new_objects;
 	int64_t delta_bytes, delta_objects;
-	int flagged;              /* grew by at least min_growth bytes */
+	int flagged; /* grew by at least min_growth bytes */
 } heap_change;
 
 typedef struct heap_diff {
 	const heap_profile *old_p, *new_p;
-	heap_change *changes;     /* largest change in bytes first */
+	heap_change *changes; /* largest change in bytes first */
 	size_t nchanges;
 	size_t count[DIFF_SAME + 1];
 	size_t nflagged;
-	uint64_t min_growth;      /* bytes */
+	uint64_t min_growth; /* bytes */
 } heap_diff;
 
 /* Compares old_p with new_p; a site that grew by min_growth bytes or more

@@ -41,9 +41,9 @@ void heap_trend_link(heap_trend *t, const trend *g)
 				if (!group_frame_is_user(f) ||
 				    !group_runs(gs->latest, f))
 					continue;
-				se->links = gt_realloc(
-				    se->links,
-				    (se->nlinks + 1) * sizeof *se->links);
+				se->links = gt_realloc(se->links,
+				                       (se->nlinks + 1) *
+				                           sizeof *se->links);
 				se->links[se->nlinks].group = gs;
 				se->links[se->nlinks++].func = f->func;
 				break;
@@ -51,7 +51,6 @@ void heap_trend_link(heap_trend *t, const trend *g)
 		}
 	}
 }
-
 
 static size_t site_diagnose(const heap_site *s, int growing, const rules *r,
                             const rules_diag **out)
@@ -93,8 +92,7 @@ void heap_trend_diagnose(heap_trend *t, const rules *r)
 	size_t i;
 
 	for (i = 0; i < t->nseries; i++)
-		t->series[i].ndiags =
-		    site_diagnose(t->series[i].latest,
-		                  t->series[i].test.growing, r,
-		                  t->series[i].diags);
+		t->series[i].ndiags = site_diagnose(t->series[i].latest,
+		                                    t->series[i].test.growing,
+		                                    r, t->series[i].diags);
 }

@@ -18,7 +18,7 @@ int snap_heap_tee(void *ud, const void *buf, size_t len, gt_err *e)
 
 	if (b->len + len > HEAP_MAX_SIZE)
 		return gt_errf(e, "heap profile larger than %zu MB",
-			       HEAP_MAX_SIZE >> 20);
+		               HEAP_MAX_SIZE >> 20);
 	if (b->len + len > b->cap) {
 		b->cap = b->cap ? b->cap : 1 << 16;
 		while (b->cap < b->len + len)
@@ -43,8 +43,8 @@ int snap_profile_list(const char *arg, int *goroutine, int *heap)
 			*heap = 1;
 		else {
 			tool_warn("--profile: '%.*s' is not a profile kept by "
-				  "snap (goroutine, heap)",
-				  (int)n, p);
+			          "snap (goroutine, heap)",
+			          (int)n, p);
 			return -1;
 		}
 		p += n;
@@ -53,10 +53,10 @@ int snap_profile_list(const char *arg, int *goroutine, int *heap)
 }
 
 heap_trend *snap_heap_trend(const char *dir, const char *series, char **kept,
-			    size_t nkept, const char *final,
-			    const heap_profile *hp, double when,
-			    heap_profile ***hold, const trend *goroutines,
-			    const rules *r)
+                            size_t nkept, const char *final,
+                            const heap_profile *hp, double when,
+                            heap_profile ***hold, const trend *goroutines,
+                            const rules *r)
 {
 	const char *newest = final ? strrchr(final, '/') + 1 : NULL;
 	const heap_profile **ps = gt_calloc(nkept + 1, sizeof *ps);

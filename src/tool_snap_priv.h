@@ -37,9 +37,9 @@ int snap_profile_list(const char *arg, int *goroutine, int *heap);
  * *hold gets the profiles read back (nkept, NULL gaps; caller frees each
  * and the array). NULL when no profile could be read. */
 heap_trend *snap_heap_trend(const char *dir, const char *series, char **kept,
-			    size_t nkept, const char *final,
-			    const heap_profile *hp, double when,
-			    heap_profile ***hold, const trend *goroutines,
-			    const rules *r);
+                            size_t nkept, const char *final,
+                            const heap_profile *hp, double when,
+                            heap_profile ***hold, const trend *goroutines,
+                            const rules *r);
 
 #endif
