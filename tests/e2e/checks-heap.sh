@@ -224,3 +224,18 @@ grep -q "'cpu' is not a profile kept by snap (goroutine, heap)" "$tmp/err" && [ 
 rc=$?
 grep -q "profile heap reports as text, json or prom" "$tmp/err" && [ $rc = 2 ] &&
 	ok "snap --profile heap -f html: refused, exit 2" || ko "snap --profile heap -f html: exit $rc" "$(cat "$tmp/err")"
+# A user's heap rule (no growing key) holds on a single profile, text and
+# JSON, only for the site it matches.
+printf 'diagnosis batch-set\n    heap\n    frame ^main\\.newBatchItem$\n    min-objects 100\n    cause the batch working set\n    fix size the batches\n' >"$tmp/heap.rules"
+"$bin" heap --rules "$tmp/heap.rules" "$last" >"$tmp/hr.txt" 2>&1
+"$bin" heap --rules "$tmp/heap.rules" -f json "$last" >"$tmp/hr.json" 2>&1
+if grep -q "^    diagnosis batch-set: the batch working set$" "$tmp/hr.txt" &&
+	python3 - "$tmp/hr.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+hit = [s for s in d["sites"] if s["diagnoses"]]
+assert len(hit) == 1 and hit[0]["frames"][0]["func"] == "main.newBatchItem", hit
+assert hit[0]["diagnoses"][0]["fix"] == "size the batches"
+PY
+then ok "heap --rules: a user heap diagnosis on one profile, text and JSON"
+else ko "heap --rules" "$(head -20 "$tmp/hr.txt")"; fi
