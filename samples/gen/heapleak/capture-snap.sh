@@ -35,3 +35,5 @@ for i in $(seq 1 "$N"); do
 		"app=$URL" --dir "$OUT" || [ $? = 1 ]
 	echo "snap capture: $i of $N" >&2
 done
+# the mapping keeps the binary's base name, not this machine's build path
+"${PYTHON:-python3}" "$GEN/pbpath.py" "$WORK" "$OUT"/*.pb.gz
