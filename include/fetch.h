@@ -1,7 +1,8 @@
 /*
  * fetch.h - http(s) inputs through libcurl: the body streams straight into
- * an input_stream (gzip and all), nothing is written to disk. Several
- * targets are fetched concurrently with the multi interface.
+ * an input_stream (gzip and all), nothing is written to disk; a job may
+ * instead hand the body only to its tee (a profile kept as it came).
+ * Several targets are fetched concurrently with the multi interface.
  */
 #ifndef GT_FETCH_H
 #define GT_FETCH_H
