@@ -66,8 +66,9 @@ static const char usage[] =
 
 static const char usage_tail[] =
 	"\n"
-	"Exit status: 0 no growing group, 1 a target has a growing group,\n"
-	"2 a target failed (unreachable, HTTP error, timeout, not a dump).\n"
+	"Exit status: 0 no growing group, 1 a target has a growing group (or\n"
+	"heap site), 2 a target failed (unreachable, HTTP error, timeout, not a\n"
+	"dump or heap profile).\n"
 	"Every 10 minutes from cron(8):\n"
 	"  */10 * * * * gtriage snap -q http://127.0.0.1:6060 --dir "
 	"/var/lib/gtriage/api\n";
