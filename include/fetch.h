@@ -1,7 +1,8 @@
 /*
  * fetch.h - http(s) inputs through libcurl: the body streams straight into
- * an input_stream (gzip and all), nothing is written to disk. Several
- * targets are fetched concurrently with the multi interface.
+ * an input_stream (gzip and all), nothing is written to disk; a job may
+ * instead hand the body only to its tee (a profile kept as it came).
+ * Several targets are fetched concurrently with the multi interface.
  */
 #ifndef GT_FETCH_H
 #define GT_FETCH_H
@@ -54,10 +55,13 @@ int fetch_read(const char *url, const fetch_opts *o, parse_ctx *p, int *cut,
  * the results. */
 typedef struct fetch_job {
 	const char *url;      /* as given: normalised by fetch_many() */
-	parse_ctx *p;         /* the body is parsed into this (required) */
-	/* Optional: also gets the body as it arrives (after any
-	 * Content-Encoding is undone, before gzip sniffing). GT_ERR stops
-	 * this transfer with that error. */
+	parse_ctx *p;         /* the body is parsed into this; NULL: tee only
+				 (a profile kept as it came, not parsed here:
+				 any non-empty body that is no HTML page is a
+				 success, the tee's owner judges the bytes) */
+	/* Optional (required without p): also gets the body as it arrives
+	 * (after any Content-Encoding is undone, before gzip sniffing).
+	 * GT_ERR stops this transfer with that error. */
 	int (*tee)(void *ud, const void *buf, size_t len, gt_err *e);
 	void *tee_ud;
 

@@ -18,7 +18,11 @@
 
 #include "common.h"
 #include "group.h"
+#include "rules.h"
 #include "trend.h"
+
+/* Diagnoses kept per site. */
+#define HEAP_MAX_DIAGS 4
 
 /* Largest heap profile read (inflated). */
 #define HEAP_MAX_SIZE ((size_t)1 << 30)
@@ -33,6 +37,9 @@ typedef struct heap_site {
 	                when none) */
 	int64_t inuse_bytes, inuse_objects;
 	int64_t alloc_bytes, alloc_objects; /* 0 without has_alloc */
+	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_diagnose()
+	                                            (heap_diag.h) */
+	size_t ndiags;
 } heap_site;
 
 typedef struct heap_stat {
@@ -60,6 +67,11 @@ int heap_sniff_text(const void *buf, size_t len);
  * profile of another kind, or a malformed one, is an error saying so. */
 int heap_parse(const void *buf, size_t len, heap_profile **out, gt_err *e);
 
+/* heap_parse of buf[0..len) as fetched or stored: plain or gzip (inflated
+ * here, up to HEAP_MAX_SIZE). */
+int heap_parse_body(const void *buf, size_t len, heap_profile **out,
+                    gt_err *e);
+
 /* Reads a file (plain or gzip; "-" is stdin) with heap_parse. */
 int heap_read_path(const char *path, heap_profile **out, gt_err *e);
 
@@ -75,14 +87,24 @@ void heap_scale(int64_t count, int64_t size, int64_t rate, int64_t *count_out,
 
 /* ---- series ------------------------------------------------------------- */
 
+/* A growing goroutine group that runs through a user function of a
+ * growing site's stack (its own frames or its creator). */
+typedef struct heap_link {
+	const trend_series *group; /* borrowed from the goroutine trend */
+	const char *func;          /* the shared function (the site's frame) */
+} heap_link;
+
 /* One site followed across snapshots. */
 typedef struct heap_series {
 	const heap_site *latest; /* the site in the last snapshot holding it */
 	uint64_t *bytes;         /* in-use bytes per snapshot, 0 where absent */
 	trend_series test;       /* the growth test over bytes (trend_test):
 	                            growing, growth_per_hour (bytes/h), ... */
-	const char *rule;        /* diagnosis name, NULL when none matched */
-	const char *cause, *fix;
+	const rules_diag *diags[HEAP_MAX_DIAGS]; /* heap_trend_diagnose()
+	                                            (heap_diag.h) */
+	size_t ndiags;
+	heap_link *links;        /* heap_trend_link() (heap_diag.h), owned */
+	size_t nlinks;
 } heap_series;
 
 typedef struct heap_trend {
@@ -106,5 +128,6 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
                            const char *const *label, size_t n,
                            const trend_opts *opts);
 void heap_trend_free(heap_trend *t);
+
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * rules.h - PCRE2 classification and diagnosis rules loaded from *.rules
- * files (format: patterns/README.md).
+ * files (format: patterns/README.md), for goroutine groups and heap
+ * allocation sites.
  *
  * Rule sets are added in order of precedence: main adds the user's files
  * (--rules, $GTRIAGE_RULES) first and the built-in patterns last, so a user
@@ -77,5 +78,24 @@ category rules_categorize(const rules *r, const rules_subject *s);
  * returns how many matched (may exceed max). */
 size_t rules_diagnose(const rules *r, const rules_subject *s, category cat,
 		      const rules_diag **out, size_t max);
+
+/* What a heap diagnosis (a rule with the "heap" key) sees of an allocation
+ * site. Its conditions match as for a goroutine: frame, file, top, stack;
+ * state is "", there is no created-by line. */
+typedef struct rules_heap_site {
+	const rules_frame *frames; /* every frame, the runtime's included,
+				      innermost first */
+	size_t nframes;
+	int growing;               /* grows steadily across snapshots */
+	uint64_t object_size;      /* in-use bytes per in-use object, 0 when
+				      none is in use */
+	uint64_t objects;          /* objects in use */
+} rules_heap_site;
+
+/* As rules_diagnose, for the heap diagnoses only ("growing" ones hold only
+ * for a growing site, "min-object-size", "min-objects" and "max-objects"
+ * ones within those bounds). */
+size_t rules_diagnose_heap(const rules *r, const rules_heap_site *s,
+			   const rules_diag **out, size_t max);
 
 #endif

@@ -238,7 +238,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *ud)
 		x->stopped = 1;
 		return 0;
 	}
-	if (input_feed(x->in, buf, len, &j->err) != GT_OK) {
+	if (x->in && input_feed(x->in, buf, len, &j->err) != GT_OK) {
 		x->stopped = 1;
 		return 0;
 	}
@@ -572,6 +572,25 @@ static void name_url(const xfer *x, gt_err *e)
 	gt_errf(e, "%s: %s", x->shown, tmp);
 }
 
+/* A tee-only job: the bytes are the caller's to judge, but an empty body
+ * or an HTML page (a login form, a proxy's error) is no profile. */
+static void tee_only_settle(xfer *x)
+{
+	fetch_job *j = x->job;
+	char *ct = NULL;
+
+	curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
+	if (j->bytes == 0)
+		gt_errf(&j->err, "%s: empty response (HTTP %ld)", x->shown,
+			j->status);
+	else if (ct && strncasecmp(ct, "text/html", 9) == 0)
+		gt_errf(&j->err, "%s: got an HTML page (%s, %llu bytes): a "
+				 "login page or a wrong path?",
+			x->shown, ct, (unsigned long long)j->bytes);
+	else
+		j->rc = GT_OK;
+}
+
 /* After the transfer: finish the parse and settle the job's result. */
 static void settle(xfer *x, CURLcode c, const fetch_opts *o)
 {
@@ -598,6 +617,10 @@ static void settle(xfer *x, CURLcode c, const fetch_opts *o)
 	}
 	if (c != CURLE_OK)
 		j->cut = 1;
+	if (j->p == NULL) {
+		tee_only_settle(x);
+		return;
+	}
 	if (input_finish(x->in, &gzip_cut, &j->err) != GT_OK) {
 		name_url(x, &j->err);
 		return;
@@ -680,8 +703,10 @@ int fetch_many(fetch_job *jobs, size_t n, const fetch_opts *o,
 		x->job = &jobs[i];
 		x->url = fetch_normalize_url(jobs[i].url);
 		x->shown = shown_url(x->url);
-		x->in = input_new(jobs[i].p);
-		x->dumps_before = parse_get_stats(jobs[i].p)->dumps;
+		if (jobs[i].p) {
+			x->in = input_new(jobs[i].p);
+			x->dumps_before = parse_get_stats(jobs[i].p)->dumps;
+		}
 		gettimeofday(&x->t0, NULL);
 		if ((x->h = curl_easy_init()) == NULL) {
 			gt_errf(&jobs[i].err, "%s: libcurl: cannot create a "

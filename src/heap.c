@@ -516,6 +516,49 @@ int heap_parse(const void *buf, size_t len, heap_profile **out, gt_err *e)
 	return GT_OK;
 }
 
+int heap_parse_body(const void *buf, size_t len, heap_profile **out,
+                    gt_err *e)
+{
+	const unsigned char *b = buf;
+	z_stream z;
+	char *plain = NULL;
+	size_t cap = 0, n = 0;
+	int zr = Z_OK, rc;
+
+	*out = NULL;
+	if (len < 2 || b[0] != 0x1f || b[1] != 0x8b)
+		return heap_parse(buf, len, out, e);
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return gt_errf(e, "zlib: cannot start inflating");
+	z.next_in = (Bytef *)(uintptr_t)buf;
+	z.avail_in = (uInt)(len < UINT32_MAX ? len : UINT32_MAX);
+	while (zr == Z_OK) {
+		if (cap - n < 65536) {
+			if (cap >= HEAP_MAX_SIZE) {
+				inflateEnd(&z);
+				free(plain);
+				return gt_errf(e, "larger than %zu MB inflated",
+				               HEAP_MAX_SIZE >> 20);
+			}
+			cap = cap ? cap * 2 : len * 4 + 65536;
+			plain = gt_realloc(plain, cap);
+		}
+		z.next_out = (Bytef *)plain + n;
+		z.avail_out = (uInt)(cap - n);
+		zr = inflate(&z, Z_NO_FLUSH);
+		n = cap - z.avail_out;
+	}
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END) {
+		free(plain);
+		return gt_errf(e, "gzip data cut short or corrupt");
+	}
+	rc = heap_parse(plain, n, out, e);
+	free(plain);
+	return rc;
+}
+
 int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 {
 	gzFile gz;
@@ -721,8 +764,10 @@ void heap_trend_free(heap_trend *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nseries; i++)
+	for (i = 0; i < t->nseries; i++) {
 		free(t->series[i].bytes);
+		free(t->series[i].links);
+	}
 	for (i = 0; i < t->n; i++)
 		free(t->labels[i]);
 	free(t->series);
@@ -731,3 +776,4 @@ void heap_trend_free(heap_trend *t)
 	free(t->profiles);
 	free(t);
 }
+

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "trend.h"
 
 #define DEFAULT_TOP 20
 
@@ -94,6 +95,41 @@ static json_t *frames_json(const heap_site *s)
 	return a;
 }
 
+/* As a goroutine group's diagnoses (docs/json-schema.md, diagnosis). */
+static json_t *diags_json(const rules_diag *const *d, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", json_string(d[i]->name));
+		json_object_set_new(o, "cause", json_string(d[i]->cause));
+		json_object_set_new(o, "fix", json_string(d[i]->fix));
+		json_object_set_new(o, "leak_at", json_null());
+		json_object_set_new(o, "healthy", json_false());
+		json_object_set_new(o, "rule_file", d[i]->file
+		                                        ? json_string(d[i]->file)
+		                                        : json_null());
+		json_object_set_new(o, "rule_line",
+		                    d[i]->file && d[i]->line
+		                        ? json_integer(d[i]->line)
+		                        : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void text_diags(FILE *out, const rules_diag *const *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "    diagnosis %s: %s\n    fix: %s\n", d[i]->name,
+		        d[i]->cause, d[i]->fix);
+}
+
 static json_t *site_json(const heap_profile *h, const heap_site *s)
 {
 	json_t *o = json_object();
@@ -115,6 +151,7 @@ static json_t *site_json(const heap_profile *h, const heap_site *s)
 		json_object_set_new(o, "alloc_objects",
 		                    json_integer(s->alloc_objects));
 	}
+	json_object_set_new(o, "diagnoses", diags_json(s->diags, s->ndiags));
 	return o;
 }
 
@@ -237,6 +274,7 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 			        human((double)s->alloc_bytes, b, sizeof b));
 		fprintf(out, ": %s\n", name);
 		text_frames(out, s);
+		text_diags(out, s->diags, s->ndiags);
 	}
 	return ferror(out)
 	           ? gt_errf(e, "writing the report: %s", strerror(errno))
@@ -245,8 +283,25 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 
 /* ---- trend -------------------------------------------------------------- */
 
-static int heap_trend_json(FILE *out, const heap_trend *t,
-                           const heap_report_opts *o, gt_err *e)
+/* The growing goroutine groups a site shares a user function with. */
+static json_t *links_json(const heap_series *se)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < se->nlinks; i++) {
+		json_t *l = json_object();
+
+		json_object_set_new(
+		    l, "fingerprint",
+		    json_string(se->links[i].group->fingerprint));
+		json_object_set_new(l, "func", json_string(se->links[i].func));
+		json_array_append_new(a, l);
+	}
+	return a;
+}
+
+static json_t *heap_trend_doc(const heap_trend *t, const heap_report_opts *o)
 {
 	json_t *doc = json_object(), *snaps = json_array(),
 	       *sites = json_array();
@@ -283,10 +338,22 @@ static int heap_trend_json(FILE *out, const heap_trend *t,
 		json_object_set_new(s, "bytes_per_hour",
 		                    json_real(se->test.growth_per_hour));
 		json_object_set_new(s, "p_value", json_real(se->test.p_value));
+		/* judged on the series (its growth), not the one site */
+		json_object_set_new(s, "diagnoses",
+		                    diags_json(se->diags, se->ndiags));
+		if (se->test.growing)
+			json_object_set_new(s, "shared_with_goroutines",
+			                    links_json(se));
 		json_array_append_new(sites, s);
 	}
 	json_object_set_new(doc, "sites", sites);
-	return dump_json(out, doc, e);
+	return doc;
+}
+
+static int heap_trend_json(FILE *out, const heap_trend *t,
+                           const heap_report_opts *o, gt_err *e)
+{
+	return dump_json(out, heap_trend_doc(t, o), e);
 }
 
 static int heap_trend_prom(FILE *out, const heap_trend *t,
@@ -371,10 +438,171 @@ int heap_trend_report(FILE *out, const heap_trend *t, const heap_report_opts *o,
 			fprintf(out, " %s",
 			        human((double)se->bytes[k], b, sizeof b));
 		fputc('\n', out);
-		if (se->test.growing)
-			text_frames(out, se->latest);
+		if (!se->test.growing)
+			continue;
+		text_frames(out, se->latest);
+		text_diags(out, se->diags, se->ndiags);
+		for (k = 0; k < se->nlinks; k++)
+			fprintf(out,
+			        "    shares %s with the growing goroutine group "
+			        "%s\n",
+			        se->links[k].func,
+			        se->links[k].group->fingerprint);
 	}
 	return ferror(out)
 	           ? gt_errf(e, "writing the report: %s", strerror(errno))
 	           : GT_OK;
+}
+
+/* ---- diff --------------------------------------------------------------- */
+
+static const char *signed_human(int64_t v, char *buf, size_t len)
+{
+	char h[30];
+
+	human((double)(v < 0 ? -v : v), h, sizeof h);
+	snprintf(buf, len, "%c%s", v < 0 ? '-' : '+', h);
+	return buf;
+}
+
+static int heap_diff_json(FILE *out, const heap_diff *d,
+                          const heap_report_opts *o, const char *old_name,
+                          const char *new_name, gt_err *e)
+{
+	json_t *doc = json_object(), *sites = json_array(), *side;
+	size_t i;
+
+	(void)o;
+	json_object_set_new(doc, "schema", json_integer(REPORT_JSON_SCHEMA));
+	json_object_set_new(doc, "kind", json_string("heap_diff"));
+	side = json_object();
+	json_object_set_new(side, "label", json_string(old_name));
+	json_object_set_new(side, "totals", totals_json(d->old_p));
+	json_object_set_new(doc, "old", side);
+	side = json_object();
+	json_object_set_new(side, "label", json_string(new_name));
+	json_object_set_new(side, "totals", totals_json(d->new_p));
+	json_object_set_new(doc, "new", side);
+	json_object_set_new(doc, "min_growth",
+	                    json_integer((json_int_t)d->min_growth));
+	json_object_set_new(doc, "flagged",
+	                    json_integer((json_int_t)d->nflagged));
+	for (i = 0; i < d->nchanges; i++) {
+		const heap_change *c = &d->changes[i];
+		const heap_profile *p = c->new_s ? d->new_p : d->old_p;
+		json_t *s = site_json(p, c->new_s ? c->new_s : c->old_s);
+
+		/* the figures of both sides replace the one site's */
+		json_object_del(s, "inuse_bytes");
+		json_object_del(s, "inuse_objects");
+		json_object_del(s, "alloc_bytes");
+		json_object_del(s, "alloc_objects");
+		json_object_del(s, "diagnoses");
+		json_object_set_new(s, "change",
+		                    json_string(diff_kind_name(c->kind)));
+		json_object_set_new(s, "old_inuse_bytes",
+		                    json_integer(c->old_bytes));
+		json_object_set_new(s, "new_inuse_bytes",
+		                    json_integer(c->new_bytes));
+		json_object_set_new(s, "delta_inuse_bytes",
+		                    json_integer(c->delta_bytes));
+		json_object_set_new(s, "old_inuse_objects",
+		                    json_integer(c->old_objects));
+		json_object_set_new(s, "new_inuse_objects",
+		                    json_integer(c->new_objects));
+		json_object_set_new(s, "delta_inuse_objects",
+		                    json_integer(c->delta_objects));
+		json_object_set_new(s, "flagged", json_boolean(c->flagged));
+		json_array_append_new(sites, s);
+	}
+	json_object_set_new(doc, "sites", sites);
+	return dump_json(out, doc, e);
+}
+
+int heap_diff_report(FILE *out, const heap_diff *d, const heap_report_opts *o,
+                     const char *old_name, const char *new_name, gt_err *e)
+{
+	size_t i, top = o->top ? o->top : DEFAULT_TOP, shown = 0;
+	char a[32], b[32], c3[32];
+
+	if (o->format == REPORT_JSON)
+		return heap_diff_json(out, d, o, old_name, new_name, e);
+	if (o->format != REPORT_TEXT)
+		return gt_errf(e, "a heap diff is reported as text or json");
+	fprintf(out, "heap diff %s -> %s: in use %s -> %s (%s), %" PRId64
+	             " -> %" PRId64 " objects\n",
+	        old_name, new_name,
+	        human((double)d->old_p->inuse_bytes, a, sizeof a),
+	        human((double)d->new_p->inuse_bytes, b, sizeof b),
+	        signed_human(d->new_p->inuse_bytes - d->old_p->inuse_bytes, c3,
+	                     sizeof c3),
+	        d->old_p->inuse_objects, d->new_p->inuse_objects);
+	fprintf(out,
+	        "%zu sites: %zu new, %zu gone, %zu grown, %zu shrunk; %zu grew "
+	        "by %s or more\n",
+	        d->nchanges, d->count[DIFF_NEW], d->count[DIFF_GONE],
+	        d->count[DIFF_GROWN], d->count[DIFF_SHRUNK], d->nflagged,
+	        human((double)d->min_growth, a, sizeof a));
+	for (i = 0; i < d->nchanges && shown < top; i++) {
+		const heap_change *c = &d->changes[i];
+		const heap_site *s = c->new_s ? c->new_s : c->old_s;
+		char name[1024];
+
+		if (c->kind == DIFF_SAME)
+			continue;
+		shown++;
+		site_name(s, name, sizeof name);
+		fprintf(out,
+		        "\n%s %-6s %s  %s -> %s, %+" PRId64 " objects  %s\n",
+		        c->flagged ? "GREW" : "    ", diff_kind_name(c->kind),
+		        signed_human(c->delta_bytes, c3, sizeof c3),
+		        human((double)c->old_bytes, a, sizeof a),
+		        human((double)c->new_bytes, b, sizeof b),
+		        c->delta_objects, name);
+		if (c->flagged)
+			text_frames(out, s);
+	}
+	return ferror(out)
+	           ? gt_errf(e, "writing the report: %s", strerror(errno))
+	           : GT_OK;
+}
+
+/* ---- beside a goroutine trend ------------------------------------------- */
+
+int heap_report_beside(FILE *out, const trend *t, const report_opts *ro,
+                       const heap_trend *ht, const heap_report_opts *o,
+                       gt_err *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	json_t *doc;
+	json_error_t je;
+	int rc;
+
+	if (o->format != REPORT_JSON) {
+		/* text and prom: one after the other (prom families differ) */
+		if (trend_report(out, t, ro, e) != GT_OK)
+			return GT_ERR;
+		if (o->format == REPORT_TEXT)
+			fputc('\n', out);
+		return heap_trend_report(out, ht, o, e);
+	}
+	/* json: the goroutine trend's document, the heap trend's as its
+	 * "heap" member */
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return gt_errf(e, "report: %s", strerror(errno));
+	rc = trend_report(m, t, ro, e);
+	if (fclose(m) != 0 && rc == GT_OK)
+		rc = gt_errf(e, "report: %s", strerror(errno));
+	if (rc != GT_OK) {
+		free(buf);
+		return GT_ERR;
+	}
+	doc = json_loadb(buf, len, 0, &je);
+	free(buf);
+	if (doc == NULL)
+		return gt_errf(e, "report: %s", je.text);
+	json_object_set_new(doc, "heap", heap_trend_doc(ht, o));
+	return dump_json(out, doc, e);
 }

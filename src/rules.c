@@ -1,6 +1,6 @@
 /*
  * rules.c - loads *.rules files (format: patterns/README.md) and evaluates
- * them against goroutine groups.
+ * them against goroutine groups and heap allocation sites.
  *
  * Every pattern is compiled once at load time (JIT when the library has it)
  * and all matches share one match_data, so a rule set is not thread-safe:
@@ -50,6 +50,10 @@ typedef struct rule {
 	uint64_t min_count;
 	int min_minutes;
 	int have_min_count, have_min_minutes, have_leak_at, have_healthy;
+	/* heap-site diagnoses ("heap"): never tried on goroutine groups */
+	int heap, growing, have_min_object_size, have_min_objects,
+	    have_max_objects;
+	uint64_t min_object_size, min_objects, max_objects;
 	char *cause;
 	char *fix;
 	rules_diag diag;   /* views of the fields above, handed to callers */
@@ -244,7 +248,21 @@ static int finish_rule(parser *ps)
 	}
 	dup = list_find_diag(&ps->diags, r->name);
 	list_push(&ps->diags, r);
-	if (!r->nconds && !r->cats && !r->min_count && !r->min_minutes)
+	if (r->heap && (r->cats || r->have_min_count || r->have_min_minutes ||
+			r->have_leak_at || r->have_healthy))
+		return perr(ps, r->line,
+			    "heap diagnosis '%s' takes none of category, "
+			    "min-count, min-minutes, leak-at, healthy",
+			    r->name);
+	if (!r->heap && (r->growing || r->have_min_object_size ||
+			 r->have_min_objects || r->have_max_objects))
+		return perr(ps, r->line,
+			    "'growing', 'min-object-size', 'min-objects' and "
+			    "'max-objects' need 'heap' in diagnosis '%s'",
+			    r->name);
+	if (!r->nconds && !r->cats && !r->min_count && !r->min_minutes &&
+	    !r->growing && !r->min_object_size && !r->have_min_objects &&
+	    !r->have_max_objects)
 		return perr(ps, r->line, "diagnosis '%s' has no conditions",
 			    r->name);
 	if (!r->cause)
@@ -370,6 +388,32 @@ static int parse_diag_key(parser *ps, unsigned line, view key, view val)
 	uint64_t n = 0;
 	int *seen;
 
+	if (eq(key, "heap") || eq(key, "growing")) {
+		int *flag = eq(key, "heap") ? &r->heap : &r->growing;
+
+		if (*flag)
+			return perr(ps, line, "duplicate '%.*s'", (int)key.n, key.p);
+		if (val.n)
+			return perr(ps, line, "'%.*s' takes no value", (int)key.n,
+				    key.p);
+		*flag = 1;
+		return GT_OK;
+	}
+	if (eq(key, "min-object-size") || eq(key, "min-objects") ||
+	    eq(key, "max-objects")) {
+		int *have = eq(key, "min-object-size") ? &r->have_min_object_size
+			    : eq(key, "min-objects")   ? &r->have_min_objects
+						       : &r->have_max_objects;
+		uint64_t *v = eq(key, "min-object-size") ? &r->min_object_size
+			      : eq(key, "min-objects")   ? &r->min_objects
+							 : &r->max_objects;
+
+		if (*have)
+			return perr(ps, line, "duplicate '%.*s'", (int)key.n,
+				    key.p);
+		*have = 1;
+		return parse_number(ps, line, key, val, v);
+	}
 	if (eq(key, "cause") || eq(key, "fix")) {
 		char **dst = eq(key, "cause") ? &r->cause : &r->fix;
 
@@ -446,7 +490,9 @@ static int parse_line(parser *ps, unsigned line, view raw)
 	}
 	if (!eq(key, "category") && !eq(key, "cause") && !eq(key, "fix") &&
 	    !eq(key, "min-count") && !eq(key, "min-minutes") &&
-	    !eq(key, "leak-at") && !eq(key, "healthy"))
+	    !eq(key, "leak-at") && !eq(key, "healthy") && !eq(key, "heap") &&
+	    !eq(key, "growing") && !eq(key, "min-object-size") &&
+	    !eq(key, "min-objects") && !eq(key, "max-objects"))
 		return perr(ps, line, "unknown key '%.*s'", (int)key.n, key.p);
 	if (!ps->cur->is_diag)
 		return perr(ps, line, "'%.*s' is only valid in a diagnosis",
@@ -853,6 +899,8 @@ size_t rules_diagnose(const rules *r, const rules_subject *s, category cat,
 	for (i = 0; i < r->diags.n; i++) {
 		const rule *d = r->diags.v[i];
 
+		if (d->heap)
+			continue;
 		if (d->cats && ((unsigned)cat >= CAT__COUNT ||
 				!(d->cats & (1u << cat))))
 			continue;
@@ -860,6 +908,38 @@ size_t rules_diagnose(const rules *r, const rules_subject *s, category cat,
 			continue;
 		/* max_minutes is -1 when no goroutine printed minutes */
 		if (d->min_minutes && s->max_minutes < d->min_minutes)
+			continue;
+		if (!conds_hold(&ev, d))
+			continue;
+		if (n < max && out)
+			out[n] = &d->diag;
+		n++;
+	}
+	return n;
+}
+
+size_t rules_diagnose_heap(const rules *r, const rules_heap_site *site,
+			   const rules_diag **out, size_t max)
+{
+	rules_subject s;
+	eval ev = {.r = r, .s = &s};
+	size_t i, n = 0;
+
+	if (!r || !site)
+		return 0;
+	memset(&s, 0, sizeof s);
+	s.state = "";
+	s.frames = site->frames;
+	s.nframes = site->nframes;
+	s.max_minutes = -1;
+	for (i = 0; i < r->diags.n; i++) {
+		const rule *d = r->diags.v[i];
+
+		if (!d->heap || (d->growing && !site->growing) ||
+		    (d->min_object_size &&
+		     site->object_size < d->min_object_size) ||
+		    (d->have_min_objects && site->objects < d->min_objects) ||
+		    (d->have_max_objects && site->objects > d->max_objects))
 			continue;
 		if (!conds_hold(&ev, d))
 			continue;

@@ -2,8 +2,10 @@
  * tool_diff.c - `gtriage diff OLD NEW`: what changed between two snapshots
  * of one program, group by group, and which goroutines stayed blocked at
  * the same place. With a single input holding several dumps (a log), its
- * first and last dumps are compared. Exit 1 when a group grew and is
- * flagged as a probable leak, 0 otherwise, 2 on trouble.
+ * first and last dumps are compared. Two heap profiles (told by their
+ * content) are compared site by site instead. Exit 1 when a group grew and
+ * is flagged as a probable leak (a heap site grew by --min-growth bytes),
+ * 0 otherwise, 2 on trouble.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -12,6 +14,9 @@
 #include <string.h>
 
 #include "diff.h"
+#include "heap.h"
+#include "heap_diff.h"
+#include "report_heap.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -25,13 +30,18 @@ static const char usage[] =
 	"is used. With one LOG holding several dumps, its first and last dumps\n"
 	"are compared. Formats: text, json, markdown, html (no prom: a diff is\n"
 	"not a gauge).\n"
+	"Two heap profiles (protobuf or debug=1 text, told by their content)\n"
+	"are compared site by site: bytes and objects in use before and after\n"
+	"(text or json).\n"
+	"      --min-growth N    heap profiles: a site that grew by N bytes or\n"
+	"                        more is flagged (65536)\n"
 	"\n";
 
 static const char usage_tail[] =
 	"  -h, --help            this help\n"
 	"\n"
 	"Exit status: 0 no grown group is flagged, 1 a group grew and is flagged\n"
-	"as a probable leak, 2 trouble.\n";
+	"as a probable leak (a heap site grew by --min-growth), 2 trouble.\n";
 
 struct diff_job {
 	const diff_result *r;
@@ -45,6 +55,89 @@ static int write_diff(FILE *f, void *ud, gt_err *e)
 
 	return diff_report(f, j->r, &j->c->report, &j->c->group, j->old_name,
 			   j->new_name, e);
+}
+
+typedef struct heap_job {
+	const heap_diff *d;
+	heap_report_opts o;
+	const char *old_name, *new_name;
+} heap_job;
+
+static int write_heap_diff(FILE *f, void *ud, gt_err *e)
+{
+	heap_job *j = ud;
+
+	return heap_diff_report(f, j->d, &j->o, j->old_name, j->new_name, e);
+}
+
+/* OLD and NEW as heap profiles: -1 when they are not both heap profiles
+ * (then they are read as dumps), else the exit status. One heap profile
+ * against something else is trouble. */
+static int heap_diff_main(const char *old_path, const char *new_path,
+			  const tool_config *c, uint64_t min_growth)
+{
+	int ka = heap_diff_sniff_path(old_path),
+	    kb = heap_diff_sniff_path(new_path);
+	heap_profile *a = NULL, *b = NULL;
+	heap_diff *d = NULL;
+	gt_err e = {{0}};
+	int rc = EXIT_TROUBLE, ra, rb;
+
+	if (strcmp(old_path, "-") == 0 || strcmp(new_path, "-") == 0 ||
+	    fetch_is_url(old_path) || fetch_is_url(new_path) ||
+	    (ka == 0 && kb == 0))
+		return -1;
+	ra = ka ? heap_read_path(old_path, &a, &e) : GT_ERR;
+	rb = kb ? heap_read_path(new_path, &b, &e) : GT_ERR;
+	if (ra != GT_OK && rb != GT_OK && ka != 1 && kb != 1) {
+		/* protobuf profiles of another type: goroutine profiles */
+		rc = -1;
+		goto out;
+	}
+	if (ra != GT_OK || rb != GT_OK) {
+		const char *odd = ra != GT_OK ? old_path : new_path;
+		char *shown = tool_display_name(odd);
+
+		if ((ra != GT_OK ? ka : kb) == 1)
+			tool_warn("%s", e.msg); /* a broken text heap profile */
+		else
+			tool_warn("%s: not a heap profile, while %s is one: "
+				  "diff compares two of a kind",
+				  shown, ra != GT_OK ? new_path : old_path);
+		free(shown);
+		goto out;
+	}
+	if (c->report.format != REPORT_TEXT && c->report.format != REPORT_JSON) {
+		tool_warn("diff: two heap profiles are compared as text or "
+			  "json");
+		goto out;
+	}
+	d = heap_diff_new(a, b, min_growth);
+	{
+		heap_job j;
+		char *on = tool_display_name(old_path),
+		     *nn = tool_display_name(new_path);
+
+		memset(&j, 0, sizeof j);
+		j.d = d;
+		j.o.format = c->report.format;
+		j.o.top = c->report.top;
+		j.old_name = on;
+		j.new_name = nn;
+		rc = tool_write_output(c->out_path, write_heap_diff, &j, &e) ==
+			     GT_OK
+			 ? (d->nflagged ? EXIT_LEAK : EXIT_CLEAN)
+			 : EXIT_TROUBLE;
+		if (rc == EXIT_TROUBLE)
+			tool_warn("%s", e.msg);
+		free(on);
+		free(nn);
+	}
+out:
+	heap_diff_free(d);
+	heap_free(a);
+	heap_free(b);
+	return rc;
 }
 
 /* Reads one input into a finished set; NULL (message printed) if it
@@ -78,8 +171,11 @@ static group_set *read_one(const rules *r, const char *path,
 int tool_diff_main(int argc, char **argv)
 {
 	static const struct option own[] = {
+		{"min-growth", required_argument, NULL, 700},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
+	uint64_t min_growth = HEAP_MIN_GROWTH;
+	double v;
 	struct option opts[64];
 	tool_config c;
 	gt_err e = {{0}};
@@ -99,6 +195,11 @@ int tool_diff_main(int argc, char **argv)
 			printf("%s%s%s", usage, tool_common_help, usage_tail);
 			rc = EXIT_CLEAN;
 			goto out;
+		case 700:
+			if (tool_number("--min-growth", optarg, 1, 1e18, &v))
+				goto out;
+			min_growth = (uint64_t)v;
+			break;
 		default:
 			if (tool_option(&c, ch, optarg, "gtriage diff") != 0)
 				goto out;
@@ -125,6 +226,15 @@ int tool_diff_main(int argc, char **argv)
 		goto out;
 	}
 	tool_config_finish(&c);
+	if (nargs == 2) {
+		int hrc = heap_diff_main(argv[optind], argv[optind + 1], &c,
+					 min_growth);
+
+		if (hrc >= 0) {
+			rc = hrc;
+			goto out;
+		}
+	}
 	a_name = tool_display_name(argv[optind]);
 	if (nargs == 2)
 		b_name = tool_display_name(argv[optind + 1]);

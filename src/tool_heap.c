@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "heap.h"
+#include "heap_diag.h"
 #include "report_heap.h"
 #include "store.h"
 #include "tool.h"
@@ -174,6 +175,7 @@ int tool_heap_main(int argc, char **argv)
 	paths in = {0};
 	heap_profile **hp = NULL;
 	heap_trend *t = NULL;
+	rules *r = NULL;
 	double *when = NULL, v;
 	const char **labels = NULL;
 	char *source = NULL;
@@ -234,6 +236,10 @@ int tool_heap_main(int argc, char **argv)
 		goto out;
 	}
 	tool_config_finish(&c);
+	if ((r = tool_rules(&c, &e)) == NULL) {
+		tool_warn("%s", e.msg);
+		goto out;
+	}
 	hp = gt_calloc(in.n + 1, sizeof *hp);
 	when = gt_calloc(in.n + 1, sizeof *when);
 	labels = gt_calloc(in.n + 1, sizeof *labels);
@@ -255,11 +261,13 @@ int tool_heap_main(int argc, char **argv)
 	j.o.source = source;
 	j.o.top = c.report.top;
 	if (in.n == 1) {
+		heap_diagnose(hp[0], r);
 		j.one = hp[0];
 		rc = EXIT_CLEAN;
 	} else {
 		t = heap_trend_new((const heap_profile *const *)hp, when,
 		                   labels, in.n, &to);
+		heap_trend_diagnose(t, r);
 		j.t = t;
 		rc = t->ngrowing ? EXIT_LEAK : EXIT_CLEAN;
 	}
@@ -278,6 +286,7 @@ out:
 	free(when);
 	free(labels);
 	free(source);
+	rules_free(r);
 	tool_config_free(&c);
 	return rc;
 }

@@ -6,7 +6,8 @@
  * else 0.
  *
  * A snapshot is committed to the store (store.h) only once the body has
- * arrived and was found to hold a dump.
+ * arrived and was found to hold a dump (or, for --profile heap, a heap
+ * profile: that body is kept as it came and read back from memory).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,9 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "heap.h"
 #include "input.h"
+#include "report_heap.h"
 #include "store.h"
 #include "tool.h"
+#include "tool_snap_priv.h"
 #include "trend.h"
 
 #define DEFAULT_KEEP 48
@@ -47,6 +51,14 @@ static const char usage[] =
 	"      --leak-profile    also fetch /debug/pprof/goroutineleak (Go 1.26\n"
 	"                        with GOEXPERIMENT=goroutineleakprofile) as the\n"
 	"                        target NAME-leak (NAME-leak-...Z.pb.gz)\n"
+	"      --profile LIST    profiles kept per target, comma-separated or\n"
+	"                        repeated: goroutine (the default), heap\n"
+	"                        (/debug/pprof/heap beside the goroutine page,\n"
+	"                        kept as NAME-heap-...Z.pb.gz; its sites'\n"
+	"                        growth is reported beside the goroutine trend)\n"
+	"      --heap-gc         ask for the heap profile after a GC (gc=1):\n"
+	"                        figures of live objects only, at the cost of\n"
+	"                        a collection per snapshot\n"
 	"  -q, --quiet           print the report only when a target failed or\n"
 	"                        has a growing group (-o FILE is written always)\n"
 	"  -h, --help            this help\n"
@@ -54,8 +66,9 @@ static const char usage[] =
 
 static const char usage_tail[] =
 	"\n"
-	"Exit status: 0 no growing group, 1 a target has a growing group,\n"
-	"2 a target failed (unreachable, HTTP error, timeout, not a dump).\n"
+	"Exit status: 0 no growing group, 1 a target has a growing group (or\n"
+	"heap site), 2 a target failed (unreachable, HTTP error, timeout, not a\n"
+	"dump or heap profile).\n"
 	"Every 10 minutes from cron(8):\n"
 	"  */10 * * * * gtriage snap -q http://127.0.0.1:6060 --dir "
 	"/var/lib/gtriage/api\n";
@@ -82,6 +95,11 @@ static uint32_t fnv32(const char *s)
 
 typedef struct target {
 	const char *url;
+	int heap;           /* a heap profile series (--profile heap) */
+	heap_body hb;       /* its body while fetching */
+	heap_profile *hp;   /* the new heap snapshot */
+	heap_profile **hold; /* the kept ones read back (nkept, NULL gaps) */
+	heap_trend *ht;
 	char *url_owned;    /* url when made here (--proto, --leak-profile) */
 	char *shown;        /* url without credentials, for messages */
 	char *name;
@@ -106,14 +124,16 @@ typedef struct snap_cfg {
 	int quiet;
 	int proto;          /* --proto */
 	int leak;           /* --leak-profile */
+	int goroutine, heap; /* --profile */
+	int heap_gc;        /* --heap-gc */
 } snap_cfg;
 
 /* Commits the fetched snapshot under its final name (.pb for a protobuf
  * profile). */
 static int keep(target *t, gt_err *e)
 {
-	const group_dump *d = group_set_last(t->set);
-	int pb = d && d->kind == PARSE_KIND_PROTO;
+	const group_dump *d = t->set ? group_set_last(t->set) : NULL;
+	int pb = t->hp ? !t->hp->text : d && d->kind == PARSE_KIND_PROTO;
 	store_writer *w = t->w;
 
 	t->w = NULL;
@@ -263,6 +283,21 @@ static void prom_merge(FILE *out, char **docs, size_t n)
 	free(flen);
 }
 
+/* One target's report: its goroutine trend, or its heap sites' trend. */
+static int target_report(FILE *out, const target *t, const report_opts *o,
+			 gt_err *e)
+{
+	heap_report_opts ho;
+
+	if (!t->heap)
+		return trend_report(out, t->tr, o, e);
+	memset(&ho, 0, sizeof ho);
+	ho.format = o->format;
+	ho.source = o->source;
+	ho.top = o->top;
+	return heap_trend_report(out, t->ht, &ho, e);
+}
+
 static int write_reports(FILE *out, void *ud, gt_err *e)
 {
 	report_job *j = ud;
@@ -279,7 +314,7 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 		target *t = &j->ts[i];
 		char src[1024];
 
-		if (t->tr == NULL || t->tr->npoints == 0)
+		if ((t->tr == NULL || t->tr->npoints == 0) && t->ht == NULL)
 			continue;
 		/* a metric label is best short: the name alone */
 		snprintf(src, sizeof src, prom ? "%s" : "%s (%s)", t->name,
@@ -291,7 +326,7 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 
 			if (m == NULL)
 				rc = gt_errf(e, "report: %s", strerror(errno));
-			else if ((rc = trend_report(m, t->tr, &o, e)) == GT_OK &&
+			else if ((rc = target_report(m, t, &o, e)) == GT_OK &&
 				 fclose(m) != 0)
 				rc = gt_errf(e, "report: %s", strerror(errno));
 			else if (rc != GT_OK)
@@ -301,7 +336,7 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 		}
 		if (shown++ > 0)
 			fputs(json ? ",\n" : "\n", out);
-		rc = trend_report(out, t->tr, &o, e);
+		rc = target_report(out, t, &o, e);
 	}
 	if (prom) {
 		if (rc == GT_OK)
@@ -328,13 +363,14 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 
 /* ---- main --------------------------------------------------------------- */
 
-enum { OPT_PROTO = 600, OPT_LEAK };
+enum { OPT_PROTO = 600, OPT_LEAK, OPT_PROFILE, OPT_HEAP_GC };
 
-/* --leak-profile: /debug/pprof/goroutineleak?debug=0 beside the target's
- * /debug/pprof/ (its query dropped), or on its host. Caller frees. */
-static char *leak_url(const char *url)
+/* Another profile beside the target's /debug/pprof/ (its query dropped),
+ * or on its host: page is "/debug/pprof/goroutineleak?debug=0" or
+ * "/debug/pprof/heap". Caller frees. */
+static char *sibling_url(const char *url, const char *page)
 {
-	static const char leak[] = "/debug/pprof/goroutineleak?debug=0";
+	size_t plen = strlen(page);
 	char *u = fetch_normalize_url(url), *out;
 	char *at = strstr(u, "/debug/pprof/");
 	size_t n;
@@ -346,11 +382,29 @@ static char *leak_url(const char *url)
 		at = a + strcspn(a, "/?#");
 	}
 	n = (size_t)(at - u);
-	out = gt_malloc(n + sizeof leak);
+	out = gt_malloc(n + plen + 1);
 	memcpy(out, u, n);
-	memcpy(out + n, leak, sizeof leak);
+	memcpy(out + n, page, plen + 1);
 	free(u);
 	return out;
+}
+
+/* --profile heap: a target per target, NAME-heap, at ts[0..n). */
+static void add_heap_targets(const snap_cfg *sc, target *ts, const target *base,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		target *t = &ts[i];
+
+		t->heap = 1;
+		t->url = t->url_owned = sibling_url(
+			base[i].url, sc->heap_gc ? "/debug/pprof/heap?gc=1"
+						 : "/debug/pprof/heap");
+		t->name = store_series(base[i].name, "heap");
+		t->shown = tool_display_name(t->url);
+	}
 }
 
 /* --leak-profile: a second target per target, NAME-leak. */
@@ -361,7 +415,8 @@ static void add_leak_targets(target *ts, size_t n)
 	for (i = 0; i < n; i++) {
 		target *t = &ts[n + i];
 
-		t->url = t->url_owned = leak_url(ts[i].url);
+		t->url = t->url_owned = sibling_url(
+			ts[i].url, "/debug/pprof/goroutineleak?debug=0");
 		t->name = store_series(ts[i].name, "leak");
 		t->shown = tool_display_name(t->url);
 	}
@@ -376,6 +431,8 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 		{"quiet", no_argument, NULL, 'q'},
 		{"proto", no_argument, NULL, OPT_PROTO},
 		{"leak-profile", no_argument, NULL, OPT_LEAK},
+		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"heap-gc", no_argument, NULL, OPT_HEAP_GC},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -415,6 +472,14 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 		case OPT_LEAK:
 			sc->leak = 1;
 			break;
+		case OPT_PROFILE:
+			if (snap_profile_list(optarg, &sc->goroutine,
+					      &sc->heap) != 0)
+				return -1;
+			break;
+		case OPT_HEAP_GC:
+			sc->heap_gc = 1;
+			break;
 		default:
 			if (tool_option(&sc->c, ch, optarg, "gtriage snap") != 0)
 				return -1;
@@ -429,6 +494,8 @@ static int parse_args(snap_cfg *sc, int argc, char **argv, int *done)
 		tool_warn("snap: --dir DIR is required");
 		return -1;
 	}
+	if (!sc->goroutine && !sc->heap)
+		sc->goroutine = 1;
 	return 0;
 }
 
@@ -557,11 +624,17 @@ int tool_snap_main(int argc, char **argv)
 	}
 	tool_config_finish(&sc.c);
 	n = (size_t)(argc - optind);
-	ts = gt_calloc(2 * n, sizeof *ts);
-	jobs = gt_calloc(2 * n, sizeof *jobs);
+	ts = gt_calloc(3 * n, sizeof *ts);
+	jobs = gt_calloc(3 * n, sizeof *jobs);
 	if (parse_targets(ts, argv + optind, n) != 0)
 		goto out;
 	/* a page holds one trend: pages put end to end are no page */
+	if (sc.heap && sc.c.report.format != REPORT_TEXT &&
+	    sc.c.report.format != REPORT_JSON &&
+	    sc.c.report.format != REPORT_PROM) {
+		tool_warn("snap: --profile heap reports as text, json or prom");
+		goto out;
+	}
 	if (sc.c.report.format == REPORT_HTML && (n > 1 || sc.leak)) {
 		tool_warn("snap: -f html takes one target and no "
 			  "--leak-profile, got %zu target%s%s", n,
@@ -575,9 +648,29 @@ int tool_snap_main(int argc, char **argv)
 	}
 	for (i = 0; sc.proto && i < n; i++)
 		ts[i].url = ts[i].url_owned = fetch_proto_url(ts[i].url);
-	if (sc.leak) {
-		add_leak_targets(ts, n);
-		n *= 2;
+	{
+		size_t total = n;
+
+		if (sc.leak) {
+			add_leak_targets(ts, n);
+			total += n;
+		}
+		if (sc.heap) {
+			add_heap_targets(&sc, ts + total, ts, n);
+			total += n;
+		}
+		if (!sc.goroutine) {
+			/* the goroutine targets named the others: drop them */
+			for (i = 0; i < n; i++) {
+				free(ts[i].name);
+				free(ts[i].shown);
+				free(ts[i].url_owned);
+			}
+			memmove(ts, ts + n, (total - n) * sizeof *ts);
+			memset(ts + total - n, 0, n * sizeof *ts);
+			total -= n;
+		}
+		n = total;
 	}
 	if (mkdir(sc.dir, 0777) != 0 && errno != EEXIST) {
 		tool_warn("%s: %s", sc.dir, strerror(errno));
@@ -598,10 +691,17 @@ int tool_snap_main(int argc, char **argv)
 			tool_warn("%s", e.msg);
 			goto out;
 		}
+		jobs[i].url = t->url;
+		if (t->heap) {
+			/* kept as it came, read once it is all there */
+			t->hb.w = t->w;
+			jobs[i].tee = snap_heap_tee;
+			jobs[i].tee_ud = &t->hb;
+			continue;
+		}
 		t->set = group_set_new(r, &sc.c.group);
 		sink = group_sink(t->set);
 		t->p = parse_new(&sink);
-		jobs[i].url = t->url;
 		jobs[i].p = t->p;
 		jobs[i].tee = store_write;
 		jobs[i].tee_ud = t->w;
@@ -634,7 +734,16 @@ int tool_snap_main(int argc, char **argv)
 		}
 		t->when = jobs[i].when;
 		t->cut = jobs[i].cut;
-		group_set_finish(t->set, parse_get_stats(t->p));
+		if (t->heap &&
+		    heap_parse_body(t->hb.buf, t->hb.len, &t->hp, &e) != GT_OK) {
+			tool_warn("%s: %s", t->shown, e.msg);
+			store_abort(t->w);
+			t->w = NULL;
+			failed = 1;
+			continue;
+		}
+		if (!t->heap)
+			group_set_finish(t->set, parse_get_stats(t->p));
 		if (keep(t, &e) != GT_OK) {
 			tool_warn("%s", e.msg);
 			failed = 1;
@@ -651,8 +760,33 @@ int tool_snap_main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		store_rotate(sc.dir, ts[i].name, sc.keep, &ts[i].kept,
 			     &ts[i].nkept, warn_unlink);
+		if (ts[i].heap)
+			continue;
 		build_trend(&sc, &ts[i], r);
 		if (ts[i].tr->ngrowing)
+			growing = 1;
+	}
+	/* after the goroutine trends: a heap series names the growing
+	 * groups of its target's goroutine series it shares a function with */
+	for (i = 0; i < n; i++) {
+		const trend *g = NULL;
+		size_t k;
+
+		if (!ts[i].heap)
+			continue;
+		for (k = 0; k < n; k++) {
+			char *hn = ts[k].heap ? NULL
+					      : store_series(ts[k].name, "heap");
+			int same = hn && strcmp(hn, ts[i].name) == 0;
+
+			free(hn);
+			if (same)
+				g = ts[k].tr;
+		}
+		ts[i].ht = snap_heap_trend(sc.dir, ts[i].name, ts[i].kept,
+					   ts[i].nkept, ts[i].final, ts[i].hp,
+					   ts[i].when, &ts[i].hold, g, r);
+		if (ts[i].ht && ts[i].ht->ngrowing)
 			growing = 1;
 	}
 	rc = failed ? EXIT_TROUBLE : growing ? EXIT_LEAK : EXIT_CLEAN;
@@ -681,6 +815,12 @@ out:
 		size_t k;
 
 		store_abort(t->w);
+		heap_trend_free(t->ht);
+		heap_free(t->hp);
+		for (k = 0; t->hold && k < t->nkept; k++)
+			heap_free(t->hold[k]);
+		free(t->hold);
+		free(t->hb.buf);
 		trend_free(t->tr);
 		group_set_free(t->old);
 		group_set_free(t->set);

@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "heap.h"
+#include "heap_diag.h"
+#include "report_heap.h"
 #include "store.h"
 #include "tool.h"
 #include "trend.h"
@@ -26,8 +29,9 @@ static const char usage[] =
 	"SNAPSHOT is a dump file (plain or gzip), a directory (its *.txt,\n"
 	"*.txt.gz, *.log, *.log.gz, *.pb and *.pb.gz files), a log holding\n"
 	"several dumps, a URL or '-'; of a directory 'gtriage snap' keeps, the\n"
-	"goroutine dumps of its one target (NAME-leak-* and heap profiles are\n"
-	"other series). Snapshots are put in time order by the\n"
+	"goroutine dumps of its one target (NAME-leak-* is another series),\n"
+	"with its heap profiles (NAME-heap-*) followed site by site beside\n"
+	"them. Snapshots are put in time order by the\n"
 	"time in the file name (20261122T040500Z, as 'gtriage snap' writes),\n"
 	"else the dump's log prefix time, else the file's modification time,\n"
 	"else argument order.\n"
@@ -127,18 +131,22 @@ static const char *kind_of(const char *b, size_t *series_len)
 }
 
 /* A directory kept by snap holds one series per target and kind: the
- * goroutine dumps are the trend, other kinds (NAME-leak-..., heap
- * profiles) are left out unless they are all there is; two targets'
- * dumps are no one program's trend. */
-static int pick_series(char **names, size_t *n, const char *dir, gt_err *e)
+ * goroutine dumps are the trend, its heap profiles go to heap[] (followed
+ * beside it), other kinds (NAME-leak-...) are left out unless they are all
+ * there is; two targets' dumps are no one program's trend. */
+static int pick_series(char **names, size_t *n, char **heap, size_t *nheap,
+		       const char *dir, gt_err *e)
 {
 	const char *want = NULL, *first = NULL;
 	size_t i, k = 0, flen = 0, skipped = 0;
 
+	*nheap = 0;
 	for (i = 0; i < *n; i++) {
 		size_t sl;
 		const char *kind = kind_of(base_name(names[i]), &sl);
 
+		if (strcmp(kind, "heap") == 0)
+			continue;
 		if (want == NULL || (kind[0] == '\0' && want[0]))
 			want = kind;
 	}
@@ -147,6 +155,10 @@ static int pick_series(char **names, size_t *n, const char *dir, gt_err *e)
 		size_t sl;
 		const char *kind = kind_of(b, &sl);
 
+		if (strcmp(kind, "heap") == 0) {
+			heap[(*nheap)++] = names[i];
+			continue;
+		}
 		if (strcmp(kind, want) != 0) {
 			skipped++;
 			free(names[i]);
@@ -166,21 +178,39 @@ static int pick_series(char **names, size_t *n, const char *dir, gt_err *e)
 		}
 		names[k++] = names[i];
 	}
+	/* the heap series of that target, or of the one target there is */
+	for (i = 0; i < *nheap; i++) {
+		const char *b = base_name(heap[i]);
+		size_t sl;
+
+		kind_of(b, &sl);
+		if (first == NULL) {
+			first = b;
+			flen = sl;
+		} else if (sl != flen || memcmp(b, first, sl) != 0) {
+			gt_errf(e, "%s: snapshots of several targets (%.*s, "
+				   "%.*s): give one target's files",
+				dir, (int)flen, first, (int)sl, b);
+			*n = k;
+			return GT_ERR;
+		}
+	}
 	if (skipped)
-		tool_warn("%s: %zu snapshot%s of another kind (leak or heap "
+		tool_warn("%s: %zu snapshot%s of another kind (leak "
 			  "profiles) left out",
 			  dir, skipped, skipped == 1 ? "" : "s");
 	*n = k;
 	return GT_OK;
 }
 
-/* The snapshot files of a directory, in name order (not recursive). */
-static int add_dir(inputs *in, const char *dir, gt_err *e)
+/* The snapshot files of a directory, in name order (not recursive); its
+ * heap series to heap. */
+static int add_dir(inputs *in, inputs *heap, const char *dir, gt_err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, before = in->n;
+	char **names = NULL, **hnames;
+	size_t n = 0, cap = 0, before = in->n, hbefore = heap->n, nh = 0;
 	int rc;
 
 	if (d == NULL)
@@ -201,16 +231,23 @@ static int add_dir(inputs *in, const char *dir, gt_err *e)
 		names[n++] = gt_strndup(path, strlen(path));
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
-	rc = pick_series(names, &n, dir, e);
+	if (n > 1)
+		qsort(names, n, sizeof *names, by_name);
+	hnames = gt_calloc(n + 1, sizeof *hnames);
+	rc = pick_series(names, &n, hnames, &nh, dir, e);
 	for (size_t i = 0; i < n; i++) {
 		inputs_add(in, names[i], 0);
 		free(names[i]);
 	}
+	for (size_t i = 0; i < nh; i++) {
+		inputs_add(heap, hnames[i], 0);
+		free(hnames[i]);
+	}
 	free(names);
+	free(hnames);
 	if (rc != GT_OK)
 		return GT_ERR;
-	if (in->n == before)
+	if (in->n == before && heap->n == hbefore)
 		return gt_errf(e, "%s: no snapshot files (*.txt, *.txt.gz, *.log, "
 			       "*.log.gz, *.pb, *.pb.gz) in the directory",
 			       dir);
@@ -287,11 +324,40 @@ static double when_of(const input *in, const group_dump *d, size_t ndumps,
 	return 0;
 }
 
+/* When a heap profile of the series was taken: the time in its name,
+ * refined by the file's mtime within that second (as snap keeps it). */
+static double heap_when(const char *path, const heap_profile *h)
+{
+	double named = trend_name_time(base_name(path)), m = 0;
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		m = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+	if (named > 0)
+		return m >= named && m < named + 1 ? m : named;
+	return h->time > 0 ? h->time : m;
+}
+
+typedef struct trend_job {
+	const trend *t;          /* NULL: the heap series alone */
+	const report_opts *o;
+	const heap_trend *ht;    /* NULL: no heap series */
+} trend_job;
+
 static int write_trend(FILE *f, void *ud, gt_err *e)
 {
-	void **job = ud;
+	trend_job *j = ud;
+	heap_report_opts ho;
 
-	return trend_report(f, job[0], job[1], e);
+	if (j->ht == NULL)
+		return trend_report(f, j->t, j->o, e);
+	memset(&ho, 0, sizeof ho);
+	ho.format = j->o->format;
+	ho.source = j->o->source;
+	ho.top = j->o->top;
+	if (j->t == NULL)
+		return heap_trend_report(f, j->ht, &ho, e);
+	return heap_report_beside(f, j->t, j->o, j->ht, &ho, e);
 }
 
 int tool_trend_main(int argc, char **argv)
@@ -307,14 +373,16 @@ int tool_trend_main(int argc, char **argv)
 	tool_config c;
 	trend_opts to;
 	gt_err e = {{0}};
-	inputs in = {0};
+	inputs in = {0}, hin = {0};
+	heap_profile **hp = NULL;
+	heap_trend *ht = NULL;
 	rules *r = NULL;
 	group_set *s = NULL;
 	trend *t = NULL;
 	char *source = NULL;
 	size_t *first = NULL, nargs;
 	double v, now = (double)time(NULL);
-	int rc = EXIT_TROUBLE, ch;
+	int rc = EXIT_TROUBLE, ch, growth_given = 0;
 
 	setlocale(LC_CTYPE, ""); /* sparklines: UTF-8 or ASCII */
 	tool_config_init(&c, argc);
@@ -331,6 +399,7 @@ int tool_trend_main(int argc, char **argv)
 			if (tool_number("--min-growth", optarg, 1, 1e15, &v))
 				goto out;
 			to.min_growth = (uint64_t)v;
+			growth_given = 1;
 			break;
 		case OPT_MIN_RISE:
 			if (tool_number("--min-rise", optarg, 0, 1e6, &v))
@@ -364,7 +433,7 @@ int tool_trend_main(int argc, char **argv)
 			inputs_add(&in, argv[i], 1);
 		else if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 &&
 			 S_ISDIR(st.st_mode)) {
-			if (add_dir(&in, argv[i], &e) != GT_OK) {
+			if (add_dir(&in, &hin, argv[i], &e) != GT_OK) {
 				tool_warn("%s", e.msg);
 				goto out;
 			}
@@ -385,12 +454,55 @@ int tool_trend_main(int argc, char **argv)
 		}
 	}
 	tool_config_finish(&c);
-	source = source_name(argv + optind, nargs, &in);
+	if (hin.n && c.report.format != REPORT_TEXT &&
+	    c.report.format != REPORT_JSON && c.report.format != REPORT_PROM) {
+		tool_warn("trend: with heap profiles, the report is text, json "
+			  "or prom");
+		goto out;
+	}
+	source = source_name(argv + optind, nargs, in.n ? &in : &hin);
 	c.report.source = source;
 	to.group = c.group;
 
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
+		goto out;
+	}
+	if (hin.n) {
+		const char **labels = gt_calloc(hin.n + 1, sizeof *labels);
+		double *when = gt_calloc(hin.n + 1, sizeof *when);
+		trend_opts hto = to;
+
+		hp = gt_calloc(hin.n + 1, sizeof *hp);
+		for (size_t i = 0; i < hin.n; i++) {
+			if (heap_read_path(hin.v[i].path, &hp[i], &e) != GT_OK) {
+				tool_warn("%s", e.msg);
+				free(labels);
+				free(when);
+				goto out;
+			}
+			when[i] = heap_when(hin.v[i].path, hp[i]);
+			labels[i] = base_name(hin.v[i].path);
+		}
+		/* bytes, not goroutines: the heap's own threshold unless one
+		 * was given */
+		if (!growth_given)
+			hto.min_growth = HEAP_MIN_GROWTH;
+		ht = heap_trend_new((const heap_profile *const *)hp, when,
+				    labels, hin.n, &hto);
+		heap_trend_diagnose(ht, r);
+		free(labels);
+		free(when);
+	}
+	if (in.n == 0) {
+		trend_job j = {NULL, &c.report, ht};
+
+		if (tool_write_output(c.out_path, write_trend, &j, &e) !=
+		    GT_OK) {
+			tool_warn("%s", e.msg);
+			goto out;
+		}
+		rc = ht->ngrowing ? EXIT_LEAK : EXIT_CLEAN;
 		goto out;
 	}
 	s = group_set_new(r, &c.group);
@@ -440,18 +552,25 @@ int tool_trend_main(int argc, char **argv)
 		}
 	}
 	trend_finish(t);
+	if (ht)
+		heap_trend_link(ht, t);
 
 	{
-		void *job[2] = {t, &c.report};
+		trend_job j = {t, &c.report, ht};
 
-		if (tool_write_output(c.out_path, write_trend, job, &e) !=
+		if (tool_write_output(c.out_path, write_trend, &j, &e) !=
 		    GT_OK) {
 			tool_warn("%s", e.msg);
 			goto out;
 		}
 	}
-	rc = t->ngrowing ? EXIT_LEAK : EXIT_CLEAN;
+	rc = t->ngrowing || (ht && ht->ngrowing) ? EXIT_LEAK : EXIT_CLEAN;
 out:
+	heap_trend_free(ht);
+	for (size_t i = 0; hp && i < hin.n; i++)
+		heap_free(hp[i]);
+	free(hp);
+	inputs_free(&hin);
 	trend_free(t);
 	group_set_free(s);
 	rules_free(r);

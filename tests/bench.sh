@@ -109,4 +109,73 @@ BEGIN {
 if [ -x "$top/tests/live/bench-snap.sh" ] || [ -f "$top/tests/live/bench-snap.sh" ]; then
 	GTRIAGE=$top/gtriage sh "$top/tests/live/bench-snap.sh"
 fi
+# A heap profile of $BENCH_HEAP_SITES distinct allocation sites (100,000),
+# made by samples/gen/benchheap with runtime/pprof in both forms:
+# `gtriage heap` next to `go tool pprof -top` on the same file, best of
+# $runs, and the objects in use each counts (within 1%).
+# best of $runs of a command on a file argument: prints "seconds peak-kib"
+heap_measure() {
+	hbest=
+	hi=0
+	while [ $hi -lt "$runs" ]; do
+		/usr/bin/time -f '%e %M' -o "$dir/time" "$@" </dev/null >"$dir/out" 2>/dev/null || [ $? = 1 ]
+		t=$(tail -n 1 "$dir/time" | cut -d' ' -f1)
+		m=$(tail -n 1 "$dir/time" | cut -d' ' -f2)
+		if [ -z "$hbest" ] || awk -v t="$t" -v b="$hbest" 'BEGIN { exit !(t < b) }'; then
+			hbest=$t
+			hmem=$m
+		fi
+		hi=$((hi + 1))
+	done
+	echo "$hbest $hmem"
+}
+
+bench_heap() {
+	hn=${BENCH_HEAP_SITES:-100000}
+	hgo=$(sh "$top/tests/find-go.sh")
+	hpb=$dir/heap-$hn.pb.gz
+	htxt=$dir/heap-$hn.txt
+	if [ ! -s "$hpb" ] || [ ! -s "$htxt" ]; then
+		(cd "$top/samples/gen" && "$hgo" build -trimpath -o "$dir/benchheap" ./benchheap)
+		echo "writing a heap profile of $hn sites to $hpb and $htxt"
+		"$dir/benchheap" -n "$hn" -pb "$hpb.tmp" -text "$htxt.tmp"
+		mv "$hpb.tmp" "$hpb"
+		mv "$htxt.tmp" "$htxt"
+	fi
+	printf "\nheap profile, %d allocation sites\n" "$hn"
+	printf "%-8s %-14s %8s %12s %12s %14s\n" form tool seconds sites/s "peak RSS" "objects in use"
+	for f in "$hpb" "$htxt"; do
+		form=protobuf
+		case $f in *.txt) form=text ;; esac
+		cat "$f" >/dev/null # page cache: both tools read the same warm file
+		set -- $(heap_measure "$top/gtriage" heap "$f")
+		hg_s=$1 hg_kib=$2
+		hg_sites=$(sed -n 's/^\([0-9]*\) allocation sites;.*/\1/p' "$dir/out")
+		hg_obj=$(sed -n 's/.* in use in \([0-9]*\) objects.*/\1/p' "$dir/out" | head -1)
+		set -- $(heap_measure "$hgo" tool pprof -top -sample_index=inuse_objects "$f")
+		hp_s=$1 hp_kib=$2
+		hp_obj=$(sed -n 's/.* of \([0-9]*\) total.*/\1/p' "$dir/out" | head -1)
+		awk -v form="$form" -v gs="$hg_s" -v gk="$hg_kib" -v ps="$hp_s" \
+			-v pk="$hp_kib" -v n="$hg_sites" -v gobj="$hg_obj" -v pobj="$hp_obj" '
+		function row(tool, s, kib, obj) {
+			if (s > 0)
+				printf "%-8s %-14s %8.2f %12.0f %8.1f MiB %14d\n", form, tool, s, n / s, kib / 1024, obj
+			else
+				printf "%-8s %-14s %8s %12s %8.1f MiB %14d\n", form, tool, "<0.01", ">" n * 100, kib / 1024, obj
+		}
+		BEGIN {
+			row("gtriage heap", gs, gk, gobj)
+			row("go tool pprof", ps, pk, pobj)
+			if (ps > 0 && gs > 0)
+				printf "%-8s gtriage/pprof: %.2f of the time, %.2f of the peak RSS\n", form, gs / ps, gk / pk
+		}'
+		if [ -z "$hg_obj" ] || [ -z "$hp_obj" ] ||
+			! awk -v a="$hg_obj" -v b="$hp_obj" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= b / 100) }'; then
+			echo "heap ($form): objects in use differ: gtriage ${hg_obj:-?}, pprof ${hp_obj:-?}"
+			status=1
+		fi
+	done
+}
+bench_heap
+
 exit $status

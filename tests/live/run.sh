@@ -532,6 +532,61 @@ else
 	echo "SKIP: the Go test server does not build with GOEXPERIMENT=goroutineleakprofile ($("$GO" version | cut -d' ' -f3)); --leak-profile with a leak profile not run"
 fi
 
+# ---- heap profiles: snap --profile heap -----------------------------------
+# A server keeping 256 KiB a second for good in main.hoard, beside 1 MiB in
+# main.steadyTable that never changes. gc=1: each profile as of now.
+if start_server heap -leak 0 -hoard 256; then
+	H=$B
+	for i in 1 2 3 4; do
+		run "hp$i" snap --profile goroutine,heap --heap-gc --keep 3 "app=$H" --dir "$W/heap"
+		[ $i -lt 4 ] && sleep 1
+	done
+	nh=$(ls "$W/heap" | grep -c '^app-heap-[0-9]\{8\}T[0-9]\{6\}Z\(_[0-9]*\)\?\.pb\.gz$')
+	ng=$(ls "$W/heap" | grep -c '^app-[0-9]\{8\}T[0-9]\{6\}Z\(_[0-9]*\)\?\.txt$')
+	if [ "$nh" = 3 ] && [ "$ng" = 3 ] && [ "$(ls -A "$W/heap" | wc -l)" = 6 ]; then
+		ok "snap --profile goroutine,heap: 4 runs, --keep 3 of each kind (app-heap-...Z.pb.gz beside app-...Z.txt), nothing else"
+	else bad "snap --profile goroutine,heap: $nh heap, $ng goroutine files" "$W/hp4.err"; ls -la "$W/heap"; fi
+	if [ "$RC" = 1 ] && grep -q "GROWING .*main.hoard" "$W/hp4.out" &&
+		! grep -q "GROWING .*main.steadyTable" "$W/hp4.out"; then
+		ok "snap --profile heap: the report flags main.hoard growing, exit 1"
+	else bad "snap --profile heap report: exit $RC" "$W/hp4.out"; fi
+	f=$(ls "$W/heap" | grep '^app-heap-' | tail -1)
+	run hpread heap "$W/heap/$f"
+	if [ "$RC" = 0 ] && grep -q "main.steadyTable" "$W/hpread.out"; then
+		ok "a kept heap snapshot reads back with gtriage heap"
+	else bad "gtriage heap on $f: exit $RC" "$W/hpread.err"; fi
+
+	run htrend trend -f json "$W/heap"
+	if [ "$RC" = 1 ] && python3 - "$W/htrend.out" <<'PY' >"$W/htrend.why" 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+h = d["heap"]
+def fl(s): return [f["func"] for f in s["frames"]]
+hoard = [s for s in h["sites"] if "main.hoard" in fl(s)]
+steady = [s for s in h["sites"] if "main.steadyTable" in fl(s)]
+assert len(h["snapshots"]) == 3, h["snapshots"]
+assert any(s["growing"] and s["bytes_per_hour"] > 0 for s in hoard), hoard
+assert steady and not any(s["growing"] for s in steady), steady
+assert d["snapshots"] and len(d["snapshots"]) == 3, "goroutine series"
+PY
+	then ok "trend over the snap directory: the heap series beside the goroutine one, main.hoard growing, main.steadyTable not"
+	else bad "trend -f json over the heap snapshots: exit $RC" "$W/htrend.why"; fi
+
+	run hprom trend -f prom "$W/heap"
+	if grep -q '^gtriage_heap_inuse_bytes{source="[^"]*"} [1-9]' "$W/hprom.out" &&
+		grep -q '^gtriage_heap_site_growth_bytes_per_hour{.*main\.hoard.*} [1-9]' "$W/hprom.out" &&
+		grep -q '^gtriage_snapshots' "$W/hprom.out"; then
+		ok "trend -f prom: gtriage_heap_inuse_bytes and main.hoard's bytes/h beside the goroutine metrics"
+	else bad "trend -f prom over the heap snapshots" "$W/hprom.out"; fi
+
+	# a target that fails keeps nothing
+	run hpbad snap --profile heap "bad=http://127.0.0.1:$FREE" --dir "$W/heapbad"
+	if [ "$RC" = 2 ] && grep -q "debug/pprof/heap" "$W/hpbad.err" &&
+		[ -z "$(ls -A "$W/heapbad" 2>/dev/null)" ]; then
+		ok "snap --profile heap on a closed port: exit 2, the heap URL named, nothing kept"
+	else bad "snap --profile heap, no heap page: exit $RC" "$W/hpbad.err"; ls -la "$W/heapbad"; fi
+else bad "start the heap server" "$W/heap.log"; fi
+
 # A URL of 3000 bytes still leaves room for the reason.
 long=$(printf "%03000d" 0)
 run longurl "http://127.0.0.1:$FREE/$long"

@@ -472,6 +472,56 @@ static void test_many(void **state)
 		parse_free(p[i]);
 }
 
+typedef struct sink_buf {
+	char buf[4096];
+	size_t len;
+} sink_buf;
+
+static int to_buf(void *ud, const void *buf, size_t len, gt_err *e)
+{
+	sink_buf *b = ud;
+
+	(void)e;
+	if (b->len + len > sizeof b->buf)
+		return gt_errf(e, "too much");
+	memcpy(b->buf + b->len, buf, len);
+	b->len += len;
+	return GT_OK;
+}
+
+/* A tee-only job (no parser): any body is the tee's, byte for byte, even
+ * one that holds no dump; an empty body, an HTML page or an HTTP error is
+ * still a failure. */
+static void test_tee_only(void **state)
+{
+	sink_buf b[4];
+	fetch_job jobs[4];
+	fetch_opts o;
+	gt_err e = {{0}};
+	const char *paths[4] = {"/dump", "/empty", "/html", "/missing"};
+	size_t i;
+
+	(void)state;
+	fetch_opts_default(&o);
+	memset(jobs, 0, sizeof jobs);
+	memset(b, 0, sizeof b);
+	for (i = 0; i < 4; i++) {
+		jobs[i].url = url(paths[i]);
+		jobs[i].tee = to_buf;
+		jobs[i].tee_ud = &b[i];
+	}
+	assert_int_equal(fetch_many(jobs, 4, &o, NULL, &e), GT_ERR);
+	assert_int_equal(jobs[0].rc, GT_OK);
+	assert_int_equal(b[0].len, sizeof dump_text - 1);
+	assert_memory_equal(b[0].buf, dump_text, sizeof dump_text - 1);
+	assert_int_equal(jobs[1].rc, GT_ERR);
+	assert_non_null(strstr(jobs[1].err.msg, "empty response"));
+	assert_int_equal(jobs[2].rc, GT_ERR);
+	assert_non_null(strstr(jobs[2].err.msg, "HTML page"));
+	assert_int_equal(jobs[3].rc, GT_ERR);
+	assert_non_null(strstr(jobs[3].err.msg, "HTTP 404"));
+}
+
 /* No credential in any message: not the URL's, not -u's, not a header's,
  * even when the server quotes them back. */
 static void test_no_secret_in_errors(void **state)
@@ -571,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_tee_only),
 		cmocka_unit_test(test_no_secret_in_errors),
 		cmocka_unit_test(test_long_url),
 	};

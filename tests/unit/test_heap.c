@@ -20,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "heap.h"
+#include "heap_diag.h"
+#include "heap_diff.h"
 
 static void test_scale(void **state)
 {
@@ -249,6 +253,174 @@ static void test_trend(void **state)
 		heap_free(p[i]);
 }
 
+/* A fetched body as it came: gzip is inflated, a gzip stream cut short
+ * is an error saying so, plain text is read as is. */
+static void test_body(void **state)
+{
+	unsigned char gz[4096];
+	uLongf glen;
+	z_stream z;
+	heap_profile *h;
+	gt_err e = {{0}};
+
+	(void)state;
+	memset(&z, 0, sizeof z);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+	                              Z_DEFAULT_STRATEGY),
+	                 Z_OK);
+	z.next_in = (Bytef *)text;
+	z.avail_in = sizeof text - 1;
+	z.next_out = gz;
+	z.avail_out = sizeof gz;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	glen = sizeof gz - z.avail_out;
+	deflateEnd(&z);
+
+	assert_int_equal(heap_parse_body(gz, glen, &h, &e), GT_OK);
+	assert_int_equal(h->nsites, 2);
+	assert_int_equal(h->inuse_bytes, 3200);
+	heap_free(h);
+	assert_int_equal(heap_parse_body(text, sizeof text - 1, &h, &e), GT_OK);
+	assert_int_equal(h->inuse_bytes, 3200);
+	heap_free(h);
+	assert_int_equal(heap_parse_body(gz, glen / 2, &h, &e), GT_ERR);
+	assert_null(h);
+	assert_non_null(strstr(e.msg, "cut short"));
+	/* an HTML page is no heap profile */
+	assert_int_equal(heap_parse_body("<html>", 6, &h, &e), GT_ERR);
+	assert_non_null(strstr(e.msg, "not a heap profile"));
+}
+
+/* A growing site is linked to a growing goroutine group through a user
+ * function both run through (a frame, or the group's creator); not to a
+ * steady group, and not through the standard library. */
+static void test_link(void **state)
+{
+	static const unsigned b[] = {100000, 300000, 500000, 700000};
+	heap_profile *p[4];
+	double when[4];
+	const char *label[4] = {"1", "2", "3", "4"};
+	group_frame gf[2], creator, sf[1];
+	group grow, steady;
+	trend_series ts[2];
+	trend g;
+	trend_opts o;
+	heap_trend *t;
+	gt_err e = {{0}};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		char *s;
+		size_t n;
+		FILE *f = open_memstream(&s, &n);
+
+		fprintf(f, "heap profile: 1: 1 [1: 1] @ heap/2\n");
+		fprintf(f, "1: %u [1: %u] @ 0x1 0x2 0x3\n"
+		           "#\t0x1\ttime.NewTicker+0x1\ttime/tick.go:43\n"
+		           "#\t0x2\tmain.subscribe+0x1\tm.go:9\n"
+		           "#\t0x3\tmain.serve+0x1\tm.go:20\n\n",
+		        b[i], b[i]);
+		fclose(f);
+		assert_int_equal(heap_parse(s, n, &p[i], &e), GT_OK);
+		free(s);
+		when[i] = 1e9 + 60.0 * (double)i;
+	}
+	trend_opts_default(&o);
+	o.min_growth = HEAP_MIN_GROWTH;
+	t = heap_trend_new((const heap_profile *const *)p, when, label, 4, &o);
+	assert_int_equal(t->ngrowing, 1);
+
+	memset(gf, 0, sizeof gf);
+	memset(&creator, 0, sizeof creator);
+	memset(sf, 0, sizeof sf);
+	gf[0].func = "time.NewTicker", gf[0].func_len = 14;
+	gf[1].func = "main.watch", gf[1].func_len = 10;
+	creator.func = "main.subscribe", creator.func_len = 14;
+	memset(&grow, 0, sizeof grow);
+	grow.frames = gf, grow.nframes = 2, grow.created_by = creator;
+	sf[0].func = "main.serve", sf[0].func_len = 10;
+	memset(&steady, 0, sizeof steady);
+	steady.frames = sf, steady.nframes = 1;
+	memset(ts, 0, sizeof ts);
+	memset(&g, 0, sizeof g);
+	strcpy(ts[0].fingerprint, "aaaaaaaaaaaaaaaa");
+	ts[0].latest = &grow, ts[0].growing = 1;
+	strcpy(ts[1].fingerprint, "bbbbbbbbbbbbbbbb");
+	ts[1].latest = &steady, ts[1].growing = 0;
+	g.series = ts, g.nseries = 2;
+
+	heap_trend_link(t, &g);
+	/* through the creator, not time.NewTicker (standard library), not
+	 * the steady group's main.serve */
+	assert_int_equal(t->series[0].nlinks, 1);
+	assert_ptr_equal(t->series[0].links[0].group, &ts[0]);
+	assert_string_equal(t->series[0].links[0].func, "main.subscribe");
+	/* the steady group grows now: main.serve links it too */
+	ts[1].growing = 1;
+	free(t->series[0].links);
+	t->series[0].links = NULL, t->series[0].nlinks = 0;
+	heap_trend_link(t, &g);
+	assert_int_equal(t->series[0].nlinks, 2);
+	assert_string_equal(t->series[0].links[1].func, "main.serve");
+	heap_trend_free(t);
+	for (i = 0; i < 4; i++)
+		heap_free(p[i]);
+}
+
+/* Two profiles site by site: grown (flagged from min_growth on), shrunk,
+ * new, gone; a site with nothing in use on a side is absent there. */
+static void test_diff(void **state)
+{
+	static const char old_t[] =
+	    "heap profile: 1: 1 [1: 1] @ heap/2\n"
+	    "1: 100000 [1: 100000] @ 0x1\n#\t0x1\tmain.grow+0x1\ta.go:1\n\n"
+	    "1: 50000 [1: 50000] @ 0x2\n#\t0x2\tmain.shrink+0x1\tb.go:2\n\n"
+	    "1: 7000 [1: 7000] @ 0x3\n#\t0x3\tmain.gone+0x1\tc.go:3\n\n"
+	    "0: 0 [4: 400] @ 0x5\n#\t0x5\tmain.freed+0x1\te.go:5\n\n";
+	static const char new_t[] =
+	    "heap profile: 1: 1 [1: 1] @ heap/2\n"
+	    "3: 300000 [3: 300000] @ 0x1\n#\t0x1\tmain.grow+0x1\ta.go:1\n\n"
+	    "1: 20000 [1: 20000] @ 0x2\n#\t0x2\tmain.shrink+0x1\tb.go:2\n\n"
+	    "2: 9000 [2: 9000] @ 0x4\n#\t0x4\tmain.fresh+0x1\td.go:4\n\n"
+	    "0: 0 [8: 800] @ 0x5\n#\t0x5\tmain.freed+0x1\te.go:5\n\n";
+	heap_profile *a, *b;
+	heap_diff *d;
+	gt_err e = {{0}};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(heap_parse(old_t, sizeof old_t - 1, &a, &e), GT_OK);
+	assert_int_equal(heap_parse(new_t, sizeof new_t - 1, &b, &e), GT_OK);
+	d = heap_diff_new(a, b, 65536);
+	assert_int_equal(d->nchanges, 5);
+	/* largest change first */
+	assert_int_equal(d->changes[0].kind, DIFF_GROWN);
+	assert_string_equal(d->changes[0].new_s->frames[0].func, "main.grow");
+	assert_int_equal(d->changes[0].delta_bytes, 200000);
+	assert_int_equal(d->changes[0].delta_objects, 2);
+	assert_true(d->changes[0].flagged);
+	assert_int_equal(d->changes[1].kind, DIFF_SHRUNK);
+	assert_int_equal(d->changes[1].delta_bytes, -30000);
+	assert_false(d->changes[1].flagged);
+	assert_int_equal(d->changes[2].kind, DIFF_NEW);
+	assert_null(d->changes[2].old_s);
+	assert_int_equal(d->changes[3].kind, DIFF_GONE);
+	assert_null(d->changes[3].new_s);
+	assert_int_equal(d->changes[4].kind, DIFF_SAME);
+	assert_int_equal(d->nflagged, 1);
+	assert_int_equal(d->count[DIFF_NEW] + d->count[DIFF_GONE], 2);
+	heap_diff_free(d);
+	/* below the threshold nothing is flagged */
+	d = heap_diff_new(a, b, 200001);
+	assert_int_equal(d->nflagged, 0);
+	for (i = 0; i < d->nchanges; i++)
+		assert_false(d->changes[i].flagged);
+	heap_diff_free(d);
+	heap_free(a);
+	heap_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +430,9 @@ int main(void)
 	    cmocka_unit_test(test_text_errors),
 	    cmocka_unit_test(test_proto),
 	    cmocka_unit_test(test_trend),
+	    cmocka_unit_test(test_body),
+	    cmocka_unit_test(test_link),
+	    cmocka_unit_test(test_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

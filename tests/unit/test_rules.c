@@ -1105,6 +1105,184 @@ static void test_diagnose_leak_at(void **state)
 
 /* Every diagnosis in patterns/ has at least one positive case above, so a
  * new rule cannot go untested. */
+/* ------------------------------------------------------- heap diagnoses */
+
+typedef struct heap_case {
+	const char *name; /* the diagnosis expected, or not */
+	int expect;
+	int growing;
+	uint64_t object_size, objects;
+	const char *const *frames;
+} heap_case;
+
+/* Stacks as Go's heap profiles show them (the allocator's runtime frames
+ * hidden) and as a profile that keeps every frame shows them. */
+static const heap_case heap_cases[] = {
+	{"heap-map-grows", 1, 1, 48, 5000,
+	 FRAMES("runtime.mallocgc", "runtime.newarray",
+		"internal/runtime/maps.newarray", "runtime.mapassign_faststr",
+		"app.(*Cache).Put")},
+	{"heap-map-grows", 1, 1, 512, 40,
+	 FRAMES("runtime.makemap", "app.NewIndex")},
+	{"heap-map-grows", 0, 0, 48, 5000,
+	 FRAMES("runtime.mapassign_faststr", "app.(*Cache).Put")},
+	{"heap-timers-not-stopped", 1, 1, 96, 3000,
+	 FRAMES("time.NewTicker", "app.subscribe")},
+	{"heap-timers-not-stopped", 1, 1, 96, 3000,
+	 FRAMES("time.newTimer", "time.NewTimer", "app.(*Conn).setDeadline")},
+	{"heap-timers-not-stopped", 0, 0, 96, 3000,
+	 FRAMES("time.NewTicker", "app.subscribe")},
+	{"heap-bufio-per-connection", 1, 1, 4096, 300,
+	 FRAMES("bufio.NewReaderSize", "bufio.NewReader", "app.(*Server).handle")},
+	{"heap-bufio-per-connection", 1, 1, 4096, 300,
+	 FRAMES("bufio.NewWriterSize", "app.(*Server).handle")},
+	{"heap-read-whole", 1, 1, 8192, 200,
+	 FRAMES("io.ReadAll", "app.(*Client).fetch")},
+	{"heap-read-whole", 1, 1, 8192, 200,
+	 FRAMES("bytes.growSlice", "bytes.(*Buffer).grow",
+		"bytes.(*Buffer).ReadFrom", "app.load")},
+	/* many large buffers: kept whole for a small part */
+	{"heap-large-buffers-kept", 1, 1, 32768, 1000,
+	 FRAMES("app.readUpload", "app.handleUpload")},
+	{"heap-large-buffers-kept", 0, 1, 32768, 8,
+	 FRAMES("app.readUpload", "app.handleUpload")},
+	{"heap-large-buffers-kept", 0, 1, 256, 1000,
+	 FRAMES("app.readUpload", "app.handleUpload")},
+	{"heap-large-buffers-kept", 0, 1, 32768, 1000,
+	 FRAMES("io.ReadAll", "app.fetch")},
+	{"heap-large-buffers-kept", 0, 0, 32768, 1000,
+	 FRAMES("app.readUpload", "app.handleUpload")},
+	/* a few ever larger objects: a container's tables or array */
+	{"heap-container-grows", 1, 1, 51712, 8,
+	 FRAMES("app.(*sessionCache).Put", "app.handleLogin")},
+	{"heap-container-grows", 0, 1, 51712, 800,
+	 FRAMES("app.(*sessionCache).Put", "app.handleLogin")},
+	{"heap-container-grows", 0, 1, 51712, 8,
+	 FRAMES("runtime.mapassign_faststr", "app.(*sessionCache).Put")},
+	{"heap-container-grows", 0, 1, 44000, 2,
+	 FRAMES("time.newTimer", "time.NewTicker", "app.subscribe")},
+	{"heap-slice-grows", 1, 1, 65536, 2,
+	 FRAMES("runtime.growslice", "app.(*Log).add")},
+	{"heap-slice-grows", 0, 1, 65536, 2,
+	 FRAMES("runtime.mallocgc", "runtime.growslice", "runtime.allgadd",
+		"runtime.newproc1")},
+	{"heap-goroutines-grow", 1, 1, 480, 4000,
+	 FRAMES("runtime.mallocgc", "runtime.newobject", "runtime.malg",
+		"runtime.newproc1", "runtime.newproc.func1",
+		"runtime.systemstack")},
+	{"heap-goroutines-grow", 0, 0, 480, 4000,
+	 FRAMES("runtime.malg", "runtime.newproc1")},
+	/* a user frame named like the library is not the library */
+	{"heap-timers-not-stopped", 0, 1, 96, 3000,
+	 FRAMES("app.NewTicker", "app.subscribe")},
+};
+
+static int has_heap_diag(const rules *r, const heap_case *c,
+			 const rules_diag **found)
+{
+	rules_frame f[MAXF];
+	rules_heap_site hs;
+	const rules_diag *d[8];
+	size_t i, n;
+
+	memset(&hs, 0, sizeof hs);
+	for (i = 0; c->frames[i]; i++) {
+		memset(&f[i], 0, sizeof f[i]);
+		f[i].func = c->frames[i];
+		f[i].func_len = strlen(c->frames[i]);
+	}
+	hs.frames = f;
+	hs.nframes = i;
+	hs.growing = c->growing;
+	hs.object_size = c->object_size;
+	hs.objects = c->objects;
+	n = rules_diagnose_heap(r, &hs, d, 8);
+	for (i = 0; i < n && i < 8; i++)
+		if (strcmp(d[i]->name, c->name) == 0) {
+			*found = d[i];
+			return 1;
+		}
+	return 0;
+}
+
+static void test_diagnose_heap_builtin(void **state)
+{
+	const rules *r = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof heap_cases / sizeof heap_cases[0]; i++) {
+		const heap_case *c = &heap_cases[i];
+		const rules_diag *d = NULL;
+
+		if (has_heap_diag(r, c, &d) != c->expect)
+			fail_msg("heap case %zu: %s %s", i, c->name,
+				 c->expect ? "missing" : "reported");
+		if (!d)
+			continue;
+		assert_true(strlen(d->cause) > 20);
+		assert_true(strlen(d->fix) > 20);
+		assert_int_equal(d->leak_at, 0);
+		assert_false(d->healthy);
+		assert_string_equal(d->file, "patterns/60-heap.rules");
+	}
+}
+
+/* Heap diagnoses and goroutine groups never meet; the heap keys are
+ * checked where they are parsed. */
+static void test_heap_rules_apart(void **state)
+{
+	static const char text[] =
+		"diagnosis g\n    frame ^time\\.NewTicker$\n    cause c\n    fix f\n"
+		"diagnosis h\n    heap\n    frame ^time\\.NewTicker$\n"
+		"    cause c\n    fix f\n";
+	rules *r = rules_new();
+	gt_err e = {{0}};
+	subj b;
+	const rules_diag *d[4];
+	heap_case hc = {"g", 1, 0, 96, 10, FRAMES("time.NewTicker", "app.x")};
+	const rules_diag *found = NULL;
+
+	(void)state;
+	assert_int_equal(rules_add_text(r, "t.rules", text, strlen(text), &e),
+			 GT_OK);
+	assert_int_equal(rules_diagnose(r, mk(&b, "", NULL,
+						FRAMES("time.NewTicker", "app.x")),
+					CAT_UNKNOWN, d, 4),
+			 1);
+	assert_string_equal(d[0]->name, "g");
+	assert_false(has_heap_diag(r, &hc, &found));
+	hc.name = "h";
+	assert_true(has_heap_diag(r, &hc, &found));
+	rules_free(r);
+
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{"diagnosis d\n    heap\n    category mutex\n    cause c\n    fix f\n",
+		 "t.rules:1: heap diagnosis 'd' takes none of category, min-count, min-minutes, leak-at, healthy"},
+		{"diagnosis d\n    growing\n    cause c\n    fix f\n",
+		 "t.rules:1: 'growing', 'min-object-size', 'min-objects' and 'max-objects' need 'heap' in diagnosis 'd'"},
+		{"diagnosis d\n    heap\n    growing yes\n",
+		 "t.rules:3: 'growing' takes no value"},
+		{"diagnosis d\n    heap\n    min-objects 1\n    min-objects 2\n",
+		 "t.rules:4: duplicate 'min-objects'"},
+		{"diagnosis d\n    heap\n    max-objects x\n",
+		 "t.rules:3: bad number 'x' for 'max-objects'"},
+		{"diagnosis d\n    heap\n    cause c\n    fix f\n",
+		 "t.rules:1: diagnosis 'd' has no conditions"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = rules_new();
+		memset(&e, 0, sizeof e);
+		assert_int_equal(rules_add_text(r, "t.rules", bad[i].text,
+						strlen(bad[i].text), &e),
+				 GT_ERR);
+		if (strcmp(e.msg, bad[i].msg) != 0)
+			fail_msg("case %zu: got '%s'", i, e.msg);
+		rules_free(r);
+	}
+}
+
 static void test_every_builtin_diagnosis_tested(void **state)
 {
 	size_t i, j, ndiags = 0;
@@ -1126,6 +1304,10 @@ static void test_every_builtin_diagnosis_tested(void **state)
 			for (j = 0; j < sizeof diag_cases / sizeof diag_cases[0]; j++)
 				if (diag_cases[j].expect &&
 				    strcmp(diag_cases[j].name, name) == 0)
+					found = 1;
+			for (j = 0; j < sizeof heap_cases / sizeof heap_cases[0]; j++)
+				if (heap_cases[j].expect &&
+				    strcmp(heap_cases[j].name, name) == 0)
 					found = 1;
 			if (!found)
 				fail_msg("diagnosis %s has no test case", name);
@@ -1337,6 +1519,8 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_match_error),
 		cmocka_unit_test(test_diagnose_filters),
+		cmocka_unit_test(test_diagnose_heap_builtin),
+		cmocka_unit_test(test_heap_rules_apart),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

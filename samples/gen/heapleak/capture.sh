@@ -31,3 +31,5 @@ for i in $(seq 1 "$N"); do
 	curl -sf "$URL/debug/pprof/heap?gc=1&debug=1" -o "$OUT/text/app-heap-$ts.txt"
 	echo "heap capture: $i of $N at $ts" >&2
 done
+# the mapping keeps the binary's base name, not this machine's build path
+"${PYTHON:-python3}" "$GEN/pbpath.py" "$WORK" "$OUT"/pb/*.pb.gz

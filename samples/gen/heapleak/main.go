@@ -7,6 +7,9 @@
 //   - a small sub-slice kept from each large read, pinning the whole buffer,
 //   - a batch working set whose size follows the load, freed as it falls.
 //
+// With -watchers, each ticker also gets a goroutine that waits on it, as a
+// subscriber loop would: the goroutines leak with the tickers.
+//
 // It serves net/http/pprof on 127.0.0.1 and writes the address to -ready.
 package main
 
@@ -54,11 +57,22 @@ func handleLogin(id int) {
 	cache.Put("session-"+strconv.Itoa(id), v)
 }
 
+var watchers bool
+
 func handleSubscribe() {
 	t := time.NewTicker(time.Hour)
 	subsMu.Lock()
 	subs = append(subs, t)
 	subsMu.Unlock()
+	if watchers {
+		go watchTicker(t)
+	}
+}
+
+// watchTicker delivers ticks to a subscriber that never unsubscribes.
+func watchTicker(t *time.Ticker) {
+	for range t.C {
+	}
 }
 
 func readUpload() []byte {
@@ -94,6 +108,7 @@ func setBatch(n int) {
 func main() {
 	ready := flag.String("ready", "", "file to write the pprof address to")
 	period := flag.Duration("period", 140*time.Second, "working set period")
+	flag.BoolVar(&watchers, "watchers", false, "a goroutine waiting on each ticker")
 	flag.Parse()
 	runtime.MemProfileRate = 16 << 10
 

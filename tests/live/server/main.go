@@ -18,6 +18,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -98,6 +99,7 @@ func main() {
 	rate := flag.Int("leak", 20, "goroutines leaked per second")
 	backlog := flag.Int("backlog", 0, "goroutines already leaked at start, as in a process that has leaked for hours")
 	freePort := flag.Bool("free-port", false, "print a port nobody listens on, and exit")
+	hoardKB := flag.Int("hoard", 0, "KiB of heap kept for good per second (main.hoard), beside a table that never changes (main.steadyTable)")
 	flag.Parse()
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -119,6 +121,12 @@ func main() {
 	}
 	if *rate > 0 {
 		go leakAt(*rate)
+	}
+	if *hoardKB > 0 {
+		// every 32 KiB chunk sampled: the heap profile counts each one
+		runtime.MemProfileRate = 4096
+		steadyTable()
+		go hoardAt(*hoardKB)
 	}
 	time.AfterFunc(*limit, func() { os.Exit(0) })
 
@@ -249,4 +257,32 @@ func main() {
 	fmt.Println(port)
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second}
 	log.Fatal(srv.Serve(ln))
+}
+
+var (
+	hoardMu sync.Mutex
+	hoarded [][]byte
+	steady  [][]byte
+)
+
+// hoard keeps a 32 KiB chunk for good: a heap site that only grows.
+func hoard() {
+	b := make([]byte, 32<<10)
+	hoardMu.Lock()
+	hoarded = append(hoarded, b)
+	hoardMu.Unlock()
+}
+
+func hoardAt(kbPerSec int) {
+	every := time.Second * 32 / time.Duration(kbPerSec)
+	for range time.Tick(every) {
+		hoard()
+	}
+}
+
+// steadyTable allocates 1 MiB once and keeps it: a site that never grows.
+func steadyTable() {
+	for i := 0; i < 32; i++ {
+		steady = append(steady, make([]byte, 32<<10))
+	}
 }
