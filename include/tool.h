@@ -15,6 +15,7 @@
 #include "group.h"
 #include "report.h"
 #include "rules.h"
+#include "trend.h"
 
 /* Exit status, like diff(1). */
 enum { EXIT_CLEAN = 0, EXIT_LEAK = 1, EXIT_TROUBLE = 2 };
@@ -47,6 +48,25 @@ int tool_option(tool_config *c, int ch, const char *arg, const char *cmd);
  * -1 if arg is not one. */
 int tool_number(const char *opt, const char *arg, double lo, double hi,
 		double *out);
+
+/* The growth test's options (trend, heap): --min-growth, --min-rise,
+ * --max-step, --max-p. TOOL_GROWTH_LONGOPTS lists all but --min-rise. */
+enum {
+	TOOL_OPT_MIN_GROWTH = 800,
+	TOOL_OPT_MIN_RISE,
+	TOOL_OPT_MAX_STEP,
+	TOOL_OPT_MAX_P
+};
+#define TOOL_GROWTH_LONGOPTS                                                   \
+	{"min-growth", required_argument, NULL, TOOL_OPT_MIN_GROWTH},          \
+	    {"max-step", required_argument, NULL, TOOL_OPT_MAX_STEP},          \
+	    {"max-p", required_argument, NULL, TOOL_OPT_MAX_P}
+
+/* Takes a growth-test option into o: 1 when ch is one and its value is
+ * good, 0 when ch is not one, -1 (printed) for a bad value. max_growth
+ * bounds --min-growth. */
+int tool_growth_option(int ch, const char *arg, double max_growth,
+		       trend_opts *o);
 
 /* Merges two option tables (the tool's own first) into buf. */
 void tool_options_merge(const struct option *own, struct option *buf,

@@ -566,3 +566,33 @@ int tool_write_report(const tool_config *c, const group_set *s, gt_err *e)
 
 	return tool_write_output(c->out_path, write_job, &j, e);
 }
+
+int tool_growth_option(int ch, const char *arg, double max_growth,
+		       trend_opts *o)
+{
+	double v;
+
+	switch (ch) {
+	case TOOL_OPT_MIN_GROWTH:
+		if (tool_number("--min-growth", arg, 1, max_growth, &v))
+			return -1;
+		o->min_growth = (uint64_t)v;
+		return 1;
+	case TOOL_OPT_MIN_RISE:
+		if (tool_number("--min-rise", arg, 0, 1e6, &v))
+			return -1;
+		o->min_rise = v;
+		return 1;
+	case TOOL_OPT_MAX_STEP:
+		if (tool_number("--max-step", arg, 0, 1, &v))
+			return -1;
+		o->max_step = v;
+		return 1;
+	case TOOL_OPT_MAX_P:
+		if (tool_number("--max-p", arg, 0, 1, &v))
+			return -1;
+		o->max_p = v;
+		return 1;
+	}
+	return 0;
+}

@@ -44,7 +44,6 @@ static const char usage[] =
     "\n"
     "Exit status: 0 no site grows, 1 a site grows steadily, 2 trouble.\n";
 
-enum { OPT_MIN_GROWTH = 700, OPT_MAX_STEP, OPT_MAX_P };
 
 typedef struct paths {
 	char **v;
@@ -163,9 +162,7 @@ static int write_report(FILE *f, void *ud, gt_err *e)
 int tool_heap_main(int argc, char **argv)
 {
 	static const struct option own[] = {
-	    {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
-	    {"max-step", required_argument, NULL, OPT_MAX_STEP},
-	    {"max-p", required_argument, NULL, OPT_MAX_P},
+	    TOOL_GROWTH_LONGOPTS,
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -176,12 +173,12 @@ int tool_heap_main(int argc, char **argv)
 	heap_profile **hp = NULL;
 	heap_trend *t = NULL;
 	rules *r = NULL;
-	double *when = NULL, v;
+	double *when = NULL;
 	const char **labels = NULL;
 	char *source = NULL;
 	job j;
 	size_t i;
-	int rc = EXIT_TROUBLE, ch;
+	int rc = EXIT_TROUBLE, ch, g;
 
 	tool_config_init(&c, argc);
 	trend_opts_default(&to);
@@ -194,23 +191,10 @@ int tool_heap_main(int argc, char **argv)
 			fputs(usage, stdout);
 			rc = EXIT_CLEAN;
 			goto out;
-		case OPT_MIN_GROWTH:
-			if (tool_number("--min-growth", optarg, 1, 1e18, &v))
-				goto out;
-			to.min_growth = (uint64_t)v;
-			break;
-		case OPT_MAX_STEP:
-			if (tool_number("--max-step", optarg, 0, 1, &v))
-				goto out;
-			to.max_step = v;
-			break;
-		case OPT_MAX_P:
-			if (tool_number("--max-p", optarg, 0, 1, &v))
-				goto out;
-			to.max_p = v;
-			break;
 		default:
-			if (tool_option(&c, ch, optarg, "gtriage heap") != 0)
+			g = tool_growth_option(ch, optarg, 1e18, &to);
+			if (g < 0 || (g == 0 && tool_option(&c, ch, optarg,
+							     "gtriage heap") != 0))
 				goto out;
 		}
 	}

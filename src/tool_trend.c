@@ -53,7 +53,6 @@ static const char usage_tail[] =
 	"Exit status: 0 no group grows, 1 a group grows steadily (probable leak),\n"
 	"2 trouble.\n";
 
-enum { OPT_MIN_GROWTH = 600, OPT_MIN_RISE, OPT_MAX_STEP, OPT_MAX_P };
 
 /* Where the snapshots come from: one entry per input file. */
 typedef struct input {
@@ -363,10 +362,8 @@ static int write_trend(FILE *f, void *ud, gt_err *e)
 int tool_trend_main(int argc, char **argv)
 {
 	static const struct option own[] = {
-		{"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
-		{"min-rise", required_argument, NULL, OPT_MIN_RISE},
-		{"max-step", required_argument, NULL, OPT_MAX_STEP},
-		{"max-p", required_argument, NULL, OPT_MAX_P},
+		TOOL_GROWTH_LONGOPTS,
+		{"min-rise", required_argument, NULL, TOOL_OPT_MIN_RISE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -381,8 +378,8 @@ int tool_trend_main(int argc, char **argv)
 	trend *t = NULL;
 	char *source = NULL;
 	size_t *first = NULL, nargs;
-	double v, now = (double)time(NULL);
-	int rc = EXIT_TROUBLE, ch, growth_given = 0;
+	double now = (double)time(NULL);
+	int rc = EXIT_TROUBLE, ch, g, growth_given = 0;
 
 	setlocale(LC_CTYPE, ""); /* sparklines: UTF-8 or ASCII */
 	tool_config_init(&c, argc);
@@ -395,30 +392,13 @@ int tool_trend_main(int argc, char **argv)
 			printf("%s%s%s", usage, tool_common_help, usage_tail);
 			rc = EXIT_CLEAN;
 			goto out;
-		case OPT_MIN_GROWTH:
-			if (tool_number("--min-growth", optarg, 1, 1e15, &v))
-				goto out;
-			to.min_growth = (uint64_t)v;
-			growth_given = 1;
-			break;
-		case OPT_MIN_RISE:
-			if (tool_number("--min-rise", optarg, 0, 1e6, &v))
-				goto out;
-			to.min_rise = v;
-			break;
-		case OPT_MAX_STEP:
-			if (tool_number("--max-step", optarg, 0, 1, &v))
-				goto out;
-			to.max_step = v;
-			break;
-		case OPT_MAX_P:
-			if (tool_number("--max-p", optarg, 0, 1, &v))
-				goto out;
-			to.max_p = v;
-			break;
 		default:
-			if (tool_option(&c, ch, optarg, "gtriage trend") != 0)
+			g = tool_growth_option(ch, optarg, 1e15, &to);
+			if (g < 0 || (g == 0 && tool_option(&c, ch, optarg,
+							     "gtriage trend") != 0))
 				goto out;
+			if (ch == TOOL_OPT_MIN_GROWTH)
+				growth_given = 1;
 		}
 	}
 	if (optind >= argc) {
