@@ -3,7 +3,8 @@
  * interval and follows the trend as it happens. On a terminal a live table
  * is redrawn in place; anywhere else each fetch prints one plain line, so
  * a log stays readable. Ctrl-C (SIGINT) or SIGTERM ends it cleanly with
- * the final trend report. Exit 1 when a group grows, 2 when no fetch
+ * the final trend report. --save keeps each snapshot in a snapshot store
+ * directory, named as snap names them, so trend can read them again. Exit 1 when a group grows, 2 when no fetch
  * succeeded, else 0.
  */
 #define _GNU_SOURCE
@@ -18,16 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "tool.h"
 #include "trend.h"
 
 #define DEFAULT_WINDOW 120
 
-enum { OPT_PROTO = 600 };
+enum { OPT_PROTO = 600, OPT_SAVE, OPT_KEEP };
 #define SPARK_MAX 16
 
 static const char usage[] =
@@ -44,6 +47,10 @@ static const char usage[] =
 	"  -w, --window N        snapshots the trend looks at (120)\n"
 	"      --proto           fetch the protobuf profile (debug=0): far\n"
 	"                        cheaper than debug=2, no wait states or ages\n"
+	"      --save DIR        keep each snapshot in DIR, named as snap names\n"
+	"                        them, for `gtriage trend DIR` later\n"
+	"      --keep N          with --save: the newest N snapshots of the\n"
+	"                        target are kept (default: the window; 0: all)\n"
 	"  -h, --help            this help\n"
 	"\n";
 
@@ -315,6 +322,34 @@ static void plain_line(const trend *t, size_t taken)
 
 /* ---- the loop ----------------------------------------------------------- */
 
+static void warn_unlink(const char *path, int err)
+{
+	tool_warn("%s: cannot remove: %s", path, strerror(err));
+}
+
+/* --save: commits the fetched snapshot w (of set s) under its final name
+ * and rotates the series. A failure is told and the watch goes on. */
+static void save_snapshot(const char *dir, const char *series, long keep,
+			  store_writer *w, const group_set *s, double when)
+{
+	const group_dump *d = group_set_last(s);
+	char *path = NULL, **kept = NULL;
+	size_t i, nkept = 0;
+	gt_err e = {{0}};
+
+	if (store_commit(w, when, d && d->kind == PARSE_KIND_PROTO, &path,
+			 &e) != GT_OK) {
+		tool_warn("%s", e.msg);
+		return;
+	}
+	free(path);
+	store_sync(dir);
+	store_rotate(dir, series, keep, &kept, &nkept, warn_unlink);
+	for (i = 0; i < nkept; i++)
+		free(kept[i]);
+	free(kept);
+}
+
 typedef struct snapshot {
 	group_set *set;
 	double when;
@@ -373,6 +408,8 @@ int tool_watch_main(int argc, char **argv)
 		{"count", required_argument, NULL, 'c'},
 		{"window", required_argument, NULL, 'w'},
 		{"proto", no_argument, NULL, OPT_PROTO},
+		{"save", required_argument, NULL, OPT_SAVE},
+		{"keep", required_argument, NULL, OPT_KEEP},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct option opts[64];
@@ -383,8 +420,10 @@ int tool_watch_main(int argc, char **argv)
 	trend *t = NULL;
 	view v;
 	const char *url;
-	char *shown = NULL, *proto_url = NULL;
+	char *shown = NULL, *proto_url = NULL, *series = NULL;
+	const char *save = NULL;
 	int proto = 0;
+	long keep = -1; /* -1: the window */
 	double interval = 30;
 	long count = 0, window = DEFAULT_WINDOW;
 	size_t nwin = 0, taken = 0, failed = 0, round;
@@ -429,6 +468,17 @@ int tool_watch_main(int argc, char **argv)
 		case OPT_PROTO:
 			proto = 1;
 			break;
+		case OPT_SAVE:
+			save = optarg;
+			break;
+		case OPT_KEEP:
+			errno = 0;
+			keep = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || keep < 0) {
+				tool_warn("--keep: '%s' is not a count", optarg);
+				goto out;
+			}
+			break;
 		default:
 			if (tool_option(&c, ch, optarg, "gtriage watch") != 0)
 				goto out;
@@ -443,6 +493,20 @@ int tool_watch_main(int argc, char **argv)
 	if (proto)
 		url = proto_url = fetch_proto_url(url);
 	shown = tool_display_name(url);
+	if (save) {
+		struct stat st;
+
+		if (stat(save, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			tool_warn("%s: not a directory", save);
+			goto out;
+		}
+		series = store_target_name(url);
+		if (keep < 0)
+			keep = window;
+	} else if (keep >= 0) {
+		tool_warn("--keep: only with --save");
+		goto out;
+	}
 	tool_config_finish(&c);
 	if ((r = tool_rules(&c, &e)) == NULL) {
 		tool_warn("%s", e.msg);
@@ -468,11 +532,24 @@ int tool_watch_main(int argc, char **argv)
 		group_set *s = group_set_new(r, &c.group);
 		parse_sink sink = group_sink(s);
 		parse_ctx *p = parse_new(&sink);
+		store_writer *w = NULL;
 
 		memset(&job, 0, sizeof job);
 		job.url = url;
 		job.p = p;
+		if (save) {
+			if (store_open(save, series, 0, &w, &e) != GT_OK) {
+				tool_warn("%s", e.msg);
+				group_set_free(s);
+				parse_free(p);
+				goto restore;
+			}
+			job.tee = store_write;
+			job.tee_ud = w;
+		}
 		fetch_many(&job, 1, &c.fetch, &hooks, &e);
+		if (job.rc != GT_OK)
+			store_abort(w);
 		if (stop && job.rc != GT_OK) {
 			/* interrupted mid-fetch: that snapshot is dropped */
 			group_set_free(s);
@@ -493,6 +570,8 @@ int tool_watch_main(int argc, char **argv)
 
 			group_set_finish(s, parse_get_stats(p));
 			parse_free(p);
+			if (w)
+				save_snapshot(save, series, keep, w, s, job.when);
 			if (job.cut)
 				tool_warn("%s: the connection broke mid-dump; "
 					  "using what arrived",
@@ -553,6 +632,7 @@ out:
 	rules_free(r);
 	free(shown);
 	free(proto_url);
+	free(series);
 	tool_config_free(&c);
 	return rc;
 }

@@ -207,6 +207,24 @@ if ! in_growing "$W/watch.out" main.poolWorker && grep -q "8 -> 8 .*main.poolWor
 	ok "watch: the pool of 8 is not growing"
 else bad "watch: the pool" "$W/watch.out"; fi
 
+# watch --save: the snapshots kept as snap names them, rotated, read again
+mkdir "$W/wsave"
+run wsave watch "$B/debug/pprof/goroutine" --interval 1s --count 4 --save "$W/wsave" --keep 3
+nsaved=$(ls "$W/wsave" | grep -c "^127\.0\.0\.1_$PORT-[0-9]\{8\}T[0-9]\{6\}Z\(_[0-9]*\)\{0,1\}\.txt$")
+if [ "$RC" = 1 ] && [ "$nsaved" = 3 ] && [ "$(ls -A "$W/wsave" | wc -l)" = 3 ]; then
+	ok "watch --save --keep 3: four fetches leave the newest 3 snapshots, named as snap names them"
+else
+	ls -A "$W/wsave" >"$W/wsave.ls"
+	bad "watch --save: exit $RC, $nsaved snapshots" "$W/wsave.ls"
+fi
+run wsavetrend trend "$W/wsave"
+if [ "$RC" = 1 ] && in_growing "$W/wsavetrend.out" main.leakyWaiter &&
+	! in_growing "$W/wsavetrend.out" main.poolWorker; then
+	ok "trend over watch's saved snapshots: main.leakyWaiter grows, the pool not"
+else bad "trend over watch --save: exit $RC" "$W/wsavetrend.out"; fi
+run wsavebad watch "$B/debug/pprof/goroutine" --count 1 --save "$W/missing"
+expect_err wsavebad 2 "$W/missing: not a directory" "watch --save into a missing directory: exit 2 before fetching"
+
 # A leak already large (10,000 goroutines, as after hours) that keeps
 # rising by 20 a second: four fetches a second apart rise by well under
 # 20% of the first count, and the leak is still growing.
