@@ -75,6 +75,11 @@ int report_text(FILE *out, const group_set *s, const report_opts *o);
 int report_json(FILE *out, const group_set *s, const report_opts *o);
 int report_markdown(FILE *out, const group_set *s, const report_opts *o);
 int report_prom(FILE *out, const group_set *s, const report_opts *o);
+
+/* Writes n Prometheus text expositions (NUL-terminated) as one: each
+ * metric family once, its HELP and TYPE lines first, then the samples of
+ * every document in order. */
+void report_prom_merge(FILE *out, const char *const *docs, size_t n);
 int report_sarif(FILE *out, const group_set *s, const report_opts *o);
 int report_github(FILE *out, const group_set *s, const report_opts *o);
 int report_sarif_inputs(FILE *out, const report_input *in, size_t n,

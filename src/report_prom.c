@@ -324,3 +324,81 @@ int trend_prom(FILE *out, const trend *t, const report_opts *o)
 	free(p.source);
 	return ferror(out) ? GT_ERR : GT_OK;
 }
+
+/* ---- merging expositions ---------------------------------------------- */
+
+static const char *next_line(const char *l)
+{
+	l += strcspn(l, "\n");
+	return *l ? l + 1 : l;
+}
+
+/* The metric family a line of the Prometheus text format belongs to:
+ * "# HELP name ...", "# TYPE name ..." or "name{...} value". */
+static size_t family_of(const char *l, const char **name)
+{
+	if (strncmp(l, "# HELP ", 7) == 0 || strncmp(l, "# TYPE ", 7) == 0)
+		l += 7;
+	else if (l[0] == '#')
+		return 0;
+	*name = l;
+	return strcspn(l, "{ \n");
+}
+
+/* Prometheus wants each metric family once, its HELP and TYPE lines then
+ * all its samples: the expositions are merged family by family (families
+ * in the order they first appear). */
+void report_prom_merge(FILE *out, const char *const *docs, size_t n)
+{
+	const char **fam = NULL;
+	size_t *flen = NULL, nfam = 0, cap = 0, i, f;
+
+	for (i = 0; i < n; i++) {
+		const char *l;
+
+		for (l = docs[i]; *l; l = next_line(l)) {
+			const char *name;
+			size_t len = family_of(l, &name), k;
+
+			if (len == 0)
+				continue;
+			for (k = 0; k < nfam; k++)
+				if (flen[k] == len &&
+				    memcmp(fam[k], name, len) == 0)
+					break;
+			if (k < nfam)
+				continue;
+			if (nfam == cap) {
+				cap = cap ? cap * 2 : 32;
+				fam = gt_realloc(fam, cap * sizeof *fam);
+				flen = gt_realloc(flen, cap * sizeof *flen);
+			}
+			fam[nfam] = name;
+			flen[nfam++] = len;
+		}
+	}
+	for (f = 0; f < nfam; f++) {
+		int help = 0, type = 0;
+
+		for (i = 0; i < n; i++) {
+			const char *l;
+
+			for (l = docs[i]; *l; l = next_line(l)) {
+				const char *name;
+				size_t len = family_of(l, &name);
+				int *seen = l[0] != '#' ? NULL
+					    : l[2] == 'H' ? &help : &type;
+
+				if (len != flen[f] ||
+				    memcmp(name, fam[f], len) != 0)
+					continue;
+				if (seen && (*seen)++)
+					continue;
+				fwrite(l, 1, strcspn(l, "\n"), out);
+				fputc('\n', out);
+			}
+		}
+	}
+	free(fam);
+	free(flen);
+}

@@ -207,82 +207,6 @@ typedef struct report_job {
 	size_t n;
 } report_job;
 
-static const char *next_line(const char *l)
-{
-	l += strcspn(l, "\n");
-	return *l ? l + 1 : l;
-}
-
-/* The metric family a line of the Prometheus text format belongs to:
- * "# HELP name ...", "# TYPE name ..." or "name{...} value". */
-static size_t family_of(const char *l, const char **name)
-{
-	if (strncmp(l, "# HELP ", 7) == 0 || strncmp(l, "# TYPE ", 7) == 0)
-		l += 7;
-	else if (l[0] == '#')
-		return 0;
-	*name = l;
-	return strcspn(l, "{ \n");
-}
-
-/* Prometheus wants each metric family once, its HELP and TYPE lines then
- * all its samples: the targets' expositions are merged family by family
- * (families in the order they first appear). */
-static void prom_merge(FILE *out, char **docs, size_t n)
-{
-	const char **fam = NULL;
-	size_t *flen = NULL, nfam = 0, cap = 0, i, f;
-
-	for (i = 0; i < n; i++) {
-		const char *l;
-
-		for (l = docs[i]; *l; l = next_line(l)) {
-			const char *name;
-			size_t len = family_of(l, &name), k;
-
-			if (len == 0)
-				continue;
-			for (k = 0; k < nfam; k++)
-				if (flen[k] == len &&
-				    memcmp(fam[k], name, len) == 0)
-					break;
-			if (k < nfam)
-				continue;
-			if (nfam == cap) {
-				cap = cap ? cap * 2 : 32;
-				fam = gt_realloc(fam, cap * sizeof *fam);
-				flen = gt_realloc(flen, cap * sizeof *flen);
-			}
-			fam[nfam] = name;
-			flen[nfam++] = len;
-		}
-	}
-	for (f = 0; f < nfam; f++) {
-		int help = 0, type = 0;
-
-		for (i = 0; i < n; i++) {
-			const char *l;
-
-			for (l = docs[i]; *l; l = next_line(l)) {
-				const char *name;
-				size_t len = family_of(l, &name);
-				int *seen = l[0] != '#' ? NULL
-					    : l[2] == 'H' ? &help : &type;
-
-				if (len != flen[f] ||
-				    memcmp(name, fam[f], len) != 0)
-					continue;
-				if (seen && (*seen)++)
-					continue;
-				fwrite(l, 1, strcspn(l, "\n"), out);
-				fputc('\n', out);
-			}
-		}
-	}
-	free(fam);
-	free(flen);
-}
-
 /* One target's report: its goroutine trend, or its heap sites' trend. */
 static int target_report(FILE *out, const target *t, const report_opts *o,
 			 gt_err *e)
@@ -340,7 +264,7 @@ static int write_reports(FILE *out, void *ud, gt_err *e)
 	}
 	if (prom) {
 		if (rc == GT_OK)
-			prom_merge(out, docs, shown);
+			report_prom_merge(out, (const char *const *)docs, shown);
 		/* what the trend metrics cannot say: this run's fetch failed */
 		fputs("# HELP gtriage_snap_ok 1 if this run fetched and kept a "
 		      "snapshot of the target.\n"

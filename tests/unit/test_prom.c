@@ -572,6 +572,35 @@ static void test_validator(void **state)
 			fail_msg("accepted: %s", badones[i]);
 }
 
+/* Two targets' expositions as one: each family once, HELP and TYPE first,
+ * the samples of both documents together, families in first-seen order. */
+static void test_merge(void **state)
+{
+	static const char *const docs[] = {
+		"# HELP a A\n# TYPE a gauge\na{source=\"x\"} 1\n"
+		"# HELP b B\n# TYPE b gauge\nb{source=\"x\"} 2\n",
+		"# HELP b B\n# TYPE b gauge\nb{source=\"y\"} 3\n"
+		"# HELP c C\n# TYPE c gauge\nc 4\n"
+		"# HELP a A\n# TYPE a gauge\na{source=\"y\"} 5\n",
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	vstate v;
+
+	(void)state;
+	assert_non_null(f);
+	report_prom_merge(f, docs, 2);
+	fclose(f);
+	assert_string_equal(buf, "# HELP a A\n# TYPE a gauge\na{source=\"x\"} 1\n"
+				 "a{source=\"y\"} 5\n"
+				 "# HELP b B\n# TYPE b gauge\nb{source=\"x\"} 2\n"
+				 "b{source=\"y\"} 3\n"
+				 "# HELP c C\n# TYPE c gauge\nc 4\n");
+	assert_int_equal(validate(buf, &v), 0);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_bounded_and_merged),
 		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
