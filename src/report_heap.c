@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "report_priv.h"
 #include "trend.h"
 
 #define DEFAULT_TOP 20
@@ -194,6 +195,24 @@ static int dump_json(FILE *out, json_t *doc, gt_err *e)
 	return GT_OK;
 }
 
+/* The "sites" array is written a site at a time: a profile of 100,000
+ * sites would otherwise sit in memory as a JSON tree many times its size. */
+static int stream_json(FILE *out, json_t *doc,
+                       json_t *(*item)(void *ud, size_t i), void *ud,
+                       size_t n, gt_err *e)
+{
+	if (report_json_stream(out, doc, "sites", item, ud, n) != GT_OK)
+		return gt_errf(e, "writing the report: %s", strerror(errno));
+	return GT_OK;
+}
+
+static json_t *site_item(void *ud, size_t i)
+{
+	const heap_profile *h = ud;
+
+	return site_json(h, &h->sites[i]);
+}
+
 static void text_header(FILE *out, const heap_profile *h, const char *source)
 {
 	char a[32], b[32];
@@ -239,7 +258,7 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 	size_t i, top = o->top ? o->top : DEFAULT_TOP;
 
 	if (o->format == REPORT_JSON) {
-		json_t *doc = json_object(), *sites = json_array();
+		json_t *doc = json_object();
 
 		json_object_set_new(doc, "schema",
 		                    json_integer(REPORT_JSON_SCHEMA));
@@ -250,11 +269,9 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 		json_object_set_new(doc, "sampling_rate",
 		                    json_integer(h->rate));
 		json_object_set_new(doc, "totals", totals_json(h));
-		for (i = 0; i < h->nsites; i++)
-			json_array_append_new(sites,
-			                      site_json(h, &h->sites[i]));
-		json_object_set_new(doc, "sites", sites);
-		return dump_json(out, doc, e);
+		json_object_set_new(doc, "sites", json_null());
+		return stream_json(out, doc, site_item, (void *)h, h->nsites,
+		                   e);
 	}
 	if (o->format != REPORT_TEXT)
 		return gt_errf(e, "a heap profile is reported as text or json");
@@ -301,11 +318,41 @@ static json_t *links_json(const heap_series *se)
 	return a;
 }
 
+/* One site of a trend: its figures in the last snapshot that has it, its
+ * series, the growth test and what it shares with goroutine groups. */
+static json_t *series_json(const heap_trend *t, size_t i)
+{
+	const heap_series *se = &t->series[i];
+	json_t *s = site_json(t->profiles[t->n - 1], se->latest),
+	       *b = json_array();
+	size_t k;
+
+	for (k = 0; k < t->n; k++)
+		json_array_append_new(b, json_integer((json_int_t)se->bytes[k]));
+	/* the series, and the figures of the last snapshot that has the site
+	 * (not the last snapshot when it left) */
+	json_object_set_new(s, "inuse_bytes_series", b);
+	json_object_set_new(s, "growing", json_boolean(se->test.growing));
+	json_object_set_new(s, "bytes_per_hour",
+	                    json_real(se->test.growth_per_hour));
+	json_object_set_new(s, "p_value", json_real(se->test.p_value));
+	/* judged on the series (its growth), not the one site */
+	json_object_set_new(s, "diagnoses", diags_json(se->diags, se->ndiags));
+	if (se->test.growing)
+		json_object_set_new(s, "shared_with_goroutines", links_json(se));
+	return s;
+}
+
+static json_t *series_item(void *ud, size_t i)
+{
+	return series_json(ud, i);
+}
+
+/* The trend document; its "sites" a placeholder (null) to be streamed. */
 static json_t *heap_trend_doc(const heap_trend *t, const heap_report_opts *o)
 {
-	json_t *doc = json_object(), *snaps = json_array(),
-	       *sites = json_array();
-	size_t i, k;
+	json_t *doc = json_object(), *snaps = json_array();
+	size_t i;
 
 	json_object_set_new(doc, "schema", json_integer(REPORT_JSON_SCHEMA));
 	json_object_set_new(doc, "kind", json_string("heap_trend"));
@@ -322,38 +369,15 @@ static json_t *heap_trend_doc(const heap_trend *t, const heap_report_opts *o)
 	json_object_set_new(doc, "snapshots", snaps);
 	json_object_set_new(doc, "growing",
 	                    json_integer((json_int_t)t->ngrowing));
-	for (i = 0; i < t->nseries; i++) {
-		const heap_series *se = &t->series[i];
-		json_t *s = site_json(t->profiles[t->n - 1], se->latest),
-		       *b = json_array();
-
-		for (k = 0; k < t->n; k++)
-			json_array_append_new(
-			    b, json_integer((json_int_t)se->bytes[k]));
-		/* the series, and the figures of the last snapshot that has
-		 * the site (not the last snapshot when it left) */
-		json_object_set_new(s, "inuse_bytes_series", b);
-		json_object_set_new(s, "growing",
-		                    json_boolean(se->test.growing));
-		json_object_set_new(s, "bytes_per_hour",
-		                    json_real(se->test.growth_per_hour));
-		json_object_set_new(s, "p_value", json_real(se->test.p_value));
-		/* judged on the series (its growth), not the one site */
-		json_object_set_new(s, "diagnoses",
-		                    diags_json(se->diags, se->ndiags));
-		if (se->test.growing)
-			json_object_set_new(s, "shared_with_goroutines",
-			                    links_json(se));
-		json_array_append_new(sites, s);
-	}
-	json_object_set_new(doc, "sites", sites);
+	json_object_set_new(doc, "sites", json_null());
 	return doc;
 }
 
 static int heap_trend_json(FILE *out, const heap_trend *t,
                            const heap_report_opts *o, gt_err *e)
 {
-	return dump_json(out, heap_trend_doc(t, o), e);
+	return stream_json(out, heap_trend_doc(t, o), series_item, (void *)t,
+	                   t->nseries, e);
 }
 
 static int heap_trend_prom(FILE *out, const heap_trend *t,
@@ -603,6 +627,15 @@ int heap_report_beside(FILE *out, const trend *t, const report_opts *ro,
 	free(buf);
 	if (doc == NULL)
 		return gt_errf(e, "report: %s", je.text);
-	json_object_set_new(doc, "heap", heap_trend_doc(ht, o));
+	{
+		/* nested: built whole (a "heap" member is not streamed) */
+		json_t *h = heap_trend_doc(ht, o), *sites = json_array();
+		size_t i;
+
+		for (i = 0; i < ht->nseries; i++)
+			json_array_append_new(sites, series_json(ht, i));
+		json_object_set_new(h, "sites", sites);
+		json_object_set_new(doc, "heap", h);
+	}
 	return dump_json(out, doc, e);
 }

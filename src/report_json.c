@@ -391,10 +391,20 @@ static int put_value(FILE *out, json_t *v, int indent)
 	json_decref(v);
 	if (txt == NULL)
 		return GT_ERR;
-	for (const char *p = txt; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
-			fprintf(out, "%*s", indent, "");
+	for (const char *p = txt; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fwrite(p, 1, n, out);
+		p += n;
+		if (*p == '\n') {
+			static const char spaces[] = "\n                ";
+
+			if ((size_t)indent < sizeof spaces - 1)
+				fwrite(spaces, 1, 1 + (size_t)indent, out);
+			else
+				fprintf(out, "\n%*s", indent, "");
+			p++;
+		}
 	}
 	free(txt);
 	if (ferror(out))
@@ -453,6 +463,41 @@ static int put_group(FILE *out, const group *g, const group_dump *d,
 	if (rc != GT_OK)
 		return GT_ERR;
 	fputs("    }", out);
+	return ferror(out) ? GT_ERR : GT_OK;
+}
+
+int report_json_stream(FILE *out, json_t *doc, const char *key,
+		       json_t *(*item)(void *ud, size_t i), void *ud, size_t n)
+{
+	size_t size = json_object_size(doc), k = 0, i;
+	const char *mk;
+	json_t *v;
+	int rc = GT_OK;
+
+	fputs("{\n", out);
+	json_object_foreach(doc, mk, v) {
+		int last = ++k == size;
+
+		if (strcmp(mk, key) != 0) {
+			rc = put_member(out, 2, mk, json_incref(v), last);
+			if (rc != GT_OK)
+				break;
+			continue;
+		}
+		fprintf(out, "  \"%s\": [", key);
+		for (i = 0; i < n && rc == GT_OK; i++) {
+			fputs(i ? ",\n    " : "\n    ", out);
+			rc = put_value(out, item(ud, i), 4);
+		}
+		fputs(n ? "\n  ]" : "]", out);
+		fputs(last ? "\n" : ",\n", out);
+		if (rc != GT_OK || ferror(out))
+			break;
+	}
+	json_decref(doc);
+	if (rc != GT_OK)
+		return GT_ERR;
+	fputs("}\n", out);
 	return ferror(out) ? GT_ERR : GT_OK;
 }
 

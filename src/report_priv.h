@@ -170,6 +170,14 @@ struct json_t *report_json_thresholds(const group_opts *g);
  * (indented, in insertion order) and releases doc. GT_OK or GT_ERR. */
 int report_json_dump(FILE *out, struct json_t *doc);
 
+/* Writes the object doc and a newline, with the bytes of
+ * report_json_dump(), but its member key (a placeholder) as an array of n
+ * elements item(ud, i) made, written and released one at a time, so a
+ * large array never sits in memory whole. Releases doc. */
+int report_json_stream(FILE *out, struct json_t *doc, const char *key,
+		       struct json_t *(*item)(void *ud, size_t i), void *ud,
+		       size_t n);
+
 /* report_json() with more members: more(out, ud) writes them after
  * "snapshots" and its ",\n", each at column 2, the last one ending in
  * "\n". */

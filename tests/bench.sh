@@ -152,11 +152,15 @@ bench_heap() {
 		hg_s=$1 hg_kib=$2
 		hg_sites=$(sed -n 's/^\([0-9]*\) allocation sites;.*/\1/p' "$dir/out")
 		hg_obj=$(sed -n 's/.* in use in \([0-9]*\) objects.*/\1/p' "$dir/out" | head -1)
+		# every site in JSON: streamed, so memory stays that of the text report
+		set -- $(heap_measure "$top/gtriage" heap -f json "$f")
+		hj_s=$1 hj_kib=$2
 		set -- $(heap_measure "$hgo" tool pprof -top -sample_index=inuse_objects "$f")
 		hp_s=$1 hp_kib=$2
 		hp_obj=$(sed -n 's/.* of \([0-9]*\) total.*/\1/p' "$dir/out" | head -1)
 		awk -v form="$form" -v gs="$hg_s" -v gk="$hg_kib" -v ps="$hp_s" \
-			-v pk="$hp_kib" -v n="$hg_sites" -v gobj="$hg_obj" -v pobj="$hp_obj" '
+			-v pk="$hp_kib" -v n="$hg_sites" -v gobj="$hg_obj" -v pobj="$hp_obj" \
+			-v js="$hj_s" -v jk="$hj_kib" '
 		function row(tool, s, kib, obj) {
 			if (s > 0)
 				printf "%-8s %-14s %8.2f %12.0f %8.1f MiB %14d\n", form, tool, s, n / s, kib / 1024, obj
@@ -165,6 +169,7 @@ bench_heap() {
 		}
 		BEGIN {
 			row("gtriage heap", gs, gk, gobj)
+			row("  -f json", js, jk, gobj)
 			row("go tool pprof", ps, pk, pobj)
 			if (ps > 0 && gs > 0)
 				printf "%-8s gtriage/pprof: %.2f of the time, %.2f of the peak RSS\n", form, gs / ps, gk / pk
