@@ -31,7 +31,8 @@
 typedef struct heap_site {
 	char key[17];        /* hex hash of the frames' functions and
 	                        lines: the same site in every snapshot */
-	group_frame *frames; /* innermost first, owned */
+	group_frame *frames; /* innermost first, owned; the names are the
+	                        profile's (heap_profile.strings) */
 	size_t nframes;
 	size_t user; /* index of the first user frame (nframes
 	                when none) */
@@ -57,6 +58,8 @@ typedef struct heap_profile {
 	int64_t inuse_bytes, inuse_objects, alloc_bytes, alloc_objects;
 	heap_stat *memstats; /* "# runtime.MemStats" figures (text only) */
 	size_t nmemstats;
+	struct heap_str *strings; /* the sites' function and file names, each
+	                             once (owned) */
 } heap_profile;
 
 /* 1 if buf (the start of an inflated input) is a heap profile in text

@@ -14,8 +14,30 @@
 #include <zlib.h>
 
 #include "pprof.h"
+#include "uthash.h"
 
 /* ---- sites -------------------------------------------------------------- */
+
+/* Function and file names repeat from site to site (100,000 sites may
+ * share a few hundred names): each is kept once per profile. */
+struct heap_str {
+	UT_hash_handle hh;
+	char s[]; /* NUL-terminated; the key is its bytes */
+};
+
+static char *intern(heap_profile *h, const char *p, size_t n)
+{
+	struct heap_str *e;
+
+	HASH_FIND(hh, h->strings, p, n, e);
+	if (e == NULL) {
+		e = gt_malloc(sizeof *e + n + 1);
+		memcpy(e->s, p, n);
+		e->s[n] = '\0';
+		HASH_ADD_KEYPTR(hh, h->strings, e->s, n, e);
+	}
+	return e->s;
+}
 
 typedef struct site_set {
 	heap_profile *h;
@@ -100,9 +122,15 @@ static heap_site *site_of(site_set *s, const parse_frame *f, size_t n)
 	for (i = 0; i < n; i++) {
 		parse_frame pf = f[i];
 
+		group_frame *g = &site->frames[i];
+
 		if (pf.func == NULL)
 			pf.func = "?", pf.func_len = 1;
-		group_frame_copy(&site->frames[i], &pf);
+		g->func = intern(s->h, pf.func, pf.func_len);
+		g->func_len = pf.func_len;
+		g->file = pf.file ? intern(s->h, pf.file, pf.file_len) : NULL;
+		g->file_len = pf.file ? pf.file_len : 0;
+		g->line = pf.line;
 		if (site->user == n && group_frame_is_user(&site->frames[i]))
 			site->user = i;
 	}
@@ -623,16 +651,17 @@ int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 
 void heap_free(heap_profile *h)
 {
-	size_t i, k;
+	struct heap_str *e, *tmp;
+	size_t i;
 
 	if (h == NULL)
 		return;
-	for (i = 0; i < h->nsites; i++) {
-		for (k = 0; k < h->sites[i].nframes; k++) {
-			free(h->sites[i].frames[k].func);
-			free(h->sites[i].frames[k].file);
-		}
+	for (i = 0; i < h->nsites; i++)
 		free(h->sites[i].frames);
+	HASH_ITER(hh, h->strings, e, tmp)
+	{
+		HASH_DEL(h->strings, e);
+		free(e);
 	}
 	free(h->sites);
 	free(h->memstats);
