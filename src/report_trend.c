@@ -150,6 +150,9 @@ static void put_header(ttx *x)
 	if (t->ngrowing)
 		fprintf(x->out, "%s%s%zu growing%s\n", x->bold, x->red,
 			t->ngrowing, x->reset);
+	else if (t->npoints < TREND_MIN_POINTS)
+		fprintf(x->out, "growth not tested (%d snapshots needed)\n",
+			TREND_MIN_POINTS);
 	else
 		fputs("none growing\n", x->out);
 
@@ -342,8 +345,10 @@ static int trend_text(FILE *out, const trend *t, const report_opts *o)
 		put_series_full(&x, i + 1, &t->series[i]);
 	}
 	if (nflag)
-		fprintf(out, "\n%sflagged in the last snapshot, not growing:%s\n",
-			x.bold, x.reset);
+		fprintf(out, "\n%sflagged in the last snapshot, %s:%s\n", x.bold,
+			t->npoints < TREND_MIN_POINTS ? "growth not tested"
+						      : "not growing",
+			x.reset);
 	for (i = ngrow; i < ngrow + nflag; i++) {
 		if (i > ngrow)
 			fputc('\n', out);

@@ -669,3 +669,12 @@ then
 else
 	ko "service: snapshot vs SIGQUIT" "$(cat "$tmp/svc.out")"
 fi
+
+# Two snapshots cannot tell growth from a step: the report says the test
+# was not run, not that nothing grows; three snapshots run it.
+two=$("$bin" trend samples/series/app-20261122T041249Z.txt samples/series/app-20261122T041519Z.txt | head -1)
+three=$("$bin" trend samples/series/app-20261122T041249Z.txt samples/series/app-20261122T041349Z.txt samples/series/app-20261122T041519Z.txt | head -1)
+case $two in *"growth not tested (3 snapshots needed)") ok "trend over 2 snapshots: growth not tested" ;;
+*) ko "trend over 2 snapshots" "$two" ;; esac
+case $three in *"growth not tested"*) ko "trend over 3 snapshots" "$three" ;;
+*) ok "trend over 3 snapshots: the growth test runs" ;; esac
