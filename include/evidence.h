@@ -7,9 +7,10 @@
  * Memory is bounded by groups, not goroutines: each group keeps a uniform
  * sample of at most EVIDENCE_SAMPLE goroutines (id, parent, minutes, wait
  * object) and a few counters. The dump keeps every goroutine id until it
- * ends (8 bytes each, sorted then to tell alive parents: a bitmap would
- * grow with the id range, which in a long-lived process is the number of
- * goroutines ever started, not those alive) and a table of the argument
+ * ends, to tell alive parents: a bit per id of the range seen (ids come
+ * from a counter, so a dump's are dense), or, once that would be larger,
+ * a list of 8 bytes each (in a long-lived process the range is every
+ * goroutine ever started, not those alive); and a table of the argument
  * addresses seen (at most EVIDENCE_ADDR_MAX slots; once full, no more are
  * recorded and object sharing is judged on what is there). Both are freed
  * when the dump is resolved.

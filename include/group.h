@@ -167,6 +167,8 @@ typedef struct group_dump {
 
 	/* private: stack hash -> groups; evidence until resolved */
 	struct group_bucket *table;
+	struct group **recent; /* GROUP_RECENT groups last found, by a
+				  cheap key: tried before the full hash */
 	/* private, test timeouts only: each goroutine's id, parent, group */
 	struct group_link *tlinks;
 	size_t ntlinks, tlinks_cap;

@@ -266,10 +266,17 @@ struct evidence_dump {
 	addr_slot *slots;
 	size_t nslots, used; /* nslots a power of two */
 	int full;
-	uint64_t *ids; /* every goroutine id: 8 bytes each until resolved */
+	/* every goroutine id, to tell alive parents: a bit per id of the
+	 * range seen while the range stays within 64 ids per goroutine (ids
+	 * come from a counter, so a dump's are dense), else a list of 8
+	 * bytes each, sorted when resolving */
+	unsigned char *alive;
+	uint64_t alive_base; /* id of bit 0, a multiple of 8 */
+	size_t alive_len;    /* bytes */
+	uint64_t *ids;
 	size_t nids, ids_cap;
-	unsigned char *alive; /* when resolving: a bit per id of the range,
-				 if the ids are dense enough, else NULL */
+	int sparse;          /* the list is in use */
+	uint64_t noted;      /* ids noted either way */
 	uint64_t id_min, id_max;
 };
 
@@ -422,6 +429,84 @@ static void note_args(evidence_dump *ed, const parse_goroutine *g,
 	}
 }
 
+static void list_add(evidence_dump *ed, uint64_t id)
+{
+	if (ed->nids == ed->ids_cap) {
+		ed->ids_cap = ed->ids_cap ? ed->ids_cap * 2 : 256;
+		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
+	}
+	ed->ids[ed->nids++] = id;
+}
+
+/* The bitmap grew too sparse: its ids go to the list, in order. */
+static void to_list(evidence_dump *ed)
+{
+	size_t i;
+
+	for (i = 0; i < ed->alive_len; i++)
+		for (unsigned b = 0; b < 8; b++)
+			if (ed->alive[i] >> b & 1)
+				list_add(ed, ed->alive_base + 8 * i + b);
+	free(ed->alive);
+	ed->alive = NULL;
+	ed->alive_len = 0;
+	ed->sparse = 1;
+}
+
+/* Makes the bitmap cover id; 0 when that would make it larger than the
+ * list it stands for (with 64 KiB of slack for small dumps). */
+static int alive_cover(evidence_dump *ed, uint64_t id)
+{
+	uint64_t lo = id & ~(uint64_t)7, hi = lo + 8, limit;
+	size_t len, cap;
+	unsigned char *n;
+
+	if (ed->alive) {
+		lo = lo < ed->alive_base ? lo : ed->alive_base;
+		if (ed->alive_base + 8 * (uint64_t)ed->alive_len > hi)
+			hi = ed->alive_base + 8 * (uint64_t)ed->alive_len;
+	}
+	limit = 8 * (ed->noted + 1);
+	limit = limit > 65536 ? limit : 65536;
+	if ((hi - lo) / 8 > limit)
+		return 0;
+	len = (size_t)((hi - lo) / 8);
+	/* room to grow upwards, where new ids come from */
+	cap = ed->alive_len * 2 > len ? ed->alive_len * 2 : len;
+	if (cap > limit)
+		cap = limit > len ? (size_t)limit : len;
+	n = gt_calloc(cap, 1);
+	if (ed->alive)
+		memcpy(n + (ed->alive_base - lo) / 8, ed->alive, ed->alive_len);
+	free(ed->alive);
+	ed->alive = n;
+	ed->alive_base = lo;
+	ed->alive_len = cap;
+	return 1;
+}
+
+static void id_note(evidence_dump *ed, uint64_t id)
+{
+	ed->noted++;
+	if (!ed->sparse) {
+		if (ed->alive && id >= ed->alive_base &&
+		    (id - ed->alive_base) / 8 < ed->alive_len) {
+			uint64_t k = id - ed->alive_base;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+			return;
+		}
+		if (alive_cover(ed, id)) {
+			uint64_t k = id - ed->alive_base;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+			return;
+		}
+		to_list(ed);
+	}
+	list_add(ed, id);
+}
+
 static uint64_t mix64(uint64_t x)
 {
 	x ^= x >> 33;
@@ -510,11 +595,7 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 		if (j < keep)
 			put_sample(&ev->sample[j], g, obj);
 	}
-	if (ed->nids == ed->ids_cap) {
-		ed->ids_cap = ed->ids_cap ? ed->ids_cap * 2 : 256;
-		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
-	}
-	ed->ids[ed->nids++] = g->id;
+	id_note(ed, g->id);
 	/* an owner is held, not waited on: it may be the lock others wait on */
 	if (kind == EVIDENCE_OBJ_OWNER)
 		obj = 0;
@@ -547,10 +628,11 @@ static int is_alive(const evidence_dump *ed, uint64_t id)
 {
 	size_t lo = 0, hi = ed->nids;
 
-	if (ed->alive) {
-		uint64_t k = id - ed->id_min;
+	if (!ed->sparse) {
+		uint64_t k = id - ed->alive_base;
 
-		return id >= ed->id_min && id <= ed->id_max &&
+		return ed->alive && id >= ed->alive_base &&
+		       k / 8 < ed->alive_len &&
 		       (ed->alive[k >> 3] >> (k & 7) & 1);
 	}
 
@@ -725,22 +807,10 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 	size_t i, j, nwho = 0;
 	idseq *who;
 
-	/* ids are handed out by a counter: when the range is no more than
-	 * 64 ids per goroutine, a bitmap of it is smaller than the list and
-	 * needs no sort; else the list is sorted for binary search */
-	if (ed->nids && ed->id_max - ed->id_min < 64 * (uint64_t)ed->nids) {
-		ed->alive = gt_calloc((size_t)((ed->id_max - ed->id_min) >> 3) + 1, 1);
-		for (i = 0; i < ed->nids; i++) {
-			uint64_t k = ed->ids[i] - ed->id_min;
-
-			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
-		}
-		free(ed->ids);
-		ed->ids = NULL;
-		ed->nids = ed->ids_cap = 0;
-	} else if (ed->nids) {
+	/* the list, when the ids were too sparse for a bitmap, is sorted
+	 * for binary search */
+	if (ed->sparse && ed->nids)
 		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
-	}
 	/* the groups of sampled goroutines: a parent's group is known when
 	 * the parent is in a sample (small groups are sampled whole) */
 	for (i = 0; i < n; i++)
@@ -768,6 +838,9 @@ void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
 	free(ed->ids);
 	ed->ids = NULL;
 	ed->nids = ed->ids_cap = 0;
+	free(ed->alive);
+	ed->alive = NULL;
+	ed->alive_len = 0;
 
 	/* one link per pair and kind, counting what they share */
 	if (l.n)

@@ -76,6 +76,40 @@ static int streq(const char *a, size_t alen, const char *b, size_t blen)
 	return alen == blen && (blen == 0 || memcmp(a, b, blen) == 0);
 }
 
+/* A dump has few stacks and many goroutines each: most goroutines are of a
+ * group found before, and a cheap key of a few words (lengths, the first
+ * frame's line, the ends of its function name) points at it. The guess is
+ * confirmed byte by byte, so a wrong one costs one early-ending compare and
+ * the full keyed hash then decides: crafted stacks cannot make it worse
+ * than that. */
+#define GROUP_RECENT 256
+
+static size_t recent_slot(const parse_goroutine *g)
+{
+	uint64_t h = g->state_len ^ (uint64_t)g->nframes << 16 ^
+		     (uint64_t)(g->created_by != NULL) << 24, w = 0;
+
+	if (g->nframes) {
+		const parse_frame *f = &g->frames[0];
+		size_t n = f->func_len < 8 ? f->func_len : 8;
+
+		memcpy(&w, f->func + f->func_len - n, n);
+		h ^= (uint64_t)f->line << 32 ^ (uint64_t)f->func_len << 40;
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		f = &g->frames[g->nframes - 1];
+		h ^= (uint64_t)f->line << 20 ^ f->func_len;
+	}
+	if (g->state_len) {
+		size_t n = g->state_len < 8 ? g->state_len : 8;
+
+		w = 0;
+		memcpy(&w, g->state, n);
+		h ^= w;
+	}
+	h *= 0xff51afd7ed558ccdull;
+	return (size_t)(h >> 56) & (GROUP_RECENT - 1);
+}
+
 static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 {
 	size_t i;
@@ -158,6 +192,7 @@ static void dump_free(group_dump *d)
 		HASH_DEL(d->table, b);
 		free(b);
 	}
+	free(d->recent);
 	finding_free(d);
 	evidence_dump_free(d->evd);
 	free(d->links);
@@ -335,24 +370,31 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	group_dump *d = current(s);
 	bucket *b;
 	uint64_t h;
-	group *g;
+	group *g, **guess;
 
 	(void)e;
 	if (d == NULL)
 		return GT_OK;
-	h = stack_hash(&s->key, pg, s->opts.by);
-	HASH_FIND(hh, d->table, &h, sizeof h, b);
-	if (b == NULL) {
-		b = gt_calloc(1, sizeof *b);
-		b->hash = h;
-		HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
-	}
-	for (g = b->first; g && !same_stack(g, pg, s->opts.by); g = g->chain)
-		;
-	if (g == NULL) {
-		g = group_create(s, d, pg);
-		g->chain = b->first;
-		b->first = g;
+	if (d->recent == NULL)
+		d->recent = gt_calloc(GROUP_RECENT, sizeof *d->recent);
+	guess = &d->recent[recent_slot(pg)];
+	if ((g = *guess) == NULL || !same_stack(g, pg, s->opts.by)) {
+		h = stack_hash(&s->key, pg, s->opts.by);
+		HASH_FIND(hh, d->table, &h, sizeof h, b);
+		if (b == NULL) {
+			b = gt_calloc(1, sizeof *b);
+			b->hash = h;
+			HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
+		}
+		for (g = b->first; g && !same_stack(g, pg, s->opts.by);
+		     g = g->chain)
+			;
+		if (g == NULL) {
+			g = group_create(s, d, pg);
+			g->chain = b->first;
+			b->first = g;
+		}
+		*guess = g;
 	}
 	g->count += pg->count;
 	g->flags |= pg->flags;

@@ -268,7 +268,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
  * at a time: no copy through read(), and each window is unmapped once
  * parsed so the resident set stays small. Returns 1 when done, 0 when fd
  * is not a regular file, -1 on error. */
-#define WINDOW ((size_t)8 << 20)
+#define WINDOW ((size_t)4 << 20)
 static int map_regular(int fd, input_stream *s, gt_err *e)
 {
 	struct stat st, now;
