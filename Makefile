@@ -15,9 +15,9 @@ CC       ?= cc
 PKGS      = libpcre2-8 jansson zlib libcurl libprotobuf-c
 VERSION   = 0.1.0
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
+CFLAGS   += -std=c11 -pthread -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
             -Iinclude $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm -pthread
 PREFIX   ?= /usr/local
 
 ifneq ($(SANITIZE),)

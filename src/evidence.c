@@ -278,11 +278,51 @@ struct evidence_dump {
 	int sparse;          /* the list is in use */
 	uint64_t noted;      /* ids noted either way */
 	uint64_t id_min, id_max;
+	/* a dump read in chunks (evidence_dump_new_chunk): the address notes
+	 * are logged in input order, to be replayed onto the whole dump's
+	 * table by evidence_dump_merge, which alone knows which goroutines
+	 * are among the first of their group */
+	int chunk;
+	struct note *log;
+	size_t nlog, log_cap;
 };
+
+/* A logged address note. */
+enum { NOTE_G, NOTE_FRAME, NOTE_ARG, NOTE_ARG_WAIT };
+typedef struct note {
+	uint64_t v;    /* NOTE_G: the goroutine id; else the address or key */
+	uint32_t seq;  /* NOTE_G: its group */
+	uint16_t kind;
+	uint16_t nth;  /* NOTE_G: its group's nseen then (<= EVIDENCE_SAMPLE) */
+} note;
 
 evidence_dump *evidence_dump_new(void)
 {
 	return gt_calloc(1, sizeof(evidence_dump));
+}
+
+evidence_dump *evidence_dump_new_chunk(void)
+{
+	evidence_dump *ed = evidence_dump_new();
+
+	ed->chunk = 1;
+	return ed;
+}
+
+static void log_note(evidence_dump *ed, int kind, uint64_t v, uint32_t seq,
+		     uint64_t nth)
+{
+	note *n;
+
+	if (ed->nlog == ed->log_cap) {
+		ed->log_cap = ed->log_cap ? ed->log_cap * 2 : 1024;
+		ed->log = gt_realloc(ed->log, ed->log_cap * sizeof *ed->log);
+	}
+	n = &ed->log[ed->nlog++];
+	n->v = v;
+	n->seq = seq;
+	n->kind = (uint16_t)kind;
+	n->nth = (uint16_t)nth;
 }
 
 void evidence_dump_free(evidence_dump *ed)
@@ -292,6 +332,7 @@ void evidence_dump_free(evidence_dump *ed)
 	free(ed->slots);
 	free(ed->ids);
 	free(ed->alive);
+	free(ed->log);
 	free(ed);
 }
 
@@ -369,10 +410,14 @@ static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
 static void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
 		      uint64_t id, int waiting)
 {
-	addr_slot *s = addr_find(ed, key, 1);
+	addr_slot *s;
 	uint32_t g = seq + 1;
 
-	if (s == NULL)
+	if (ed->chunk) {
+		log_note(ed, waiting ? NOTE_ARG_WAIT : NOTE_ARG, key, seq, 0);
+		return;
+	}
+	if ((s = addr_find(ed, key, 1)) == NULL)
 		return;
 	if (s->hits < UINT32_MAX)
 		s->hits++;
@@ -407,6 +452,8 @@ static void note_args(evidence_dump *ed, const parse_goroutine *g,
 		if (f->args_len == 0 || has_prefix(f, "runtime.", 8))
 			continue;
 		used++;
+		if (ed->chunk) /* the merge checks the table is not full here */
+			log_note(ed, NOTE_FRAME, 0, seq, 0);
 		while (s < end) {
 			uint64_t v;
 			size_t k = hex_word(s, (size_t)(end - s), &v), j;
@@ -507,22 +554,73 @@ static void id_note(evidence_dump *ed, uint64_t id)
 	list_add(ed, id);
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	return x ^ (x >> 33);
-}
-
 static void put_sample(evidence_sample *s, const parse_goroutine *g,
-		       uint64_t obj)
+		       uint64_t obj, uint64_t order)
 {
 	s->id = g->id;
 	s->parent = g->created_in;
 	s->obj = obj;
 	s->minutes = g->minutes;
+	s->order = order;
+}
+
+/* The sample is the goroutines of the group whose ids hash lowest (ties,
+ * a repeated id, go to the earlier): uniform over the group, and the same
+ * whether the dump is read whole or in chunks whose samples are merged. */
+static uint64_t sample_key(uint64_t id)
+{
+	/* a bijection, so only a repeated id ties; Fibonacci hashing spreads
+	 * the consecutive ids of a pool evenly */
+	return id * 0x9e3779b97f4a7c15ull;
+}
+
+static int sample_less(const evidence_sample *a, const evidence_sample *b)
+{
+	uint64_t x = sample_key(a->id), y = sample_key(b->id);
+
+	return x != y ? x < y : a->order < b->order;
+}
+
+/* Once full the sample is a max-heap: the root is the first to go. */
+static void sift_down(evidence_sample *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		evidence_sample t;
+
+		if (l < n && sample_less(&v[m], &v[l]))
+			m = l;
+		if (r < n && sample_less(&v[m], &v[r]))
+			m = r;
+		if (m == i)
+			return;
+		t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+static void sample_offer(evidence *ev, const evidence_sample *x, size_t keep)
+{
+	if (keep == 0 || ev->nsample < keep) {
+		if (ev->nsample == ev->sample_cap) {
+			ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 4;
+			if (keep && ev->sample_cap > keep)
+				ev->sample_cap = keep;
+			ev->sample = gt_realloc(ev->sample,
+						ev->sample_cap * sizeof *ev->sample);
+		}
+		ev->sample[ev->nsample++] = *x;
+		if (keep && ev->nsample == keep)
+			for (size_t i = keep / 2; i-- > 0;)
+				sift_down(ev->sample, keep, i);
+		return;
+	}
+	if (sample_less(x, &ev->sample[0])) {
+		ev->sample[0] = *x;
+		sift_down(ev->sample, ev->nsample, 0);
+	}
 }
 
 void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
@@ -577,37 +675,149 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 		ed->id_min = g->id;
 	if (g->id > ed->id_max)
 		ed->id_max = g->id;
-	ev->nseen++;
-	if (keep == 0 || ev->nsample < keep) {
-		if (ev->nsample == ev->sample_cap) {
-			ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 4;
-			ev->sample = gt_realloc(ev->sample,
-						ev->sample_cap * sizeof *ev->sample);
-		}
-		put_sample(&ev->sample[ev->nsample++], g, obj);
-	} else {
-		/* reservoir sampling, deterministic: a uniform sample of the
-		 * whole group, not its oldest goroutines */
-		uint64_t j = ev->nseen < (1ull << 32)
-				     ? ((mix64(ev->nseen) >> 32) * ev->nseen) >> 32
-				     : mix64(ev->nseen) % ev->nseen;
+	if (!ev->saturated || sample_key(g->id) < ev->cut) {
+		evidence_sample x;
 
-		if (j < keep)
-			put_sample(&ev->sample[j], g, obj);
+		put_sample(&x, g, obj, ev->nseen);
+		sample_offer(ev, &x, keep);
 	}
+	ev->nseen++;
+	ev->keep = keep;
 	id_note(ed, g->id);
 	/* an owner is held, not waited on: it may be the lock others wait on */
 	if (kind == EVIDENCE_OBJ_OWNER)
 		obj = 0;
 	/* addresses of the first goroutines of each group are enough to tell
 	 * what it shares; past them a large group costs no more */
-	if (ev->nseen > EVIDENCE_SAMPLE)
+	if (ev->nseen > EVIDENCE_SAMPLE || ev->saturated)
 		return;
+	if (ed->chunk)
+		log_note(ed, NOTE_G, g->id, seq, ev->nseen);
 	if (obj)
 		addr_note(ed, obj, seq, g->id, 1);
 	if (g->created_in)
 		addr_note(ed, PARENT_KEY | g->created_in, seq, 0, 1);
 	note_args(ed, g, seq, obj);
+}
+
+/* ---- merging chunks ------------------------------------------------------ */
+
+int evidence_saturated(const evidence *ev, uint64_t *cut)
+{
+	/* the root of the full sample: a later id whose key is not below
+	 * it (a tie is a repeated id, and the earlier wins) stays out */
+	if (ev->nseen <= EVIDENCE_SAMPLE || ev->keep == 0 ||
+	    ev->nsample < ev->keep)
+		return 0;
+	*cut = sample_key(ev->sample[0].id);
+	return 1;
+}
+
+void evidence_merge(evidence *dst, const evidence *src)
+{
+	uint64_t base = dst->nseen;
+	size_t keep = dst->keep ? dst->keep : src->keep;
+
+	if (dst->count == 0) {
+		dst->obj_kind = src->obj_kind;
+		dst->nwait = src->nwait;
+		memcpy(dst->wait, src->wait, sizeof dst->wait);
+	}
+	dst->count += src->count;
+	dst->nminutes += src->nminutes;
+	dst->nparent += src->nparent;
+	dst->nobj += src->nobj;
+	dst->obj_imprecise += src->obj_imprecise;
+	dst->obj_inlined += src->obj_inlined;
+	dst->obj_noargs += src->obj_noargs;
+	if (src->id_min && (dst->id_min == 0 || src->id_min < dst->id_min))
+		dst->id_min = src->id_min;
+	if (src->id_max > dst->id_max)
+		dst->id_max = src->id_max;
+	for (size_t i = 0; i < src->nsample; i++) {
+		evidence_sample x = src->sample[i];
+
+		x.order += base;
+		sample_offer(dst, &x, keep);
+	}
+	dst->nseen += src->nseen;
+	dst->keep = keep;
+}
+
+/* Makes the bitmap cover id unless it does: 0 when it cannot. */
+static int covers(evidence_dump *ed, uint64_t id)
+{
+	if (ed->alive && id >= ed->alive_base &&
+	    (id - ed->alive_base) / 8 < ed->alive_len)
+		return 1;
+	return alive_cover(ed, id);
+}
+
+static void ids_merge(evidence_dump *dst, const evidence_dump *src)
+{
+	size_t i, lo, hi;
+
+	if (src->sparse) {
+		for (i = 0; i < src->nids; i++)
+			id_note(dst, src->ids[i]);
+		return;
+	}
+	for (lo = 0; lo < src->alive_len && !src->alive[lo]; lo++)
+		;
+	for (hi = src->alive_len; hi > lo && !src->alive[hi - 1]; hi--)
+		;
+	if (lo == hi)
+		return;
+	dst->noted += src->noted;
+	if (!dst->sparse && covers(dst, src->alive_base + 8 * lo) &&
+	    covers(dst, src->alive_base + 8 * hi - 1)) {
+		unsigned char *d = dst->alive + (src->alive_base - dst->alive_base) / 8;
+
+		for (i = lo; i < hi; i++)
+			d[i] |= src->alive[i];
+		return;
+	}
+	dst->noted -= src->noted;
+	for (i = lo; i < hi; i++)
+		for (unsigned b = 0; b < 8; b++)
+			if (src->alive[i] >> b & 1)
+				id_note(dst, src->alive_base + 8 * i + b);
+}
+
+void evidence_dump_merge(evidence_dump *dst, const evidence_dump *src,
+			 const uint32_t *seqmap, const uint64_t *nseen_before)
+{
+	uint64_t id = 0;
+	uint32_t seq = 0;
+	int on = 0;
+
+	/* the notes, as the whole dump's reader would have made them: only
+	 * for the first goroutines of each group, and no frame's arguments
+	 * once the table is full */
+	for (size_t i = 0; i < src->nlog; i++) {
+		const note *n = &src->log[i];
+
+		switch (n->kind) {
+		case NOTE_G:
+			seq = seqmap[n->seq];
+			id = n->v;
+			on = nseen_before[n->seq] + n->nth <= EVIDENCE_SAMPLE;
+			break;
+		case NOTE_FRAME:
+			if (dst->full)
+				on = 0;
+			break;
+		default:
+			if (on)
+				addr_note(dst, n->v, seq, id,
+					  n->kind == NOTE_ARG_WAIT);
+		}
+	}
+	ids_merge(dst, src);
+	if (src->id_min && (dst->id_min == 0 || src->id_min < dst->id_min))
+		dst->id_min = src->id_min;
+	if (src->id_max > dst->id_max)
+		dst->id_max = src->id_max;
 }
 
 /* ---- resolving ---------------------------------------------------------- */

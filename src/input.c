@@ -62,6 +62,11 @@ int input_is_gzip(const input_stream *s)
 	return s->gzip;
 }
 
+int input_is_text(const input_stream *s)
+{
+	return s->proto == 0 && !s->gzip;
+}
+
 /* "go 1.22 trace\0\0\0": the header of an execution trace, padded with
  * NULs (/debug/pprof/trace). */
 static int is_trace(const char *b, size_t n)
