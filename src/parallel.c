@@ -48,6 +48,10 @@ typedef struct piece {
 	size_t tail;      /* a pipe's: bytes past len, from a cut on, that
 			     open the next piece */
 	int at_cut;       /* starts at a header after a blank line */
+	int to_cut;       /* ends where the next piece starts at one, or at
+			     the end of the input: its last goroutine ends
+			     with it (in a double-spaced log a blank line
+			     alone does not tell) */
 	char *mem;        /* its bytes once read (a file's: mapped) */
 	size_t cap;       /* a pipe's buffer */
 	char *map;        /* a file's mapping, of maplen bytes */
@@ -184,14 +188,14 @@ static void *worker(void *arg)
 		solo = q->solo;
 		pthread_mutex_unlock(&q->mu);
 
-		if (q->file && pc->at_cut && !solo) {
+		if (q->file && pc->at_cut && pc->to_cut && !solo) {
 			/* the calling thread maps it again if it has to */
 			pc->read_rc = map_piece(q, pc, (size_t)(i % q->nring));
 			if (pc->read_rc == 0)
 				parse_piece(q, pc);
 			if (unmap_piece(pc, (size_t)(i % q->nring)) < 0)
 				pc->read_rc = -1;
-		} else if (!q->file && pc->at_cut && !solo) {
+		} else if (!q->file && pc->at_cut && pc->to_cut && !solo) {
 			parse_piece(q, pc);
 		}
 
@@ -306,9 +310,11 @@ static int produce(par *q, size_t chunk, uint64_t *pos, uint64_t size,
 		n->len = (size_t)(end - *pos);
 		n->tail = 0;
 		n->at_cut = q->produced > 0; /* file_cut found where it starts */
+		n->to_cut = 1;
 		*eof = end >= size;
 	} else {
 		err = fill_pipe(q, n, prev, chunk, eof);
+		n->to_cut = n->tail > 0 || *eof;
 	}
 	*pos += n->len;
 	pthread_mutex_lock(&q->mu);
