@@ -28,11 +28,17 @@
 /* The threads this process may run on (sched_getaffinity), at least 1. */
 unsigned parallel_cores(void);
 
+/* How a read went: pieces cut, and those joined rather than read again. */
+typedef struct parallel_info {
+	unsigned long long pieces, joined;
+} parallel_info;
+
 /* Like input_read_path (input.h) for path ("-" for stdin) into p, a
  * parser whose sink is group_sink(s), with threads workers (1: no thread
- * is started) and pieces of chunk bytes (0: PARALLEL_CHUNK). */
+ * is started) and pieces of chunk bytes (0: PARALLEL_CHUNK). info, when
+ * not NULL, is filled in. */
 int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		       unsigned threads, size_t chunk, int *gzip_cut,
-		       gt_err *e);
+		       parallel_info *info, gt_err *e);
 
 #endif

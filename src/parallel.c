@@ -158,11 +158,12 @@ static void parse_piece(const par *q, piece *pc)
 
 	if (pc->ctx == NULL)
 		pc->ctx = parse_new(&sink);
+	/* the last goroutine may start a dump too (a dump's writer) */
 	if (parse_inside(pc->ctx, &sink, pc->off, &e) == GT_OK &&
 	    parse_feed(pc->ctx, pc->mem, pc->len, &e) == GT_OK &&
-	    parse_get_stats(pc->ctx)->dumps == 0 &&
 	    parse_between_goroutines(pc->ctx) &&
-	    parse_flush(pc->ctx, &e) == GT_OK) {
+	    parse_flush(pc->ctx, &e) == GT_OK &&
+	    parse_get_stats(pc->ctx)->dumps == 0) {
 		pc->set = s;
 		return;
 	}
@@ -334,7 +335,8 @@ static void release(piece *pc)
 }
 
 int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
-		       unsigned threads, size_t chunk, int *gzip_cut, gt_err *e)
+		       unsigned threads, size_t chunk, int *gzip_cut,
+		       parallel_info *info, gt_err *e)
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -348,6 +350,8 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 	char *probe = NULL;
 	int eof = 0, rc = GT_ERR, err = 0;
 
+	if (info)
+		memset(info, 0, sizeof *info);
 	if (threads <= 1)
 		return input_read_path(path, p, gzip_cut, e);
 	if (threads > PARALLEL_MAX_THREADS)
@@ -426,6 +430,8 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 				goto named;
 			merge_piece(s, pc->set);
 			parse_skip(p, pc->ctx);
+			if (info)
+				info->joined++;
 		} else if (pc->len) {
 			int frc = GT_OK;
 
@@ -449,6 +455,8 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 			pthread_mutex_unlock(&q.mu);
 		}
 	}
+	if (info)
+		info->pieces = q.produced;
 	if (input_finish(in, gzip_cut, e) != GT_OK)
 		goto named;
 	rc = GT_OK;

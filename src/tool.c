@@ -359,9 +359,16 @@ int tool_read(group_set *s, const char *input, const tool_config *c, int *cut,
 	*cut = 0;
 	if (fetch_is_url(input))
 		rc = fetch_read(input, &c->fetch, p, cut, e);
-	else
+	else {
+		parallel_info pi;
+
 		rc = parallel_read_path(input, s, p, c->threads, c->chunk, cut,
-					e);
+					&pi, e);
+		/* for the tests that cut inputs finely: were pieces joined? */
+		if (getenv("GTRIAGE_CHUNK_STATS"))
+			fprintf(stderr, "gtriage: %llu pieces, %llu joined\n",
+				pi.pieces, pi.joined);
+	}
 	if (rc == GT_OK) {
 		/* several inputs add up: the set's stats cover them all */
 		const parse_stats *st = parse_get_stats(p);
