@@ -205,11 +205,15 @@ int parse_gotest_line(const char *s, size_t n, const char **name,
 static inline size_t frame_name(const char *s, size_t n)
 {
 	const char *open;
+	size_t i;
 
 	if (n < 3 || s[n - 1] != ')' || s[0] == ' ' || s[0] == '\t' ||
 	    s[0] == '[' || (s[0] == 'c' && starts(s, n, "created by ")))
 		return 0;
-	open = memrchr(s, '(', n);
+	/* the argument list is a few words: a loop beats a call */
+	for (i = n - 2; i > 0 && n - i < 48 && s[i] != '('; i--)
+		;
+	open = s[i] == '(' ? s + i : memrchr(s, '(', n);
 	if (open == NULL || open == s || memchr(s, ' ', (size_t)(open - s)))
 		return 0;
 	return (size_t)(open - s);
@@ -248,8 +252,17 @@ static inline void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t 
 
 	if (colon) {
 		size_t at = (size_t)(colon - s) + 1;
+		uint64_t v = 0;
 
-		f->line = (unsigned)parse_u64(s + at, n - at, &used);
+		/* parse_u64, inline: line numbers have a few digits */
+		for (used = 0; at + used < n && used < 20 &&
+			       s[at + used] >= '0' && s[at + used] <= '9';
+		     used++) {
+			unsigned d = (unsigned)(s[at + used] - '0');
+
+			v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+		}
+		f->line = (unsigned)v;
 		if (used > 0 &&
 		    (at + used == n || s[at + used] == ' ' || s[at + used] == '\t')) {
 			f->file = parse_keep(p, s, at - 1);
