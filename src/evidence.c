@@ -581,24 +581,24 @@ static int sample_less(const evidence_sample *a, const evidence_sample *b)
 	return x != y ? x < y : a->order < b->order;
 }
 
-/* Once full the sample is a max-heap: the root is the first to go. */
+/* Once full the sample is a max-heap: the root is the first to go. The
+ * element sifted down waits in a hole rather than being swapped. */
 static void sift_down(evidence_sample *v, size_t n, size_t i)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		evidence_sample t;
+	evidence_sample t = v[i];
 
-		if (l < n && sample_less(&v[m], &v[l]))
-			m = l;
-		if (r < n && sample_less(&v[m], &v[r]))
-			m = r;
-		if (m == i)
-			return;
-		t = v[i];
+	for (;;) {
+		size_t l = 2 * i + 1, m;
+
+		if (l >= n)
+			break;
+		m = l + 1 < n && sample_less(&v[l], &v[l + 1]) ? l + 1 : l;
+		if (!sample_less(&t, &v[m]))
+			break;
 		v[i] = v[m];
-		v[m] = t;
 		i = m;
 	}
+	v[i] = t;
 }
 
 static void sample_offer(evidence *ev, const evidence_sample *x, size_t keep)

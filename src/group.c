@@ -72,9 +72,26 @@ static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
 			(uint64_t)g->nframes << 1 | (g->created_by != NULL));
 }
 
+/* Names and paths are a few dozen bytes: eight at a time inline beats a
+ * call to memcmp for each of the strings of every goroutine's stack. */
 static int streq(const char *a, size_t alen, const char *b, size_t blen)
 {
-	return alen == blen && (blen == 0 || memcmp(a, b, blen) == 0);
+	size_t i = 0;
+
+	if (alen != blen)
+		return 0;
+	for (; i + 8 <= blen; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	for (; i < blen; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
 }
 
 /* A dump has few stacks and many goroutines each: most goroutines are of a
