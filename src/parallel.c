@@ -123,7 +123,7 @@ static int map_piece(const par *q, piece *pc, size_t w)
 	pc->maplen = pc->len + (size_t)(pc->off - base);
 	if (pc->len == 0)
 		return 0;
-	m = mmap(NULL, pc->maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+	m = mmap(NULL, pc->maplen, PROT_READ, MAP_PRIVATE,
 		 q->fd, (off_t)base);
 	if (m == MAP_FAILED)
 		return errno;
@@ -371,6 +371,10 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		size = (uint64_t)st.st_size;
 		eof = pos >= size;
 		probe = gt_malloc(FIND_STEP);
+	} else {
+		/* a larger pipe: fewer wake-ups of the writer and of us (the
+		 * default of 64 KiB makes a read per 16 pages) */
+		(void)fcntl(q.fd, F_SETPIPE_SZ, 1 << 20);
 	}
 	/* enough pieces in flight to keep every worker busy while the
 	 * oldest is joined */
