@@ -108,6 +108,8 @@ typedef struct group {
 	struct group *chain;
 	int hinted;  /* offered to later pieces' readers (merge.h) */
 	int ids_off; /* a piece's group whose ids are past the cap */
+	long hint_dump; /* a piece's group: the dump whose hint it took,
+			   -1 none */
 } group;
 
 /* The crash a dump reports (panic, fatal error, deadlock, signal, test

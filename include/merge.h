@@ -9,6 +9,10 @@
 
 #include "group.h"
 
+/* 1 if src can be joined onto dst's last dump: what its reader skipped,
+ * it skipped on what that dump had already (group_hint), not another. */
+int merge_fits(const group_set *dst, const group_set *src);
+
 /* Joins the one dump of src, read from a piece that follows dst's last
  * dump within the same dump, onto that dump; src's groups move to dst or
  * are freed, so src is left empty (group_set_free it). src must have been

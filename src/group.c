@@ -282,11 +282,13 @@ typedef struct hint {
 	uint64_t h;
 	uint64_t cut;
 	int ids_full;
+	long dump; /* the group's dump: a hint holds for it alone */
 } hint;
 
 struct group_hints {
 	hash_key key;
 	size_t used;
+	_Atomic long dump; /* the set's last dump: hints of others are old */
 	hint slot[HINT_SLOTS];
 };
 
@@ -296,6 +298,8 @@ void group_set_pieces(group_set *s)
 		s->hints = gt_calloc(1, sizeof *s->hints);
 		hash_key_new(&s->hints->key);
 	}
+	atomic_store_explicit(&s->hints->dump, (long)s->ndumps - 1,
+			      memory_order_relaxed);
 }
 
 group_set *group_set_new_piece(const group_set *like)
@@ -324,6 +328,7 @@ void group_hint(group_set *s, group *g, uint64_t cut)
 	t->slot[i].h = h;
 	t->slot[i].cut = cut;
 	t->slot[i].ids_full = s->opts.max_ids && g->nids >= s->opts.max_ids;
+	t->slot[i].dump = (long)s->ndumps - 1;
 	atomic_store_explicit(&t->slot[i].g, g, memory_order_release);
 	t->used++;
 }
@@ -336,13 +341,19 @@ static void take_hint(const group_set *s, group *g)
 	size_t i;
 	const group *w;
 
+	long dump = atomic_load_explicit(&t->dump, memory_order_relaxed);
+
+	/* a piece ahead of the joiner may be of a dump it has not reached:
+	 * the join refuses what it took then (merge_fits) */
 	for (i = h & (HINT_SLOTS - 1);
 	     (w = atomic_load_explicit(&t->slot[i].g, memory_order_acquire));
 	     i = (i + 1) & (HINT_SLOTS - 1))
-		if (t->slot[i].h == h && same_group(w, g, s->opts.by)) {
+		if (t->slot[i].h == h && t->slot[i].dump == dump &&
+		    same_group(w, g, s->opts.by)) {
 			g->ev.saturated = 1;
 			g->ev.cut = t->slot[i].cut;
 			g->ids_off = t->slot[i].ids_full;
+			g->hint_dump = t->slot[i].dump;
 			return;
 		}
 }
@@ -389,6 +400,9 @@ static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
 	d->evd = s->piece ? evidence_dump_new_chunk() : evidence_dump_new();
 	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
 	s->dumps[s->ndumps++] = d;
+	if (s->hints && !s->piece)
+		atomic_store_explicit(&s->hints->dump, (long)s->ndumps - 1,
+				      memory_order_relaxed);
 	return GT_OK;
 }
 
@@ -499,6 +513,7 @@ static group *group_create(group_set *s, group_dump *d,
 			  s->opts.by, pg->created_by && pg->created_in == 0,
 			  g->fingerprint);
 	g->finding = -1;
+	g->hint_dump = -1;
 	groups_push(d, g);
 	if (s->piece && s->hints)
 		take_hint(s, g);

@@ -46,6 +46,20 @@ static void merge_ids(group *t, const group *g, size_t max)
 	t->nids += n;
 }
 
+int merge_fits(const group_set *dst, const group_set *src)
+{
+	const group_dump *sd = src->ndumps ? src->dumps[0] : NULL;
+	long last = (long)dst->ndumps - 1;
+
+	if (sd == NULL || last < 0)
+		return 0;
+	for (size_t i = 0; i < sd->ngroups; i++)
+		if (sd->groups[i]->hint_dump >= 0 &&
+		    sd->groups[i]->hint_dump != last)
+			return 0;
+	return 1;
+}
+
 void merge_piece(group_set *dst, group_set *src)
 {
 	group_dump *d = dst->ndumps ? dst->dumps[dst->ndumps - 1] : NULL;

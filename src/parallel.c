@@ -428,7 +428,8 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 				gt_errf(e, "%s: %s", name, strerror(pc->read_rc));
 			goto out;
 		}
-		if (pc->set && input_is_text(in) && parse_between_goroutines(p)) {
+		if (pc->set && input_is_text(in) && parse_between_goroutines(p) &&
+		    merge_fits(s, pc->set)) {
 			/* joined: the goroutine before it ends here */
 			if (parse_flush(p, e) != GT_OK)
 				goto named;

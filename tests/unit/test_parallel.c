@@ -251,6 +251,35 @@ static void test_parallel_file(void **state)
 	free(t);
 }
 
+/* Two dumps of one program: what the pieces of the second may skip is
+ * told by the second's groups, not by the first's of the same stacks. */
+static void test_parallel_two_dumps(void **state)
+{
+	char path[] = "/tmp/gtriage-par-XXXXXX", *t = pools(), *one;
+	int fd = mkstemp(path);
+	size_t len = strlen(t);
+	parallel_info pi;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, t, len), (ssize_t)len);
+	/* the second with fewer goroutines of each stack: its samples and
+	 * notes are not full when the first's are */
+	assert_int_equal(write(fd, t, len / 3), (ssize_t)(len / 3));
+	close(fd);
+	one = read_threads(path, 1, 0, &pi);
+	for (unsigned n = 2; n <= 4; n *= 2) {
+		char *j = read_threads(path, n, 1000, &pi);
+
+		assert_true(pi.joined * 10 >= pi.pieces * 8);
+		assert_string_equal(j, one);
+		free(j);
+	}
+	unlink(path);
+	free(one);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_join_equals_whole),
 		cmocka_unit_test(test_piece_refused),
 		cmocka_unit_test(test_parallel_file),
+		cmocka_unit_test(test_parallel_two_dumps),
 	};
 	int rc;
 
