@@ -2,11 +2,12 @@
 # same on one thread and on several, whatever the pieces the input is cut
 # into ($GTRIAGE_CHUNK makes them small), from a file and from a pipe,
 # exit status and messages included.
-thr_run() { # FORMAT THREADS FILE [|]
+thr_run() { # FORMAT THREADS FILE [|]; $thr_args: more options
+	# shellcheck disable=SC2086
 	if [ "${4:-}" = "|" ]; then
-		cat "$3" | "$bin" --threads "$2" -v -f "$1" - 2>&1
+		cat "$3" | "$bin" --threads "$2" -v -f "$1" ${thr_args:-} - 2>&1
 	else
-		"$bin" --threads "$2" -v -f "$1" "$3" 2>&1
+		"$bin" --threads "$2" -v -f "$1" ${thr_args:-} "$3" 2>&1
 	fi
 	echo "exit: $?"
 }
@@ -82,6 +83,19 @@ for f in "$tmp/thr-mix.txt" "$tmp/thr-cut.txt" \
 			ok "threads: $(basename "$f") -f $fmt the same in pieces of 211 B to 256 KiB, file and pipe"
 	done
 done
+
+# The options that change what a group keeps: ids cut short, stacks by
+# function only.
+thr_args="--max-ids 3 --group-by func"
+thr_run json 1 "$tmp/thr-mix.txt" >"$tmp/thr-1"
+thr_bad=0
+for c in 997 7919; do
+	GTRIAGE_CHUNK=$c thr_run json 2 "$tmp/thr-mix.txt" >"$tmp/thr-n"
+	cmp -s "$tmp/thr-1" "$tmp/thr-n" || thr_bad=$((thr_bad + 1))
+done
+thr_args=
+[ "$thr_bad" = 0 ] && ok "threads: --max-ids 3 --group-by func the same in pieces" ||
+	ko "threads: --max-ids 3 --group-by func" "pieces differ from one thread"
 
 # Not vacuous: most pieces of those inputs are joined, not read again.
 GTRIAGE_CHUNK=4093 GTRIAGE_CHUNK_STATS=1 "$bin" --threads 2 "$tmp/thr-mix.txt" \
