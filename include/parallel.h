@@ -38,7 +38,7 @@ typedef struct parallel_info {
  * is started) and pieces of chunk bytes (0: PARALLEL_CHUNK). info, when
  * not NULL, is filled in. */
 int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
-		       unsigned threads, size_t chunk, int *gzip_cut,
-		       parallel_info *info, gt_err *e);
+                       unsigned threads, size_t chunk, int *gzip_cut,
+                       parallel_info *info, gt_err *e);
 
 #endif

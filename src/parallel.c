@@ -43,23 +43,23 @@ unsigned parallel_cores(void)
 }
 
 typedef struct piece {
-	uint64_t off;     /* where it starts in the input */
+	uint64_t off; /* where it starts in the input */
 	size_t len;
-	size_t tail;      /* a pipe's: bytes past len, from a cut on, that
-			     open the next piece */
-	int at_cut;       /* starts at a header after a blank line */
-	int to_cut;       /* ends where the next piece starts at one, or at
-			     the end of the input: its last goroutine ends
-			     with it (in a double-spaced log a blank line
-			     alone does not tell) */
-	char *mem;        /* its bytes once read (a file's: mapped) */
-	size_t cap;       /* a pipe's buffer */
-	char *map;        /* a file's mapping, of maplen bytes */
+	size_t tail; /* a pipe's: bytes past len, from a cut on, that
+	                open the next piece */
+	int at_cut;  /* starts at a header after a blank line */
+	int to_cut;  /* ends where the next piece starts at one, or at
+	                the end of the input: its last goroutine ends
+	                with it (in a double-spaced log a blank line
+	                alone does not tell) */
+	char *mem;   /* its bytes once read (a file's: mapped) */
+	size_t cap;  /* a pipe's buffer */
+	char *map;   /* a file's mapping, of maplen bytes */
 	size_t maplen;
-	int read_rc;      /* file: 0, an errno of mmap, or -1: it shrank */
-	int done;         /* the worker is through with it */
-	parse_ctx *ctx;   /* the parser of the pieces read in this slot */
-	group_set *set;   /* the piece's groups, when it can be joined */
+	int read_rc;    /* file: 0, an errno of mmap, or -1: it shrank */
+	int done;       /* the worker is through with it */
+	parse_ctx *ctx; /* the parser of the pieces read in this slot */
+	group_set *set; /* the piece's groups, when it can be joined */
 } piece;
 
 typedef struct par {
@@ -67,12 +67,12 @@ typedef struct par {
 	pthread_cond_t work, done;
 	piece *ring;
 	size_t nring;
-	uint64_t next_take;  /* next piece a worker takes */
-	uint64_t produced;   /* pieces put in the ring so far */
+	uint64_t next_take; /* next piece a worker takes */
+	uint64_t produced;  /* pieces put in the ring so far */
 	int stop;
-	int solo;            /* the input is no text: parse nothing more */
+	int solo; /* the input is no text: parse nothing more */
 	int fd;
-	int file;            /* pieces are mapped by the workers */
+	int file; /* pieces are mapped by the workers */
 	const group_set *like;
 } par;
 
@@ -105,8 +105,8 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 			char *pg = (char *)((uintptr_t)a & ~(page_size - 1));
 
 			if (mmap(pg, (size_t)(win[i].hi - pg), PROT_READ,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
-				 0) != MAP_FAILED) {
+			         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+			         0) != MAP_FAILED) {
 				win[i].hit = 1;
 				return;
 			}
@@ -123,8 +123,7 @@ static int map_piece(const par *q, piece *pc, size_t w)
 	pc->maplen = pc->len + (size_t)(pc->off - base);
 	if (pc->len == 0)
 		return 0;
-	m = mmap(NULL, pc->maplen, PROT_READ, MAP_PRIVATE,
-		 q->fd, (off_t)base);
+	m = mmap(NULL, pc->maplen, PROT_READ, MAP_PRIVATE, q->fd, (off_t)base);
 	if (m == MAP_FAILED)
 		return errno;
 	madvise(m, pc->maplen, MADV_SEQUENTIAL);
@@ -213,10 +212,11 @@ static void *worker(void *arg)
 /* A regular file: the first cut at or after target, found by reading a
  * little there; size when there is none. */
 static uint64_t file_cut(int fd, uint64_t target, uint64_t size, char *buf,
-			 size_t cap)
+                         size_t cap)
 {
 	while (target < size) {
-		/* from two bytes before: the blank line of a header at target */
+		/* from two bytes before: the blank line of a header at target
+		 */
 		uint64_t at = target - 2;
 		ssize_t n = pread(fd, buf, cap, (off_t)at);
 		size_t k;
@@ -252,7 +252,7 @@ static size_t last_cut(const char *b, size_t len)
 /* Fills a pipe piece: what the one before left past its cut, then reads
  * up to chunk bytes and cuts there. Returns 0, or an errno. */
 static int fill_pipe(const par *q, piece *pc, const piece *prev, size_t chunk,
-		     int *eof)
+                     int *eof)
 {
 	size_t c;
 
@@ -293,7 +293,7 @@ static int fill_pipe(const par *q, piece *pc, const piece *prev, size_t chunk,
 
 /* Puts the next piece in the ring. Returns 0, or an errno. */
 static int produce(par *q, size_t chunk, uint64_t *pos, uint64_t size,
-		   char *probe, int *eof)
+                   char *probe, int *eof)
 {
 	piece *n = slot(q, q->produced);
 	const piece *prev = q->produced ? slot(q, q->produced - 1) : NULL;
@@ -303,14 +303,15 @@ static int produce(par *q, size_t chunk, uint64_t *pos, uint64_t size,
 	n->done = 0;
 	n->read_rc = 0;
 	if (q->file) {
-		uint64_t end = *pos + chunk >= size
-				       ? size
-				       : file_cut(q->fd, *pos + chunk, size,
-						  probe, FIND_STEP);
+		uint64_t end =
+		    *pos + chunk >= size
+		        ? size
+		        : file_cut(q->fd, *pos + chunk, size, probe, FIND_STEP);
 
 		n->len = (size_t)(end - *pos);
 		n->tail = 0;
-		n->at_cut = q->produced > 0; /* file_cut found where it starts */
+		n->at_cut =
+		    q->produced > 0; /* file_cut found where it starts */
 		n->to_cut = 1;
 		*eof = end >= size;
 	} else {
@@ -335,8 +336,8 @@ static void release(piece *pc)
 }
 
 int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
-		       unsigned threads, size_t chunk, int *gzip_cut,
-		       parallel_info *info, gt_err *e)
+                       unsigned threads, size_t chunk, int *gzip_cut,
+                       parallel_info *info, gt_err *e)
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *name = is_stdin ? "<stdin>" : path;
@@ -422,14 +423,17 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		pthread_mutex_unlock(&q.mu);
 		if (pc->read_rc) {
 			if (pc->read_rc < 0)
-				gt_errf(e, "%s: the file shrank while it was "
-					   "read (truncated or rotated)", name);
+				gt_errf(e,
+				        "%s: the file shrank while it was "
+				        "read (truncated or rotated)",
+				        name);
 			else
-				gt_errf(e, "%s: %s", name, strerror(pc->read_rc));
+				gt_errf(e, "%s: %s", name,
+				        strerror(pc->read_rc));
 			goto out;
 		}
-		if (pc->set && input_is_text(in) && parse_between_goroutines(p) &&
-		    merge_fits(s, pc->set)) {
+		if (pc->set && input_is_text(in) &&
+		    parse_between_goroutines(p) && merge_fits(s, pc->set)) {
 			/* joined: the goroutine before it ends here */
 			if (parse_flush(p, e) != GT_OK)
 				goto named;
@@ -440,14 +444,18 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		} else if (pc->len) {
 			int frc = GT_OK;
 
-			if (q.file && (err = map_piece(&q, pc, (size_t)(i % q.nring)))) {
+			if (q.file &&
+			    (err = map_piece(&q, pc, (size_t)(i % q.nring)))) {
 				gt_errf(e, "%s: mmap: %s", name, strerror(err));
 				goto out;
 			}
 			frc = input_feed(in, pc->mem, pc->len, e);
-			if (q.file && unmap_piece(pc, (size_t)(i % q.nring)) < 0) {
-				gt_errf(e, "%s: the file shrank while it was "
-					   "read (truncated or rotated)", name);
+			if (q.file &&
+			    unmap_piece(pc, (size_t)(i % q.nring)) < 0) {
+				gt_errf(e,
+				        "%s: the file shrank while it was "
+				        "read (truncated or rotated)",
+				        name);
 				goto out;
 			}
 			if (frc != GT_OK)
@@ -466,7 +474,7 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		goto named;
 	rc = GT_OK;
 	goto out;
-named: {
+named : {
 	/* name the input in messages from the layers below */
 	char tmp[sizeof e->msg];
 

@@ -17,19 +17,19 @@ static rules *rs;
 static char *pools(void)
 {
 	static const gspec g[] = {
-		{"chan receive", "main.worker", "/src/app/pool.go", 12,
-		 "main.startPool", 100, 1500, 12},
-		{"select", "main.poll", "/src/app/poll.go", 30, "main.main",
-		 5000, 40, -1},
-		{"sync.Mutex.Lock", "main.(*Cache).Get", "/src/app/cache.go", 7,
-		 "main.serve", 7000, 300, 3},
-		{"chan send", "main.send", "/src/app/send.go", 9, "main.serve",
-		 9000, 5, 30},
-		/* more of the first pool, younger, some printing no age */
-		{"chan receive", "main.worker", "/src/app/pool.go", 12,
-		 "main.startPool", 20000, 300, -1},
-		{"chan receive", "main.worker", "/src/app/pool.go", 12,
-		 "main.startPool", 30000, 300, 4},
+	    {"chan receive", "main.worker", "/src/app/pool.go", 12,
+	     "main.startPool", 100, 1500, 12},
+	    {"select", "main.poll", "/src/app/poll.go", 30, "main.main", 5000,
+	     40, -1},
+	    {"sync.Mutex.Lock", "main.(*Cache).Get", "/src/app/cache.go", 7,
+	     "main.serve", 7000, 300, 3},
+	    {"chan send", "main.send", "/src/app/send.go", 9, "main.serve",
+	     9000, 5, 30},
+	    /* more of the first pool, younger, some printing no age */
+	    {"chan receive", "main.worker", "/src/app/pool.go", 12,
+	     "main.startPool", 20000, 300, -1},
+	    {"chan receive", "main.worker", "/src/app/pool.go", 12,
+	     "main.startPool", 30000, 300, 4},
 	};
 	static const uint64_t parents[] = {0, 0, 100, 0, 0, 0};
 
@@ -69,9 +69,9 @@ static char *whole(const char *text)
 static void test_boundary(void **state)
 {
 	static const char t[] = "goroutine 1 [running]:\nmain.main()\n\n"
-				"goroutine foo bar\n\n"
-				"goroutine 7 [select]:\nmain.f()\n\n"
-				"goroutine 8 [select";
+	                        "goroutine foo bar\n\n"
+	                        "goroutine 7 [select]:\nmain.f()\n\n"
+	                        "goroutine 8 [select";
 	size_t n = strlen(t), k;
 
 	(void)state;
@@ -81,8 +81,9 @@ static void test_boundary(void **state)
 	/* from past it: the last header is not wholly there */
 	assert_int_equal(parse_boundary(t, n, k + 1), n);
 	/* "goroutine foo bar" after a blank line is no header */
-	assert_int_equal(parse_boundary(t, (size_t)(strstr(t, "goroutine 7") - t), 0),
-			 (size_t)(strstr(t, "goroutine 7") - t));
+	assert_int_equal(
+	    parse_boundary(t, (size_t)(strstr(t, "goroutine 7") - t), 0),
+	    (size_t)(strstr(t, "goroutine 7") - t));
 	assert_int_equal(parse_boundary(t, 0, 0), 0);
 }
 
@@ -92,7 +93,7 @@ static void test_boundary(void **state)
  * cuts[]: the caller's parser reads the first, parse_inside the others,
  * each joined as parallel.c joins them. Returns the JSON report. */
 static char *joined(const char *text, const size_t *cuts, size_t ncuts,
-		    size_t *njoined)
+                    size_t *njoined)
 {
 	size_t len = strlen(text), at = 0, i;
 	group_set *s = group_set_new(rs, NULL);
@@ -103,19 +104,22 @@ static char *joined(const char *text, const size_t *cuts, size_t ncuts,
 
 	*njoined = 0;
 	for (i = 0; i <= ncuts; i++) {
-		size_t end = i < ncuts ? parse_boundary(text, len, cuts[i]) : len;
+		size_t end =
+		    i < ncuts ? parse_boundary(text, len, cuts[i]) : len;
 
 		if (end <= at)
 			continue;
 		if (at == 0 || !parse_between_goroutines(p)) {
-			assert_int_equal(parse_feed(p, text + at, end - at, &e), GT_OK);
+			assert_int_equal(parse_feed(p, text + at, end - at, &e),
+			                 GT_OK);
 		} else {
 			group_set *ps = group_set_new_piece(s);
 			parse_sink pk = group_sink(ps);
 			parse_ctx *pp = parse_new(&pk);
 
 			assert_int_equal(parse_inside(pp, &pk, at, &e), GT_OK);
-			assert_int_equal(parse_feed(pp, text + at, end - at, &e), GT_OK);
+			assert_int_equal(
+			    parse_feed(pp, text + at, end - at, &e), GT_OK);
 			if (end < len) {
 				assert_true(parse_between_goroutines(pp));
 				assert_int_equal(parse_flush(pp, &e), GT_OK);
@@ -129,8 +133,9 @@ static char *joined(const char *text, const size_t *cuts, size_t ncuts,
 				parse_skip(p, pp);
 				(*njoined)++;
 			} else {
-				assert_int_equal(parse_feed(p, text + at, end - at, &e),
-						 GT_OK);
+				assert_int_equal(
+				    parse_feed(p, text + at, end - at, &e),
+				    GT_OK);
 			}
 			parse_free(pp);
 			group_set_free(ps);
@@ -173,13 +178,14 @@ static void test_join_equals_whole(void **state)
 static void test_piece_refused(void **state)
 {
 	static const char *const bad[] = {
-		"goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n\n",
-		"goroutine 9 [running]:\n"
-		"runtime/pprof.writeGoroutineStacks({0x1, 0x2})\n"
-		"\t/go/pprof.go:1 +0x1\n\n",
-		"goroutine 9 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\n"
-		"panic: boom\n\ngoroutine 10 [running]:\nmain.g()\n\t/a.go:2 +0x1\n\n",
-		"goroutine 9 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\n-----\n\n",
+	    "goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n\n",
+	    "goroutine 9 [running]:\n"
+	    "runtime/pprof.writeGoroutineStacks({0x1, 0x2})\n"
+	    "\t/go/pprof.go:1 +0x1\n\n",
+	    "goroutine 9 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\n"
+	    "panic: boom\n\ngoroutine 10 [running]:\nmain.g()\n\t/a.go:2 "
+	    "+0x1\n\n",
+	    "goroutine 9 [select]:\nmain.f()\n\t/a.go:1 +0x1\n\n-----\n\n",
 	};
 
 	(void)state;
@@ -192,7 +198,8 @@ static void test_piece_refused(void **state)
 		int ok;
 
 		assert_int_equal(parse_inside(pp, &pk, 100, &e), GT_OK);
-		assert_int_equal(parse_feed(pp, bad[i], strlen(bad[i]), &e), GT_OK);
+		assert_int_equal(parse_feed(pp, bad[i], strlen(bad[i]), &e),
+		                 GT_OK);
 		ok = parse_between_goroutines(pp) &&
 		     parse_flush(pp, &e) == GT_OK &&
 		     parse_get_stats(pp)->dumps == 0;
@@ -206,7 +213,7 @@ static void test_piece_refused(void **state)
 /* ---- the threaded reader ---------------------------------------------- */
 
 static char *read_threads(const char *path, unsigned threads, size_t chunk,
-			  parallel_info *pi)
+                          parallel_info *pi)
 {
 	group_set *s = group_set_new(rs, NULL);
 	parse_sink k = group_sink(s);
@@ -215,9 +222,9 @@ static char *read_threads(const char *path, unsigned threads, size_t chunk,
 	int cut = 0;
 	char *j;
 
-	assert_int_equal(parallel_read_path(path, s, p, threads, chunk, &cut,
-					    pi, &e),
-			 GT_OK);
+	assert_int_equal(
+	    parallel_read_path(path, s, p, threads, chunk, &cut, pi, &e),
+	    GT_OK);
 	group_set_finish(s, parse_get_stats(p));
 	parse_free(p);
 	j = json_of(s);
@@ -283,11 +290,11 @@ static void test_parallel_two_dumps(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_boundary),
-		cmocka_unit_test(test_join_equals_whole),
-		cmocka_unit_test(test_piece_refused),
-		cmocka_unit_test(test_parallel_file),
-		cmocka_unit_test(test_parallel_two_dumps),
+	    cmocka_unit_test(test_boundary),
+	    cmocka_unit_test(test_join_equals_whole),
+	    cmocka_unit_test(test_piece_refused),
+	    cmocka_unit_test(test_parallel_file),
+	    cmocka_unit_test(test_parallel_two_dumps),
 	};
 	int rc;
 
