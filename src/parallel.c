@@ -74,6 +74,7 @@ typedef struct par {
 	int fd;
 	int file; /* pieces are mapped by the workers */
 	const group_set *like;
+	uint64_t start; /* where the input starts in the file */
 } par;
 
 static piece *slot(par *q, uint64_t i)
@@ -158,7 +159,7 @@ static void parse_piece(const par *q, piece *pc)
 	if (pc->ctx == NULL)
 		pc->ctx = parse_new(&sink);
 	/* the last goroutine may start a dump too (a dump's writer) */
-	if (parse_inside(pc->ctx, &sink, pc->off, &e) == GT_OK &&
+	if (parse_inside(pc->ctx, &sink, pc->off - q->start, &e) == GT_OK &&
 	    parse_feed(pc->ctx, pc->mem, pc->len, &e) == GT_OK &&
 	    parse_between_goroutines(pc->ctx) &&
 	    parse_flush(pc->ctx, &e) == GT_OK &&
@@ -368,7 +369,7 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		off_t at = lseek(q.fd, 0, SEEK_CUR);
 
 		q.file = 1;
-		pos = at > 0 ? (uint64_t)at : 0;
+		pos = q.start = at > 0 ? (uint64_t)at : 0;
 		size = (uint64_t)st.st_size;
 		eof = pos >= size;
 		probe = gt_malloc(FIND_STEP);
