@@ -22,7 +22,11 @@
 #include "group.h"
 #include "parse.h"
 
-#define PARALLEL_CHUNK ((size_t)4 << 20) /* default piece size */
+/* Default piece sizes: a file's are mapped by the worker reading them and
+ * unmapped after, a pipe's are buffers of a ring that holds some 2 per
+ * thread (the memory of the read). */
+#define PARALLEL_CHUNK ((size_t)8 << 20)
+#define PARALLEL_PIPE_CHUNK ((size_t)4 << 20)
 #define PARALLEL_MAX_THREADS 64
 
 /* The threads this process may run on (sched_getaffinity), at least 1. */
@@ -35,7 +39,8 @@ typedef struct parallel_info {
 
 /* Like input_read_path (input.h) for path ("-" for stdin) into p, a
  * parser whose sink is group_sink(s), with threads workers (1: no thread
- * is started) and pieces of chunk bytes (0: PARALLEL_CHUNK). info, when
+ * is started) and pieces of chunk bytes (0: PARALLEL_CHUNK for a file,
+ * PARALLEL_PIPE_CHUNK for a pipe). info, when
  * not NULL, is filled in. */
 int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
                        unsigned threads, size_t chunk, int *gzip_cut,

@@ -325,6 +325,16 @@ static group *group_create(group_set *s, group_dump *d,
 	g->min_minutes = g->max_minutes = -1;
 	g->flags = pg->flags;
 	g->runtime_sig = pg->runtime_sig;
+	g->finding = -1;
+	g->hint_dump = -1;
+	group_push(d, g);
+	if (s->piece && s->hints) {
+		group_take_hint(s, g);
+		/* joined onto the group of its dump it took the word of, or
+		 * not at all (merge_fits): never named on its own */
+		if (g->hint_dump >= 0)
+			return g;
+	}
 	if (g->nframes > 64)
 		frames = gt_malloc(g->nframes * sizeof *frames);
 	subject_of(g, &sub, frames, &created);
@@ -335,11 +345,6 @@ static group *group_create(group_set *s, group_dump *d,
 	fingerprint_stack(g->frames, g->nframes, &g->created_by, g->cat,
 			  s->opts.by, pg->created_by && pg->created_in == 0,
 			  g->fingerprint);
-	g->finding = -1;
-	g->hint_dump = -1;
-	group_push(d, g);
-	if (s->piece && s->hints)
-		group_take_hint(s, g);
 	return g;
 }
 

@@ -358,10 +358,6 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		return input_read_path(path, p, gzip_cut, e);
 	if (threads > PARALLEL_MAX_THREADS)
 		threads = PARALLEL_MAX_THREADS;
-	if (chunk == 0)
-		chunk = PARALLEL_CHUNK;
-	if (chunk < 64)
-		chunk = 64;
 	memset(&q, 0, sizeof q);
 	if (!is_stdin && (q.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return gt_errf(e, "%s: %s", name, strerror(errno));
@@ -378,6 +374,10 @@ int parallel_read_path(const char *path, group_set *s, parse_ctx *p,
 		 * default of 64 KiB makes a read per 16 pages) */
 		(void)fcntl(q.fd, F_SETPIPE_SZ, 1 << 20);
 	}
+	if (chunk == 0)
+		chunk = q.file ? PARALLEL_CHUNK : PARALLEL_PIPE_CHUNK;
+	if (chunk < 64)
+		chunk = 64;
 	/* enough pieces in flight to keep every worker busy while the
 	 * oldest is joined */
 	q.nring = 2 * (size_t)threads + 2;
