@@ -11,7 +11,7 @@
  * globals link nothing) and the first goroutine that held it outside a
  * wait on it: the probable holder of a contended lock.
  */
-#include "evidence.h"
+#include "evidence_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -244,58 +244,6 @@ evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
 
 /* ---- the dump-wide tables ---------------------------------------------- */
 
-#define NO_GROUP 0u
-#define MANY_GROUPS UINT32_MAX
-#define PARENT_KEY (1ull << 63) /* parent ids share the address table */
-
-typedef struct addr_slot {
-	uint64_t key;       /* 0: empty */
-	uint64_t holder_id; /* first goroutine showing it outside a wait */
-	uint32_t g1, g2;    /* groups + 1; g2 MANY_GROUPS: common */
-	uint32_t holder_seq; /* + 1 */
-	uint32_t hits;      /* goroutines that showed it (saturating) */
-} addr_slot;
-
-/* A sampled goroutine's id and group, to find the group of a parent. */
-typedef struct idseq {
-	uint64_t id;
-	uint32_t seq;
-} idseq;
-
-struct evidence_dump {
-	addr_slot *slots;
-	size_t nslots, used; /* nslots a power of two */
-	int full;
-	/* every goroutine id, to tell alive parents: a bit per id of the
-	 * range seen while the range stays within 64 ids per goroutine (ids
-	 * come from a counter, so a dump's are dense), else a list of 8
-	 * bytes each, sorted when resolving */
-	unsigned char *alive;
-	uint64_t alive_base; /* id of bit 0, a multiple of 8 */
-	size_t alive_len;    /* bytes */
-	uint64_t *ids;
-	size_t nids, ids_cap;
-	int sparse;          /* the list is in use */
-	uint64_t noted;      /* ids noted either way */
-	uint64_t id_min, id_max;
-	/* a dump read in chunks (evidence_dump_new_chunk): the address notes
-	 * are logged in input order, to be replayed onto the whole dump's
-	 * table by evidence_dump_merge, which alone knows which goroutines
-	 * are among the first of their group */
-	int chunk;
-	struct note *log;
-	size_t nlog, log_cap;
-};
-
-/* A logged address note. */
-enum { NOTE_G, NOTE_FRAME, NOTE_ARG, NOTE_ARG_WAIT };
-typedef struct note {
-	uint64_t v;    /* NOTE_G: the goroutine id; else the address or key */
-	uint32_t seq;  /* NOTE_G: its group */
-	uint16_t kind;
-	uint16_t nth;  /* NOTE_G: its group's nseen then (<= EVIDENCE_SAMPLE) */
-} note;
-
 evidence_dump *evidence_dump_new(void)
 {
 	return gt_calloc(1, sizeof(evidence_dump));
@@ -357,7 +305,6 @@ static size_t slot_of(uint64_t key, size_t mask)
 	return (size_t)key & mask;
 }
 
-static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert);
 
 static void addr_grow(evidence_dump *ed)
 {
@@ -376,7 +323,7 @@ static void addr_grow(evidence_dump *ed)
 	free(old);
 }
 
-static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
+addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
 {
 	size_t mask, i;
 
@@ -407,7 +354,7 @@ static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
 }
 
 /* Goroutine id of group seq showed key; waiting says it waits on it. */
-static void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
+void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
 		      uint64_t id, int waiting)
 {
 	addr_slot *s;
@@ -502,7 +449,7 @@ static void to_list(evidence_dump *ed)
 
 /* Makes the bitmap cover id; 0 when that would make it larger than the
  * list it stands for (with 64 KiB of slack for small dumps). */
-static int alive_cover(evidence_dump *ed, uint64_t id)
+int alive_cover(evidence_dump *ed, uint64_t id)
 {
 	uint64_t lo = id & ~(uint64_t)7, hi = lo + 8, limit;
 	size_t len, cap;
@@ -532,7 +479,7 @@ static int alive_cover(evidence_dump *ed, uint64_t id)
 	return 1;
 }
 
-static void id_note(evidence_dump *ed, uint64_t id)
+void id_note(evidence_dump *ed, uint64_t id)
 {
 	ed->noted++;
 	if (!ed->sparse) {
@@ -567,13 +514,6 @@ static void put_sample(evidence_sample *s, const parse_goroutine *g,
 /* The sample is the goroutines of the group whose ids hash lowest (ties,
  * a repeated id, go to the earlier): uniform over the group, and the same
  * whether the dump is read whole or in chunks whose samples are merged. */
-static uint64_t sample_key(uint64_t id)
-{
-	/* a bijection, so only a repeated id ties; Fibonacci hashing spreads
-	 * the consecutive ids of a pool evenly */
-	return id * 0x9e3779b97f4a7c15ull;
-}
-
 static int sample_less(const evidence_sample *a, const evidence_sample *b)
 {
 	uint64_t x = sample_key(a->id), y = sample_key(b->id);
@@ -601,7 +541,7 @@ static void sift_down(evidence_sample *v, size_t n, size_t i)
 	v[i] = t;
 }
 
-static void sample_offer(evidence *ev, const evidence_sample *x, size_t keep)
+void sample_offer(evidence *ev, const evidence_sample *x, size_t keep)
 {
 	if (keep == 0 || ev->nsample < keep) {
 		if (ev->nsample == ev->sample_cap) {
@@ -698,377 +638,4 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 	if (g->created_in)
 		addr_note(ed, PARENT_KEY | g->created_in, seq, 0, 1);
 	note_args(ed, g, seq, obj);
-}
-
-/* ---- merging chunks ------------------------------------------------------ */
-
-int evidence_saturated(const evidence *ev, uint64_t *cut)
-{
-	/* the root of the full sample: a later id whose key is not below
-	 * it (a tie is a repeated id, and the earlier wins) stays out */
-	if (ev->nseen <= EVIDENCE_SAMPLE || ev->keep == 0 ||
-	    ev->nsample < ev->keep)
-		return 0;
-	*cut = sample_key(ev->sample[0].id);
-	return 1;
-}
-
-void evidence_merge(evidence *dst, const evidence *src)
-{
-	uint64_t base = dst->nseen;
-	size_t keep = dst->keep ? dst->keep : src->keep;
-
-	if (dst->count == 0) {
-		dst->obj_kind = src->obj_kind;
-		dst->nwait = src->nwait;
-		memcpy(dst->wait, src->wait, sizeof dst->wait);
-	}
-	dst->count += src->count;
-	dst->nminutes += src->nminutes;
-	dst->nparent += src->nparent;
-	dst->nobj += src->nobj;
-	dst->obj_imprecise += src->obj_imprecise;
-	dst->obj_inlined += src->obj_inlined;
-	dst->obj_noargs += src->obj_noargs;
-	if (src->id_min && (dst->id_min == 0 || src->id_min < dst->id_min))
-		dst->id_min = src->id_min;
-	if (src->id_max > dst->id_max)
-		dst->id_max = src->id_max;
-	for (size_t i = 0; i < src->nsample; i++) {
-		evidence_sample x = src->sample[i];
-
-		x.order += base;
-		sample_offer(dst, &x, keep);
-	}
-	dst->nseen += src->nseen;
-	dst->keep = keep;
-}
-
-/* Makes the bitmap cover id unless it does: 0 when it cannot. */
-static int covers(evidence_dump *ed, uint64_t id)
-{
-	if (ed->alive && id >= ed->alive_base &&
-	    (id - ed->alive_base) / 8 < ed->alive_len)
-		return 1;
-	return alive_cover(ed, id);
-}
-
-static void ids_merge(evidence_dump *dst, const evidence_dump *src)
-{
-	size_t i, lo, hi;
-
-	if (src->sparse) {
-		for (i = 0; i < src->nids; i++)
-			id_note(dst, src->ids[i]);
-		return;
-	}
-	for (lo = 0; lo < src->alive_len && !src->alive[lo]; lo++)
-		;
-	for (hi = src->alive_len; hi > lo && !src->alive[hi - 1]; hi--)
-		;
-	if (lo == hi)
-		return;
-	dst->noted += src->noted;
-	if (!dst->sparse && covers(dst, src->alive_base + 8 * lo) &&
-	    covers(dst, src->alive_base + 8 * hi - 1)) {
-		unsigned char *d = dst->alive + (src->alive_base - dst->alive_base) / 8;
-
-		for (i = lo; i < hi; i++)
-			d[i] |= src->alive[i];
-		return;
-	}
-	dst->noted -= src->noted;
-	for (i = lo; i < hi; i++)
-		for (unsigned b = 0; b < 8; b++)
-			if (src->alive[i] >> b & 1)
-				id_note(dst, src->alive_base + 8 * i + b);
-}
-
-void evidence_dump_merge(evidence_dump *dst, const evidence_dump *src,
-			 const uint32_t *seqmap, const uint64_t *nseen_before)
-{
-	uint64_t id = 0;
-	uint32_t seq = 0;
-	int on = 0;
-
-	/* the notes, as the whole dump's reader would have made them: only
-	 * for the first goroutines of each group, and no frame's arguments
-	 * once the table is full */
-	for (size_t i = 0; i < src->nlog; i++) {
-		const note *n = &src->log[i];
-
-		switch (n->kind) {
-		case NOTE_G:
-			seq = seqmap[n->seq];
-			id = n->v;
-			on = nseen_before[n->seq] + n->nth <= EVIDENCE_SAMPLE;
-			break;
-		case NOTE_FRAME:
-			if (dst->full)
-				on = 0;
-			break;
-		default:
-			if (on)
-				addr_note(dst, n->v, seq, id,
-					  n->kind == NOTE_ARG_WAIT);
-		}
-	}
-	ids_merge(dst, src);
-	if (src->id_min && (dst->id_min == 0 || src->id_min < dst->id_min))
-		dst->id_min = src->id_min;
-	if (src->id_max > dst->id_max)
-		dst->id_max = src->id_max;
-}
-
-/* ---- resolving ---------------------------------------------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_idseq(const void *a, const void *b)
-{
-	return cmp_u64(&((const idseq *)a)->id, &((const idseq *)b)->id);
-}
-
-static int is_alive(const evidence_dump *ed, uint64_t id)
-{
-	size_t lo = 0, hi = ed->nids;
-
-	if (!ed->sparse) {
-		uint64_t k = id - ed->alive_base;
-
-		return ed->alive && id >= ed->alive_base &&
-		       k / 8 < ed->alive_len &&
-		       (ed->alive[k >> 3] >> (k & 7) & 1);
-	}
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ed->ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ed->nids && ed->ids[lo] == id;
-}
-
-/* The group of a sampled goroutine, or -1. */
-static long group_of(const idseq *v, size_t n, uint64_t id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].id == id ? (long)v[lo].seq : -1;
-}
-
-/* Distinct values of a sorted array; the most common one in *top. */
-static uint64_t distinct(const uint64_t *v, size_t n, uint64_t *top,
-			 uint64_t *top_count)
-{
-	uint64_t d = 0, run = 0;
-	size_t i;
-
-	*top = 0;
-	*top_count = 0;
-	for (i = 0; i < n; i++) {
-		if (i == 0 || v[i] != v[i - 1]) {
-			d++;
-			run = 0;
-		}
-		if (++run > *top_count) {
-			*top_count = run;
-			*top = v[i];
-		}
-	}
-	return d;
-}
-
-typedef struct links {
-	evidence_link *v;
-	size_t n, cap;
-} links;
-
-static void link_add(links *l, uint32_t a, uint32_t b, unsigned kind)
-{
-	if (a == b)
-		return;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = gt_realloc(l->v, l->cap * sizeof *l->v);
-	}
-	l->v[l->n].a = a < b ? a : b;
-	l->v[l->n].b = a < b ? b : a;
-	l->v[l->n].shared = 1;
-	l->v[l->n++].kind = kind;
-}
-
-static int cmp_link(const void *pa, const void *pb)
-{
-	const evidence_link *a = pa, *b = pb;
-
-	if (a->a != b->a)
-		return a->a < b->a ? -1 : 1;
-	if (a->b != b->b)
-		return a->b < b->b ? -1 : 1;
-	return a->kind < b->kind ? -1 : a->kind > b->kind;
-}
-
-static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
-			const idseq *who, size_t nwho, links *l)
-{
-	size_t n = ev->nsample, i, k;
-	uint64_t *v = gt_malloc((n ? n : 1) * sizeof *v), top, tc, range;
-	unsigned char hit[EVIDENCE_ID_BUCKETS] = {0};
-
-	/* ages */
-	for (i = k = 0; i < n; i++)
-		if (ev->sample[i].minutes >= 0)
-			v[k++] = (uint64_t)ev->sample[i].minutes;
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->ages = (unsigned)distinct(v, k, &top, &tc);
-
-	/* ids: where they sit in the dump's range */
-	range = ed->id_max - ed->id_min;
-	ev->id_span = range ? (double)(ev->id_max - ev->id_min) / (double)range
-			    : 0.0;
-	ev->ids_hit = 0;
-	for (i = 0; i < n && range; i++) {
-		size_t b = (size_t)((double)(ev->sample[i].id - ed->id_min) /
-				    (double)range * (EVIDENCE_ID_BUCKETS - 1) +
-				    0.5);
-
-		if (b < EVIDENCE_ID_BUCKETS && !hit[b]) {
-			hit[b] = 1;
-			ev->ids_hit++;
-		}
-	}
-	ev->id_cover = n ? (double)ev->ids_hit /
-				   (double)(n < EVIDENCE_ID_BUCKETS ? n
-								   : EVIDENCE_ID_BUCKETS)
-			 : 0.0;
-	/* every goroutine with an id counts, not the sample: a pool of
-	 * thousands started together is a dense run however few are kept */
-	ev->id_density = ev->nseen && ev->id_max >= ev->id_min
-				 ? (double)ev->nseen /
-					   (double)(ev->id_max - ev->id_min + 1)
-				 : 0.0;
-
-	/* parents: distinct, alive, and the groups they are in */
-	ev->parents_checked = ev->parents_alive = 0;
-	for (i = k = 0; i < n; i++) {
-		long pg;
-
-		if (ev->sample[i].parent == 0)
-			continue;
-		v[k++] = ev->sample[i].parent;
-		ev->parents_checked++;
-		if (!is_alive(ed, ev->sample[i].parent))
-			continue;
-		ev->parents_alive++;
-		pg = group_of(who, nwho, ev->sample[i].parent);
-		if (pg >= 0)
-			link_add(l, seq, (uint32_t)pg, EVIDENCE_LINK_PARENT);
-	}
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->parents = distinct(v, k, &top, &tc);
-
-	/* wait objects */
-	for (i = k = 0; i < n; i++)
-		if (ev->sample[i].obj)
-			v[k++] = ev->sample[i].obj;
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->objs_checked = k;
-	ev->objs = distinct(v, k, &ev->top_obj, &ev->top_obj_count);
-	free(v);
-
-	/* the holder of a lock the group piles up on */
-	ev->holder_id = 0;
-	ev->holder_group = -1;
-	if (ev->top_obj_count >= 1 &&
-	    (ev->obj_kind == EVIDENCE_OBJ_MUTEX ||
-	     ev->obj_kind == EVIDENCE_OBJ_RWMUTEX)) {
-		const addr_slot *s = addr_find(ed, ev->top_obj, 0);
-
-		if (s && s->holder_seq) {
-			ev->holder_id = s->holder_id;
-			ev->holder_group = (long)s->holder_seq - 1;
-			link_add(l, seq, s->holder_seq - 1, EVIDENCE_LINK_HOLDER);
-		}
-	}
-	ev->resolved = 1;
-}
-
-void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
-		      evidence_link **out, size_t *nout)
-{
-	links l = {0}, kept = {0};
-	size_t i, j, nwho = 0;
-	idseq *who;
-
-	/* the list, when the ids were too sparse for a bitmap, is sorted
-	 * for binary search */
-	if (ed->sparse && ed->nids)
-		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
-	/* the groups of sampled goroutines: a parent's group is known when
-	 * the parent is in a sample (small groups are sampled whole) */
-	for (i = 0; i < n; i++)
-		nwho += evs[i]->nsample;
-	who = gt_malloc((nwho ? nwho : 1) * sizeof *who);
-	for (i = 0, nwho = 0; i < n; i++)
-		for (j = 0; j < evs[i]->nsample; j++) {
-			who[nwho].id = evs[i]->sample[j].id;
-			who[nwho++].seq = (uint32_t)i;
-		}
-	qsort(who, nwho, sizeof *who, cmp_idseq);
-	for (i = 0; i < n; i++)
-		resolve_one(ed, evs[i], (uint32_t)i, who, nwho, &l);
-	free(who);
-	/* shared addresses and shared parents, from the table */
-	for (i = 0; i < ed->nslots; i++) {
-		const addr_slot *s = &ed->slots[i];
-
-		if (s->key == 0 || s->g2 == NO_GROUP || s->g2 == MANY_GROUPS)
-			continue;
-		link_add(&l, s->g1 - 1, s->g2 - 1,
-			 s->key & PARENT_KEY ? EVIDENCE_LINK_SIBLING
-					     : EVIDENCE_LINK_OBJECT);
-	}
-	free(ed->ids);
-	ed->ids = NULL;
-	ed->nids = ed->ids_cap = 0;
-	free(ed->alive);
-	ed->alive = NULL;
-	ed->alive_len = 0;
-
-	/* one link per pair and kind, counting what they share */
-	if (l.n)
-		qsort(l.v, l.n, sizeof *l.v, cmp_link);
-	for (i = 0; i < l.n; i = j) {
-		evidence_link k = l.v[i];
-
-		for (j = i + 1; j < l.n && l.v[j].a == k.a && l.v[j].b == k.b &&
-				l.v[j].kind == k.kind;
-		     j++)
-			k.shared++;
-		if (kept.n == kept.cap) {
-			kept.cap = kept.cap ? kept.cap * 2 : 16;
-			kept.v = gt_realloc(kept.v, kept.cap * sizeof *kept.v);
-		}
-		kept.v[kept.n++] = k;
-	}
-	free(l.v);
-	*out = kept.v;
-	*nout = kept.n;
 }
