@@ -1,7 +1,6 @@
 /*
- * evidence.c - per-group evidence gathered while a dump is read, resolved
- * when it ends: ages, ids, parents, wait objects, lock holders and links
- * between groups.
+ * evidence.c - per-group evidence gathered while a dump is read (resolved
+ * when it ends, evidence_resolve.c): ages, ids, parents, wait objects.
  *
  * The wait object comes from the receiver or first argument of the frame
  * that blocks (runtime.chanrecv1, sync.(*Mutex).Lock, ...), read from the
