@@ -3,6 +3,7 @@
 #   make check           unit tests (cmocka), end-to-end tests over samples/,
 #                        live tests, and the HTML pages in headless Chromium
 #   make SANITIZE=address,undefined check   the same under ASan+UBSan
+#   make SANITIZE=thread check   the same under ThreadSanitizer
 #   make bench           throughput and peak RSS on a 1,000,000-goroutine dump
 #   make samples         regenerate samples/ (needs Go 1.26 and Debian's Go 1.19)
 #   make fuzz            build the libFuzzer targets of tests/fuzz with clang
@@ -15,13 +16,15 @@ CC       ?= cc
 PKGS      = libpcre2-8 jansson zlib libcurl libprotobuf-c
 VERSION   = 0.1.0
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
+CFLAGS   += -std=c11 -pthread -Wall -Wextra -D_DEFAULT_SOURCE -DGTRIAGE_VERSION='"$(VERSION)"' \
             -Iinclude $(shell pkg-config --cflags $(PKGS))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm -pthread
 PREFIX   ?= /usr/local
 
+comma    := ,
 ifneq ($(SANITIZE),)
-B         = build/san
+# one build directory per sanitizer set: objects of two never mix
+B         = build/san-$(subst $(comma),-,$(SANITIZE))
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=$(SANITIZE)
 else
@@ -86,7 +89,7 @@ install: gtriage
 	install -m 644 gtriage.1 $(DESTDIR)$(PREFIX)/share/man/man1/gtriage.1
 
 clean:
-	rm -rf build/rel build/san build/fuzz gtriage
+	rm -rf build/rel build/san-* build/fuzz gtriage
 
 # also the benchmark dump, which takes a while to make again
 distclean: clean

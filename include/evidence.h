@@ -7,9 +7,10 @@
  * Memory is bounded by groups, not goroutines: each group keeps a uniform
  * sample of at most EVIDENCE_SAMPLE goroutines (id, parent, minutes, wait
  * object) and a few counters. The dump keeps every goroutine id until it
- * ends (8 bytes each, sorted then to tell alive parents: a bitmap would
- * grow with the id range, which in a long-lived process is the number of
- * goroutines ever started, not those alive) and a table of the argument
+ * ends, to tell alive parents: a bit per id of the range seen (ids come
+ * from a counter, so a dump's are dense), or, once that would be larger,
+ * a list of 8 bytes each (in a long-lived process the range is every
+ * goroutine ever started, not those alive); and a table of the argument
  * addresses seen (at most EVIDENCE_ADDR_MAX slots; once full, no more are
  * recorded and object sharing is judged on what is there). Both are freed
  * when the dump is resolved.
@@ -67,13 +68,15 @@ typedef struct evidence_sample {
 	uint64_t parent; /* 0: not printed */
 	uint64_t obj;    /* 0: none readable */
 	int minutes;     /* -1: not printed */
+	uint64_t order;  /* its place among the group's goroutines with ids */
 } evidence_sample;
 
 /* Per group; zero-initialised by the caller, evidence_free() releases. */
 typedef struct evidence {
 	/* gathered while parsing */
-	evidence_sample *sample; /* a uniform sample, up to keep */
-	size_t nsample, sample_cap;
+	evidence_sample *sample; /* a uniform sample, up to keep: those
+				    whose ids hash lowest */
+	size_t nsample, sample_cap, keep;
 	uint64_t count;      /* goroutines seen (debug=1 records: counts) */
 	uint64_t nseen;      /* goroutines with an id, offered to the sample */
 	uint64_t nminutes;   /* goroutines that printed minutes */
@@ -84,6 +87,11 @@ typedef struct evidence {
 	uint64_t obj_imprecise, obj_inlined, obj_noargs;
 	uint16_t wait[2 * EVIDENCE_WAIT_MAX]; /* the stack's wait frames */
 	unsigned char nwait;
+	/* a piece's group whose stack the whole dump has seen enough of
+	 * (evidence_saturated): no address notes, and no sample of an id
+	 * whose key is not below cut */
+	int saturated;
+	uint64_t cut;
 
 	/* resolved when the dump ends (evidence_resolve) */
 	int resolved;
@@ -108,6 +116,9 @@ void evidence_free(evidence *ev);
 typedef struct evidence_dump evidence_dump;
 
 evidence_dump *evidence_dump_new(void);
+/* For a chunk of a dump read apart (see merge.h): its address notes are
+ * logged for evidence_dump_merge, never resolved here. */
+evidence_dump *evidence_dump_new_chunk(void);
 void evidence_dump_free(evidence_dump *ed);
 
 /* Records goroutine g of group seq (groups numbered 0.. in creation order)
@@ -117,6 +128,22 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 
 /* The dump's goroutine id range (0, 0 when no id was seen). */
 void evidence_dump_ids(const evidence_dump *ed, uint64_t *min, uint64_t *max);
+
+/* Adds the evidence src gathered from a later chunk of the same group's
+ * goroutines to dst. */
+void evidence_merge(evidence *dst, const evidence *src);
+
+/* 1 when ev's notes and sample can take nothing more from a goroutine
+ * whose id's sample key is not below *cut: past EVIDENCE_SAMPLE goroutines
+ * with a full sample. What a later piece may skip for the group. */
+int evidence_saturated(const evidence *ev, uint64_t *cut);
+
+/* Adds what src (evidence_dump_new_chunk) gathered from a later chunk of
+ * the dump to dst, as if dst had read it: seqmap[i] is dst's sequence
+ * number of src's group i, nseen_before[i] that group's nseen in dst before
+ * the chunk. Call it before merging the groups' evidence. */
+void evidence_dump_merge(evidence_dump *dst, const evidence_dump *src,
+			 const uint32_t *seqmap, const uint64_t *nseen_before);
 
 /* Why two groups are linked into one finding. */
 enum {

@@ -106,6 +106,10 @@ typedef struct group {
 
 	/* private: next group whose stack hashed the same */
 	struct group *chain;
+	int hinted;  /* offered to later pieces' readers (merge.h) */
+	int ids_off; /* a piece's group whose ids are past the cap */
+	long hint_dump; /* a piece's group: the dump whose hint it took,
+			   -1 none */
 } group;
 
 /* The crash a dump reports (panic, fatal error, deadlock, signal, test
@@ -167,6 +171,8 @@ typedef struct group_dump {
 
 	/* private: stack hash -> groups; evidence until resolved */
 	struct group_bucket *table;
+	struct group **recent; /* GROUP_RECENT groups last found, by a
+				  cheap key: tried before the full hash */
 	/* private, test timeouts only: each goroutine's id, parent, group */
 	struct group_link *tlinks;
 	size_t ntlinks, tlinks_cap;
@@ -186,11 +192,31 @@ typedef struct group_set {
 
 	/* private: keys the stack table, drawn per set */
 	hash_key key;
+	int piece; /* reads a piece of a dump for merge.h */
+	/* private: what the sets of later pieces may skip, shared with them
+	 * (group_set_pieces) */
+	struct group_hints *hints;
 } group_set;
 
 /* rules must outlive the set. */
 group_set *group_set_new(const rules *r, const group_opts *o);
 void group_set_free(group_set *s);
+/* Prepares s to have pieces joined onto it: call before any piece's set
+ * is made. */
+void group_set_pieces(group_set *s);
+/* A set for a piece of a dump read apart and joined onto a set made like
+ * like (merge.h); like may be joined onto while the piece is read. */
+group_set *group_set_new_piece(const group_set *like);
+/* Tells the readers of later pieces what they may skip of g, one of s's
+ * groups whose evidence is saturated (evidence_saturated). */
+void group_hint(group_set *s, group *g, uint64_t cut);
+
+/* For joining sets (merge.h): the group of d with g's stack, or, when d has
+ * none, g itself, then d's newest group (its seq renumbered; the caller
+ * takes it from its old set). g must come from a set with the same opts. */
+group *group_adopt(group_set *s, group_dump *d, group *g);
+/* Frees a group no dump holds. */
+void group_free(group *g);
 
 /* A sink that feeds the set; valid while the set lives. */
 parse_sink group_sink(group_set *s);

@@ -25,6 +25,9 @@ int input_finish(input_stream *s, int *gzip_cut, gt_err *e);
 
 /* 1 once gzip was detected. */
 int input_is_gzip(const input_stream *s);
+/* 1 once the bytes were found to be plain text, going to the parser as
+ * they are (no gzip, no protobuf profile). */
+int input_is_text(const input_stream *s);
 
 /* Reads a path ("-" for stdin) through a new stream into p, then finishes
  * the parse. Errors name the path; a regular file that shrinks while it is

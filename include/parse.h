@@ -186,4 +186,40 @@ const parse_stats *parse_get_stats(const parse_ctx *p);
 const parse_sink *parse_get_sink(const parse_ctx *p);
 void parse_add_stats(parse_ctx *p, const parse_stats *add);
 
+/* ---- reading one dump in chunks (parallel.h) ----------------------------
+ *
+ * A plain traceback dump can be cut where a goroutine header follows a
+ * blank line; each piece is read by a parser of its own and the pieces are
+ * joined in input order (merge.h). Whether a cut is good is only known
+ * after the pieces are read: the reader before it must end between
+ * goroutines of a plain dump (parse_between_goroutines), and the reader of
+ * the piece must have stayed inside that dump. A piece that fails either
+ * test is read again in order by the parser of the whole input. */
+
+/* Offset of the first header at or after from that follows a blank line
+ * and lies wholly in buf; len when there is none. */
+size_t parse_boundary(const char *buf, size_t len, size_t from);
+
+/* Makes p (new, or used before: it keeps its memory) a parser for a piece
+ * that starts at such a header, inside a traceback dump whose start
+ * another parser read: its sink, sink, sees one dump_begin (of a dump with
+ * nothing else known) and never its end. offset is where the piece starts
+ * in the input (the first bytes are sniffed for binary). */
+int parse_inside(parse_ctx *p, const parse_sink *sink, uint64_t offset,
+		 gt_err *e);
+
+/* 1 if p has read up to a blank line between two goroutines of a plain
+ * traceback dump (no log prefix, no crash tail, no open run of foreign
+ * lines, no dump started since parse_inside), so that what follows a
+ * header can be read by parse_inside and joined. */
+int parse_between_goroutines(const parse_ctx *p);
+
+/* Hands the goroutine read so far to the sink, as the next header would:
+ * only when parse_between_goroutines(p). */
+int parse_flush(parse_ctx *p, gt_err *e);
+
+/* Counts what the parser of a joined piece read (every figure but dumps)
+ * as read by p. */
+void parse_skip(parse_ctx *p, const parse_ctx *piece);
+
 #endif

@@ -29,6 +29,8 @@ typedef struct tool_config {
 	size_t nrule_paths;
 	const char *out_path; /* -o: written atomically */
 	const char *color;    /* auto, always, never */
+	unsigned threads;     /* --threads: workers reading one input */
+	size_t chunk;         /* piece size ($GTRIAGE_CHUNK), 0: default */
 } tool_config;
 
 /* getopt_long options shared by the tools, and their short letters. */

@@ -1,7 +1,6 @@
 /*
- * evidence.c - per-group evidence gathered while a dump is read, resolved
- * when it ends: ages, ids, parents, wait objects, lock holders and links
- * between groups.
+ * evidence.c - per-group evidence gathered while a dump is read (resolved
+ * when it ends, evidence_resolve.c): ages, ids, parents, wait objects.
  *
  * The wait object comes from the receiver or first argument of the frame
  * that blocks (runtime.chanrecv1, sync.(*Mutex).Lock, ...), read from the
@@ -11,7 +10,7 @@
  * globals link nothing) and the first goroutine that held it outside a
  * wait on it: the probable holder of a contended lock.
  */
-#include "evidence.h"
+#include "evidence_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -244,38 +243,33 @@ evidence_obj_kind evidence_wait_object(const parse_frame *frames, size_t n,
 
 /* ---- the dump-wide tables ---------------------------------------------- */
 
-#define NO_GROUP 0u
-#define MANY_GROUPS UINT32_MAX
-#define PARENT_KEY (1ull << 63) /* parent ids share the address table */
-
-typedef struct addr_slot {
-	uint64_t key;       /* 0: empty */
-	uint64_t holder_id; /* first goroutine showing it outside a wait */
-	uint32_t g1, g2;    /* groups + 1; g2 MANY_GROUPS: common */
-	uint32_t holder_seq; /* + 1 */
-	uint32_t hits;      /* goroutines that showed it (saturating) */
-} addr_slot;
-
-/* A sampled goroutine's id and group, to find the group of a parent. */
-typedef struct idseq {
-	uint64_t id;
-	uint32_t seq;
-} idseq;
-
-struct evidence_dump {
-	addr_slot *slots;
-	size_t nslots, used; /* nslots a power of two */
-	int full;
-	uint64_t *ids; /* every goroutine id: 8 bytes each until resolved */
-	size_t nids, ids_cap;
-	unsigned char *alive; /* when resolving: a bit per id of the range,
-				 if the ids are dense enough, else NULL */
-	uint64_t id_min, id_max;
-};
-
 evidence_dump *evidence_dump_new(void)
 {
 	return gt_calloc(1, sizeof(evidence_dump));
+}
+
+evidence_dump *evidence_dump_new_chunk(void)
+{
+	evidence_dump *ed = evidence_dump_new();
+
+	ed->chunk = 1;
+	return ed;
+}
+
+static void log_note(evidence_dump *ed, int kind, uint64_t v, uint32_t seq,
+		     uint64_t nth)
+{
+	note *n;
+
+	if (ed->nlog == ed->log_cap) {
+		ed->log_cap = ed->log_cap ? ed->log_cap * 2 : 1024;
+		ed->log = gt_realloc(ed->log, ed->log_cap * sizeof *ed->log);
+	}
+	n = &ed->log[ed->nlog++];
+	n->v = v;
+	n->seq = seq;
+	n->kind = (uint16_t)kind;
+	n->nth = (uint16_t)nth;
 }
 
 void evidence_dump_free(evidence_dump *ed)
@@ -285,6 +279,7 @@ void evidence_dump_free(evidence_dump *ed)
 	free(ed->slots);
 	free(ed->ids);
 	free(ed->alive);
+	free(ed->log);
 	free(ed);
 }
 
@@ -309,7 +304,6 @@ static size_t slot_of(uint64_t key, size_t mask)
 	return (size_t)key & mask;
 }
 
-static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert);
 
 static void addr_grow(evidence_dump *ed)
 {
@@ -328,7 +322,7 @@ static void addr_grow(evidence_dump *ed)
 	free(old);
 }
 
-static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
+addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
 {
 	size_t mask, i;
 
@@ -359,13 +353,17 @@ static addr_slot *addr_find(evidence_dump *ed, uint64_t key, int insert)
 }
 
 /* Goroutine id of group seq showed key; waiting says it waits on it. */
-static void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
+void addr_note(evidence_dump *ed, uint64_t key, uint32_t seq,
 		      uint64_t id, int waiting)
 {
-	addr_slot *s = addr_find(ed, key, 1);
+	addr_slot *s;
 	uint32_t g = seq + 1;
 
-	if (s == NULL)
+	if (ed->chunk) {
+		log_note(ed, waiting ? NOTE_ARG_WAIT : NOTE_ARG, key, seq, 0);
+		return;
+	}
+	if ((s = addr_find(ed, key, 1)) == NULL)
 		return;
 	if (s->hits < UINT32_MAX)
 		s->hits++;
@@ -400,6 +398,8 @@ static void note_args(evidence_dump *ed, const parse_goroutine *g,
 		if (f->args_len == 0 || has_prefix(f, "runtime.", 8))
 			continue;
 		used++;
+		if (ed->chunk) /* the merge checks the table is not full here */
+			log_note(ed, NOTE_FRAME, 0, seq, 0);
 		while (s < end) {
 			uint64_t v;
 			size_t k = hex_word(s, (size_t)(end - s), &v), j;
@@ -422,22 +422,144 @@ static void note_args(evidence_dump *ed, const parse_goroutine *g,
 	}
 }
 
-static uint64_t mix64(uint64_t x)
+static void list_add(evidence_dump *ed, uint64_t id)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	return x ^ (x >> 33);
+	if (ed->nids == ed->ids_cap) {
+		ed->ids_cap = ed->ids_cap ? ed->ids_cap * 2 : 256;
+		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
+	}
+	ed->ids[ed->nids++] = id;
+}
+
+/* The bitmap grew too sparse: its ids go to the list, in order. */
+static void to_list(evidence_dump *ed)
+{
+	size_t i;
+
+	for (i = 0; i < ed->alive_len; i++)
+		for (unsigned b = 0; b < 8; b++)
+			if (ed->alive[i] >> b & 1)
+				list_add(ed, ed->alive_base + 8 * i + b);
+	free(ed->alive);
+	ed->alive = NULL;
+	ed->alive_len = 0;
+	ed->sparse = 1;
+}
+
+/* Makes the bitmap cover id; 0 when that would make it larger than the
+ * list it stands for (with 64 KiB of slack for small dumps). */
+int alive_cover(evidence_dump *ed, uint64_t id)
+{
+	uint64_t lo = id & ~(uint64_t)7, hi = lo + 8, limit;
+	size_t len, cap;
+	unsigned char *n;
+
+	if (ed->alive) {
+		lo = lo < ed->alive_base ? lo : ed->alive_base;
+		if (ed->alive_base + 8 * (uint64_t)ed->alive_len > hi)
+			hi = ed->alive_base + 8 * (uint64_t)ed->alive_len;
+	}
+	limit = 8 * (ed->noted + 1);
+	limit = limit > 65536 ? limit : 65536;
+	if ((hi - lo) / 8 > limit)
+		return 0;
+	len = (size_t)((hi - lo) / 8);
+	/* room to grow upwards, where new ids come from */
+	cap = ed->alive_len * 2 > len ? ed->alive_len * 2 : len;
+	if (cap > limit)
+		cap = limit > len ? (size_t)limit : len;
+	n = gt_calloc(cap, 1);
+	if (ed->alive)
+		memcpy(n + (ed->alive_base - lo) / 8, ed->alive, ed->alive_len);
+	free(ed->alive);
+	ed->alive = n;
+	ed->alive_base = lo;
+	ed->alive_len = cap;
+	return 1;
+}
+
+void id_note(evidence_dump *ed, uint64_t id)
+{
+	ed->noted++;
+	if (!ed->sparse) {
+		if (ed->alive && id >= ed->alive_base &&
+		    (id - ed->alive_base) / 8 < ed->alive_len) {
+			uint64_t k = id - ed->alive_base;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+			return;
+		}
+		if (alive_cover(ed, id)) {
+			uint64_t k = id - ed->alive_base;
+
+			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
+			return;
+		}
+		to_list(ed);
+	}
+	list_add(ed, id);
 }
 
 static void put_sample(evidence_sample *s, const parse_goroutine *g,
-		       uint64_t obj)
+		       uint64_t obj, uint64_t order)
 {
 	s->id = g->id;
 	s->parent = g->created_in;
 	s->obj = obj;
 	s->minutes = g->minutes;
+	s->order = order;
+}
+
+/* The sample is the goroutines of the group whose ids hash lowest (ties,
+ * a repeated id, go to the earlier): uniform over the group, and the same
+ * whether the dump is read whole or in chunks whose samples are merged. */
+static int sample_less(const evidence_sample *a, const evidence_sample *b)
+{
+	uint64_t x = sample_key(a->id), y = sample_key(b->id);
+
+	return x != y ? x < y : a->order < b->order;
+}
+
+/* Once full the sample is a max-heap: the root is the first to go. The
+ * element sifted down waits in a hole rather than being swapped. */
+static void sift_down(evidence_sample *v, size_t n, size_t i)
+{
+	evidence_sample t = v[i];
+
+	for (;;) {
+		size_t l = 2 * i + 1, m;
+
+		if (l >= n)
+			break;
+		m = l + 1 < n && sample_less(&v[l], &v[l + 1]) ? l + 1 : l;
+		if (!sample_less(&t, &v[m]))
+			break;
+		v[i] = v[m];
+		i = m;
+	}
+	v[i] = t;
+}
+
+void sample_offer(evidence *ev, const evidence_sample *x, size_t keep)
+{
+	if (keep == 0 || ev->nsample < keep) {
+		if (ev->nsample == ev->sample_cap) {
+			ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 4;
+			if (keep && ev->sample_cap > keep)
+				ev->sample_cap = keep;
+			ev->sample = gt_realloc(ev->sample,
+						ev->sample_cap * sizeof *ev->sample);
+		}
+		ev->sample[ev->nsample++] = *x;
+		if (keep && ev->nsample == keep)
+			for (size_t i = keep / 2; i-- > 0;)
+				sift_down(ev->sample, keep, i);
+		return;
+	}
+	if (sample_less(x, &ev->sample[0])) {
+		ev->sample[0] = *x;
+		sift_down(ev->sample, ev->nsample, 0);
+	}
 }
 
 void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
@@ -492,300 +614,27 @@ void evidence_add(evidence_dump *ed, evidence *ev, uint32_t seq,
 		ed->id_min = g->id;
 	if (g->id > ed->id_max)
 		ed->id_max = g->id;
-	ev->nseen++;
-	if (keep == 0 || ev->nsample < keep) {
-		if (ev->nsample == ev->sample_cap) {
-			ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 4;
-			ev->sample = gt_realloc(ev->sample,
-						ev->sample_cap * sizeof *ev->sample);
-		}
-		put_sample(&ev->sample[ev->nsample++], g, obj);
-	} else {
-		/* reservoir sampling, deterministic: a uniform sample of the
-		 * whole group, not its oldest goroutines */
-		uint64_t j = ev->nseen < (1ull << 32)
-				     ? ((mix64(ev->nseen) >> 32) * ev->nseen) >> 32
-				     : mix64(ev->nseen) % ev->nseen;
+	if (!ev->saturated || sample_key(g->id) < ev->cut) {
+		evidence_sample x;
 
-		if (j < keep)
-			put_sample(&ev->sample[j], g, obj);
+		put_sample(&x, g, obj, ev->nseen);
+		sample_offer(ev, &x, keep);
 	}
-	if (ed->nids == ed->ids_cap) {
-		ed->ids_cap = ed->ids_cap ? ed->ids_cap * 2 : 256;
-		ed->ids = gt_realloc(ed->ids, ed->ids_cap * sizeof *ed->ids);
-	}
-	ed->ids[ed->nids++] = g->id;
+	ev->nseen++;
+	ev->keep = keep;
+	id_note(ed, g->id);
 	/* an owner is held, not waited on: it may be the lock others wait on */
 	if (kind == EVIDENCE_OBJ_OWNER)
 		obj = 0;
 	/* addresses of the first goroutines of each group are enough to tell
 	 * what it shares; past them a large group costs no more */
-	if (ev->nseen > EVIDENCE_SAMPLE)
+	if (ev->nseen > EVIDENCE_SAMPLE || ev->saturated)
 		return;
+	if (ed->chunk)
+		log_note(ed, NOTE_G, g->id, seq, ev->nseen);
 	if (obj)
 		addr_note(ed, obj, seq, g->id, 1);
 	if (g->created_in)
 		addr_note(ed, PARENT_KEY | g->created_in, seq, 0, 1);
 	note_args(ed, g, seq, obj);
-}
-
-/* ---- resolving ---------------------------------------------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_idseq(const void *a, const void *b)
-{
-	return cmp_u64(&((const idseq *)a)->id, &((const idseq *)b)->id);
-}
-
-static int is_alive(const evidence_dump *ed, uint64_t id)
-{
-	size_t lo = 0, hi = ed->nids;
-
-	if (ed->alive) {
-		uint64_t k = id - ed->id_min;
-
-		return id >= ed->id_min && id <= ed->id_max &&
-		       (ed->alive[k >> 3] >> (k & 7) & 1);
-	}
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ed->ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ed->nids && ed->ids[lo] == id;
-}
-
-/* The group of a sampled goroutine, or -1. */
-static long group_of(const idseq *v, size_t n, uint64_t id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].id == id ? (long)v[lo].seq : -1;
-}
-
-/* Distinct values of a sorted array; the most common one in *top. */
-static uint64_t distinct(const uint64_t *v, size_t n, uint64_t *top,
-			 uint64_t *top_count)
-{
-	uint64_t d = 0, run = 0;
-	size_t i;
-
-	*top = 0;
-	*top_count = 0;
-	for (i = 0; i < n; i++) {
-		if (i == 0 || v[i] != v[i - 1]) {
-			d++;
-			run = 0;
-		}
-		if (++run > *top_count) {
-			*top_count = run;
-			*top = v[i];
-		}
-	}
-	return d;
-}
-
-typedef struct links {
-	evidence_link *v;
-	size_t n, cap;
-} links;
-
-static void link_add(links *l, uint32_t a, uint32_t b, unsigned kind)
-{
-	if (a == b)
-		return;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		l->v = gt_realloc(l->v, l->cap * sizeof *l->v);
-	}
-	l->v[l->n].a = a < b ? a : b;
-	l->v[l->n].b = a < b ? b : a;
-	l->v[l->n].shared = 1;
-	l->v[l->n++].kind = kind;
-}
-
-static int cmp_link(const void *pa, const void *pb)
-{
-	const evidence_link *a = pa, *b = pb;
-
-	if (a->a != b->a)
-		return a->a < b->a ? -1 : 1;
-	if (a->b != b->b)
-		return a->b < b->b ? -1 : 1;
-	return a->kind < b->kind ? -1 : a->kind > b->kind;
-}
-
-static void resolve_one(evidence_dump *ed, evidence *ev, uint32_t seq,
-			const idseq *who, size_t nwho, links *l)
-{
-	size_t n = ev->nsample, i, k;
-	uint64_t *v = gt_malloc((n ? n : 1) * sizeof *v), top, tc, range;
-	unsigned char hit[EVIDENCE_ID_BUCKETS] = {0};
-
-	/* ages */
-	for (i = k = 0; i < n; i++)
-		if (ev->sample[i].minutes >= 0)
-			v[k++] = (uint64_t)ev->sample[i].minutes;
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->ages = (unsigned)distinct(v, k, &top, &tc);
-
-	/* ids: where they sit in the dump's range */
-	range = ed->id_max - ed->id_min;
-	ev->id_span = range ? (double)(ev->id_max - ev->id_min) / (double)range
-			    : 0.0;
-	ev->ids_hit = 0;
-	for (i = 0; i < n && range; i++) {
-		size_t b = (size_t)((double)(ev->sample[i].id - ed->id_min) /
-				    (double)range * (EVIDENCE_ID_BUCKETS - 1) +
-				    0.5);
-
-		if (b < EVIDENCE_ID_BUCKETS && !hit[b]) {
-			hit[b] = 1;
-			ev->ids_hit++;
-		}
-	}
-	ev->id_cover = n ? (double)ev->ids_hit /
-				   (double)(n < EVIDENCE_ID_BUCKETS ? n
-								   : EVIDENCE_ID_BUCKETS)
-			 : 0.0;
-	/* every goroutine with an id counts, not the sample: a pool of
-	 * thousands started together is a dense run however few are kept */
-	ev->id_density = ev->nseen && ev->id_max >= ev->id_min
-				 ? (double)ev->nseen /
-					   (double)(ev->id_max - ev->id_min + 1)
-				 : 0.0;
-
-	/* parents: distinct, alive, and the groups they are in */
-	ev->parents_checked = ev->parents_alive = 0;
-	for (i = k = 0; i < n; i++) {
-		long pg;
-
-		if (ev->sample[i].parent == 0)
-			continue;
-		v[k++] = ev->sample[i].parent;
-		ev->parents_checked++;
-		if (!is_alive(ed, ev->sample[i].parent))
-			continue;
-		ev->parents_alive++;
-		pg = group_of(who, nwho, ev->sample[i].parent);
-		if (pg >= 0)
-			link_add(l, seq, (uint32_t)pg, EVIDENCE_LINK_PARENT);
-	}
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->parents = distinct(v, k, &top, &tc);
-
-	/* wait objects */
-	for (i = k = 0; i < n; i++)
-		if (ev->sample[i].obj)
-			v[k++] = ev->sample[i].obj;
-	qsort(v, k, sizeof *v, cmp_u64);
-	ev->objs_checked = k;
-	ev->objs = distinct(v, k, &ev->top_obj, &ev->top_obj_count);
-	free(v);
-
-	/* the holder of a lock the group piles up on */
-	ev->holder_id = 0;
-	ev->holder_group = -1;
-	if (ev->top_obj_count >= 1 &&
-	    (ev->obj_kind == EVIDENCE_OBJ_MUTEX ||
-	     ev->obj_kind == EVIDENCE_OBJ_RWMUTEX)) {
-		const addr_slot *s = addr_find(ed, ev->top_obj, 0);
-
-		if (s && s->holder_seq) {
-			ev->holder_id = s->holder_id;
-			ev->holder_group = (long)s->holder_seq - 1;
-			link_add(l, seq, s->holder_seq - 1, EVIDENCE_LINK_HOLDER);
-		}
-	}
-	ev->resolved = 1;
-}
-
-void evidence_resolve(evidence_dump *ed, evidence *const *evs, size_t n,
-		      evidence_link **out, size_t *nout)
-{
-	links l = {0}, kept = {0};
-	size_t i, j, nwho = 0;
-	idseq *who;
-
-	/* ids are handed out by a counter: when the range is no more than
-	 * 64 ids per goroutine, a bitmap of it is smaller than the list and
-	 * needs no sort; else the list is sorted for binary search */
-	if (ed->nids && ed->id_max - ed->id_min < 64 * (uint64_t)ed->nids) {
-		ed->alive = gt_calloc((size_t)((ed->id_max - ed->id_min) >> 3) + 1, 1);
-		for (i = 0; i < ed->nids; i++) {
-			uint64_t k = ed->ids[i] - ed->id_min;
-
-			ed->alive[k >> 3] |= (unsigned char)(1u << (k & 7));
-		}
-		free(ed->ids);
-		ed->ids = NULL;
-		ed->nids = ed->ids_cap = 0;
-	} else if (ed->nids) {
-		qsort(ed->ids, ed->nids, sizeof *ed->ids, cmp_u64);
-	}
-	/* the groups of sampled goroutines: a parent's group is known when
-	 * the parent is in a sample (small groups are sampled whole) */
-	for (i = 0; i < n; i++)
-		nwho += evs[i]->nsample;
-	who = gt_malloc((nwho ? nwho : 1) * sizeof *who);
-	for (i = 0, nwho = 0; i < n; i++)
-		for (j = 0; j < evs[i]->nsample; j++) {
-			who[nwho].id = evs[i]->sample[j].id;
-			who[nwho++].seq = (uint32_t)i;
-		}
-	qsort(who, nwho, sizeof *who, cmp_idseq);
-	for (i = 0; i < n; i++)
-		resolve_one(ed, evs[i], (uint32_t)i, who, nwho, &l);
-	free(who);
-	/* shared addresses and shared parents, from the table */
-	for (i = 0; i < ed->nslots; i++) {
-		const addr_slot *s = &ed->slots[i];
-
-		if (s->key == 0 || s->g2 == NO_GROUP || s->g2 == MANY_GROUPS)
-			continue;
-		link_add(&l, s->g1 - 1, s->g2 - 1,
-			 s->key & PARENT_KEY ? EVIDENCE_LINK_SIBLING
-					     : EVIDENCE_LINK_OBJECT);
-	}
-	free(ed->ids);
-	ed->ids = NULL;
-	ed->nids = ed->ids_cap = 0;
-
-	/* one link per pair and kind, counting what they share */
-	if (l.n)
-		qsort(l.v, l.n, sizeof *l.v, cmp_link);
-	for (i = 0; i < l.n; i = j) {
-		evidence_link k = l.v[i];
-
-		for (j = i + 1; j < l.n && l.v[j].a == k.a && l.v[j].b == k.b &&
-				l.v[j].kind == k.kind;
-		     j++)
-			k.shared++;
-		if (kept.n == kept.cap) {
-			kept.cap = kept.cap ? kept.cap * 2 : 16;
-			kept.v = gt_realloc(kept.v, kept.cap * sizeof *kept.v);
-		}
-		kept.v[kept.n++] = k;
-	}
-	free(l.v);
-	*out = kept.v;
-	*nout = kept.n;
 }

@@ -14,16 +14,7 @@
 #include "finding.h"
 #include "fingerprint.h"
 
-/* Table keys start with a keyed hash already: bucket by its bits rather
- * than hash them again with uthash's fixed, unkeyed function. */
-#define HASH_FUNCTION(keyptr, keylen, hashv)                                   \
-	do {                                                                   \
-		uint64_t hk_;                                                  \
-		(void)(keylen);                                                \
-		memcpy(&hk_, (keyptr), sizeof hk_);                            \
-		(hashv) = (unsigned)(hk_ ^ hk_ >> 32);                         \
-	} while (0)
-#include "uthash.h"
+#include "group_priv.h"
 #include "verdict.h"
 
 #include <stdio.h>
@@ -71,9 +62,38 @@ static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
 			(uint64_t)g->nframes << 1 | (g->created_by != NULL));
 }
 
-static int streq(const char *a, size_t alen, const char *b, size_t blen)
+/* A dump has few stacks and many goroutines each: most goroutines are of a
+ * group found before, and a cheap key of a few words (lengths, the first
+ * frame's line, the ends of its function name) points at it. The guess is
+ * confirmed byte by byte, so a wrong one costs one early-ending compare and
+ * the full keyed hash then decides: crafted stacks cannot make it worse
+ * than that. */
+#define GROUP_RECENT 256
+
+static size_t recent_slot(const parse_goroutine *g)
 {
-	return alen == blen && (blen == 0 || memcmp(a, b, blen) == 0);
+	uint64_t h = g->state_len ^ (uint64_t)g->nframes << 16 ^
+		     (uint64_t)(g->created_by != NULL) << 24, w = 0;
+
+	if (g->nframes) {
+		const parse_frame *f = &g->frames[0];
+		size_t n = f->func_len < 8 ? f->func_len : 8;
+
+		memcpy(&w, f->func + f->func_len - n, n);
+		h ^= (uint64_t)f->line << 32 ^ (uint64_t)f->func_len << 40;
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		f = &g->frames[g->nframes - 1];
+		h ^= (uint64_t)f->line << 20 ^ f->func_len;
+	}
+	if (g->state_len) {
+		size_t n = g->state_len < 8 ? g->state_len : 8;
+
+		w = 0;
+		memcpy(&w, g->state, n);
+		h ^= w;
+	}
+	h *= 0xff51afd7ed558ccdull;
+	return (size_t)(h >> 56) & (GROUP_RECENT - 1);
 }
 
 static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
@@ -104,14 +124,6 @@ static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
 
 /* ---- the set -------------------------------------------------------------- */
 
-/* Groups with the same table hash but different stacks hang off the first
- * one's collision list, so the uthash key stays 8 bytes. */
-typedef struct group_bucket {
-	uint64_t hash;
-	group *first;
-	UT_hash_handle hh;
-} bucket;
-
 group_set *group_set_new(const rules *r, const group_opts *o)
 {
 	group_set *s = gt_calloc(1, sizeof *s);
@@ -131,7 +143,7 @@ static void frame_free(group_frame *f)
 	free(f->file);
 }
 
-static void group_free(group *g)
+void group_free(group *g)
 {
 	size_t i;
 
@@ -158,6 +170,7 @@ static void dump_free(group_dump *d)
 		HASH_DEL(d->table, b);
 		free(b);
 	}
+	free(d->recent);
 	finding_free(d);
 	evidence_dump_free(d->evd);
 	free(d->links);
@@ -178,6 +191,8 @@ void group_set_free(group_set *s)
 	for (i = 0; i < s->ndumps; i++)
 		dump_free(s->dumps[i]);
 	free(s->dumps);
+	if (!s->piece)
+		free(s->hints);
 	free(s);
 }
 
@@ -206,9 +221,11 @@ static int on_dump_begin(void *ud, const parse_dump *pd, gt_err *e)
 	d->declared_total = pd->declared_total;
 	d->time = pd->time;
 	crash_begin(&d->crash, pd);
-	d->evd = evidence_dump_new();
+	d->evd = s->piece ? evidence_dump_new_chunk() : evidence_dump_new();
 	s->dumps = gt_realloc(s->dumps, (s->ndumps + 1) * sizeof *s->dumps);
 	s->dumps[s->ndumps++] = d;
+	if (s->hints && !s->piece)
+		group_hints_dump(s);
 	return GT_OK;
 }
 
@@ -276,6 +293,17 @@ static void subject_of(const group *g, rules_subject *sub, rules_frame *frames,
 	sub->max_minutes = g->max_minutes;
 }
 
+void group_push(group_dump *d, group *g)
+{
+	if (d->ngroups == d->groups_cap) { /* doubling: no realloc per stack */
+		d->groups_cap = d->groups_cap ? d->groups_cap * 2 : 16;
+		d->groups =
+			gt_realloc(d->groups, d->groups_cap * sizeof *d->groups);
+	}
+	g->seq = (uint32_t)d->ngroups;
+	d->groups[d->ngroups++] = g;
+}
+
 static group *group_create(group_set *s, group_dump *d,
 			   const parse_goroutine *pg)
 {
@@ -297,6 +325,16 @@ static group *group_create(group_set *s, group_dump *d,
 	g->min_minutes = g->max_minutes = -1;
 	g->flags = pg->flags;
 	g->runtime_sig = pg->runtime_sig;
+	g->finding = -1;
+	g->hint_dump = -1;
+	group_push(d, g);
+	if (s->piece && s->hints) {
+		group_take_hint(s, g);
+		/* joined onto the group of its dump it took the word of, or
+		 * not at all (merge_fits): never named on its own */
+		if (g->hint_dump >= 0)
+			return g;
+	}
 	if (g->nframes > 64)
 		frames = gt_malloc(g->nframes * sizeof *frames);
 	subject_of(g, &sub, frames, &created);
@@ -307,14 +345,6 @@ static group *group_create(group_set *s, group_dump *d,
 	fingerprint_stack(g->frames, g->nframes, &g->created_by, g->cat,
 			  s->opts.by, pg->created_by && pg->created_in == 0,
 			  g->fingerprint);
-	if (d->ngroups == d->groups_cap) { /* doubling: no realloc per stack */
-		d->groups_cap = d->groups_cap ? d->groups_cap * 2 : 16;
-		d->groups =
-			gt_realloc(d->groups, d->groups_cap * sizeof *d->groups);
-	}
-	g->seq = (uint32_t)d->ngroups;
-	g->finding = -1;
-	d->groups[d->ngroups++] = g;
 	return g;
 }
 
@@ -335,24 +365,31 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 	group_dump *d = current(s);
 	bucket *b;
 	uint64_t h;
-	group *g;
+	group *g, **guess;
 
 	(void)e;
 	if (d == NULL)
 		return GT_OK;
-	h = stack_hash(&s->key, pg, s->opts.by);
-	HASH_FIND(hh, d->table, &h, sizeof h, b);
-	if (b == NULL) {
-		b = gt_calloc(1, sizeof *b);
-		b->hash = h;
-		HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
-	}
-	for (g = b->first; g && !same_stack(g, pg, s->opts.by); g = g->chain)
-		;
-	if (g == NULL) {
-		g = group_create(s, d, pg);
-		g->chain = b->first;
-		b->first = g;
+	if (d->recent == NULL)
+		d->recent = gt_calloc(GROUP_RECENT, sizeof *d->recent);
+	guess = &d->recent[recent_slot(pg)];
+	if ((g = *guess) == NULL || !same_stack(g, pg, s->opts.by)) {
+		h = stack_hash(&s->key, pg, s->opts.by);
+		HASH_FIND(hh, d->table, &h, sizeof h, b);
+		if (b == NULL) {
+			b = gt_calloc(1, sizeof *b);
+			b->hash = h;
+			HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
+		}
+		for (g = b->first; g && !same_stack(g, pg, s->opts.by);
+		     g = g->chain)
+			;
+		if (g == NULL) {
+			g = group_create(s, d, pg);
+			g->chain = b->first;
+			b->first = g;
+		}
+		*guess = g;
 	}
 	g->count += pg->count;
 	g->flags |= pg->flags;
@@ -373,7 +410,7 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 		if (m > g->max_minutes)
 			g->max_minutes = m;
 	}
-	if (!(pg->flags & PARSE_G_RECORD))
+	if (!(pg->flags & PARSE_G_RECORD) && !g->ids_off)
 		add_id(g, pg->id, s->opts.max_ids);
 	crash_goroutine(d, pg, g);
 	if (d->evd)

@@ -62,6 +62,11 @@ int input_is_gzip(const input_stream *s)
 	return s->gzip;
 }
 
+int input_is_text(const input_stream *s)
+{
+	return s->proto == 0 && !s->gzip;
+}
+
 /* "go 1.22 trace\0\0\0": the header of an execution trace, padded with
  * NULs (/debug/pprof/trace). */
 static int is_trace(const char *b, size_t n)
@@ -268,7 +273,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
  * at a time: no copy through read(), and each window is unmapped once
  * parsed so the resident set stays small. Returns 1 when done, 0 when fd
  * is not a regular file, -1 on error. */
-#define WINDOW ((size_t)8 << 20)
+#define WINDOW ((size_t)4 << 20)
 static int map_regular(int fd, input_stream *s, gt_err *e)
 {
 	struct stat st, now;

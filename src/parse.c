@@ -836,6 +836,100 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 	return GT_OK;
 }
 
+/* ---- pieces of one dump --------------------------------------------------- */
+
+size_t parse_boundary(const char *buf, size_t len, size_t from)
+{
+	const char *q = buf + from, *end = buf + len;
+
+	while (q < end) {
+		const char *hit = memmem(q, (size_t)(end - q), "\n\ngoroutine ", 12);
+		const char *h, *nl;
+
+		if (hit == NULL)
+			break;
+		h = hit + 2;
+		nl = memchr(h, '\n', (size_t)(end - h));
+		if (nl == NULL)
+			break; /* the header is not wholly here */
+		if (parse_is_header(NULL, h, (size_t)(nl - h)))
+			return (size_t)(h - buf);
+		q = hit + 1;
+	}
+	return len;
+}
+
+int parse_inside(parse_ctx *p, const parse_sink *sink, uint64_t offset,
+		 gt_err *e)
+{
+	parse_ctx keep = *p;
+
+	/* afresh, but with the memory it has (the prefix layer compiles its
+	 * patterns once) */
+	memset(p, 0, sizeof *p);
+	p->lp = keep.lp;
+	p->carry = keep.carry;
+	p->carry_cap = keep.carry_cap;
+	p->title = keep.title;
+	p->title_cap = keep.title_cap;
+	p->ctext = keep.ctext;
+	p->ctext_cap = keep.ctext_cap;
+	p->arena = keep.arena;
+	p->slots = keep.slots;
+	p->slots_cap = keep.slots_cap;
+	p->frames = keep.frames;
+	p->frames_cap = keep.frames_cap;
+	logprefix_reset(p->lp);
+	g_reset(p);
+	p->sink = *sink;
+	p->sniffed = offset < SNIFF_BYTES ? (size_t)offset : SNIFF_BYTES;
+	p->mode = M_TRACE;
+	p->dump.kind = PARSE_KIND_TRACEBACK;
+	/* as if goroutines, goroutine 1 among them, came before: a dump
+	 * writer or goroutine 1 here starts a dump, which the joiner refuses */
+	p->dump_goroutines = 1;
+	p->seen_g1 = 1;
+	if (p->sink.dump_begin)
+		return p->sink.dump_begin(p->sink.ud, &p->dump, e);
+	return GT_OK;
+}
+
+int parse_between_goroutines(const parse_ctx *p)
+{
+	parse_kind k = p->dump.kind;
+
+	return p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
+	       !p->gh_dump && k != PARSE_KIND_TEST_TIMEOUT &&
+	       k != PARSE_KIND_GOLEAK && k != PARSE_KIND_DEBUG1 &&
+	       !p->race_skip && !p->crash_tail && !p->in_ancestor &&
+	       !p->crash_first && p->frun == 0 && p->fpend == 0 &&
+	       p->carry_len == 0 && !p->skipping && (!p->in_g || p->gap);
+}
+
+int parse_flush(parse_ctx *p, gt_err *e)
+{
+	p->gap = 0;
+	return parse_emit(p, e);
+}
+
+void parse_skip(parse_ctx *p, const parse_ctx *piece)
+{
+	const parse_stats *a = &piece->st;
+
+	p->st.bytes = sat_add(p->st.bytes, a->bytes);
+	p->st.lines = sat_add(p->st.lines, a->lines);
+	p->st.goroutines = sat_add(p->st.goroutines, a->goroutines);
+	p->st.race_reports += a->race_reports;
+	p->st.long_lines += a->long_lines;
+	p->st.capped_counts += a->capped_counts;
+	p->st.nul_bytes += a->nul_bytes;
+	p->st.ctrl_bytes += a->ctrl_bytes;
+	p->st.foreign_lines += a->foreign_lines;
+	p->dump_goroutines += piece->dump_goroutines - 1;
+	p->dump_count += piece->dump_count;
+	p->dump.ancestors += piece->dump.ancestors;
+}
+
 /* A final line without its newline is complete only if it is a whole
  * file:line line; anything else was cut off. */
 static int looks_complete(const char *s, size_t n)

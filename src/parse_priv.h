@@ -15,6 +15,9 @@
 
 /* each parse_*.c defines _GNU_SOURCE first: memmem, memrchr */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "logprefix.h"
 #include "parse.h"
@@ -198,6 +201,34 @@ int parse_gotest_line(const char *s, size_t n, const char **name,
 
 /* ---- frame lines: the hot path, inlined where lines are read --------- */
 
+/* A space in s[0..k)? s[0..n) may be read (k <= n): sixteen bytes at a
+ * time where they lie within it, as a call per line would cost more. */
+static inline int has_space(const char *s, size_t k, size_t n)
+{
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+
+	for (; i + 16 <= n && i < k; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(s + i)),
+			sp));
+
+		if (k - i < 16)
+			m &= (1u << (k - i)) - 1;
+		if (m)
+			return 1;
+	}
+#else
+	(void)n;
+#endif
+	for (; i < k; i++)
+		if (s[i] == ' ')
+			return 1;
+	return 0;
+}
+
 /* If s is a frame's function line, "pkg.(*T).Method(0xc000010000, ...)",
  * returns the length of the name before the argument list, else 0. Go
  * prints arguments as hex words, "{...}" and "...", never with
@@ -205,12 +236,16 @@ int parse_gotest_line(const char *s, size_t n, const char **name,
 static inline size_t frame_name(const char *s, size_t n)
 {
 	const char *open;
+	size_t i;
 
 	if (n < 3 || s[n - 1] != ')' || s[0] == ' ' || s[0] == '\t' ||
 	    s[0] == '[' || (s[0] == 'c' && starts(s, n, "created by ")))
 		return 0;
-	open = memrchr(s, '(', n);
-	if (open == NULL || open == s || memchr(s, ' ', (size_t)(open - s)))
+	/* the argument list is a few words: a loop beats a call */
+	for (i = n - 2; i > 0 && n - i < 48 && s[i] != '('; i--)
+		;
+	open = s[i] == '(' ? s + i : memrchr(s, '(', n);
+	if (open == NULL || open == s || has_space(s, (size_t)(open - s), n))
 		return 0;
 	return (size_t)(open - s);
 }
@@ -248,8 +283,17 @@ static inline void parse_set_file(parse_ctx *p, fslot *f, const char *s, size_t 
 
 	if (colon) {
 		size_t at = (size_t)(colon - s) + 1;
+		uint64_t v = 0;
 
-		f->line = (unsigned)parse_u64(s + at, n - at, &used);
+		/* parse_u64, inline: line numbers have a few digits */
+		for (used = 0; at + used < n && used < 20 &&
+			       s[at + used] >= '0' && s[at + used] <= '9';
+		     used++) {
+			unsigned d = (unsigned)(s[at + used] - '0');
+
+			v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+		}
+		f->line = (unsigned)v;
 		if (used > 0 &&
 		    (at + used == n || s[at + used] == ' ' || s[at + used] == '\t')) {
 			f->file = parse_keep(p, s, at - 1);

@@ -1,8 +1,10 @@
 #!/bin/sh
 # make bench: gtriage's throughput and peak RSS reading a real dump of
-# 1,000,000 goroutines (about 30 distinct stacks, some 50 frames deep) from
-# stdin, next to `grep -c '^goroutine '` on the same file in the same run;
-# then the protobuf profile of those goroutines next to `go tool pprof -top`.
+# 1,000,000 goroutines (about 30 distinct stacks, some 50 frames deep), and
+# one of the same size made of short inlined-frame lines, on one thread and
+# on all, from the file and from a pipe, next to `grep -c '^goroutine '` and
+# `wc -l` on the same file in the same run; then the protobuf profile of
+# those goroutines next to `go tool pprof -top`.
 # The dump is made once by samples/gen/benchdump and kept in build/bench/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,14 +23,37 @@ if [ ! -s "$dump" ]; then
 	mv "$dump.tmp" "$dump"
 fi
 size=$(wc -c <"$dump")
-cat "$dump" >/dev/null # page cache: both tools read the same warm file
 
-# best of $runs: prints "seconds peak-kib"
-measure() {
+# A dump of about the same size made of short inlined-frame lines (the
+# shape of a service built from many small helpers): goroutines to write
+# scaled from a small probe's bytes per goroutine.
+inl=$dir/inlined-$n.txt
+if [ ! -s "$inl" ]; then
+	# built again: a copy from before -inlined would not know it
+	(cd "$top/samples/gen" && "$(sh "$top/tests/find-go.sh")" build -trimpath -o "$dir/benchdump" ./benchdump)
+	"$dir/benchdump" -n 10000 -inlined -o "$dir/probe.txt" 2>/dev/null
+	n2=$(awk -v s="$size" -v p="$(wc -c <"$dir/probe.txt")" 'BEGIN { printf "%d", s / (p / 10001) }')
+	rm -f "$dir/probe.txt"
+	echo "writing $n2 goroutines of short inlined frames to $inl"
+	"$dir/benchdump" -n "$n2" -inlined -o "$inl.tmp"
+	mv "$inl.tmp" "$inl"
+fi
+# all threads: what gtriage takes by default (the cores it may run on)
+threads=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+
+# best of $runs of CMD... with stdin redirected from $dump (how=file) or
+# piped through cat (how=pipe): prints "seconds peak-kib"
+measure_how() {
+	how=$1
+	shift
 	best=
 	i=0
 	while [ $i -lt "$runs" ]; do
-		/usr/bin/time -f '%e %M' -o "$dir/time" "$@" <"$dump" >"$dir/out" || [ $? = 1 ]
+		if [ "$how" = pipe ]; then
+			/usr/bin/time -f '%e %M' -o "$dir/time" sh -c 'cat "$0" | "$@"' "$dump" "$@" >"$dir/out" || [ $? = 1 ]
+		else
+			/usr/bin/time -f '%e %M' -o "$dir/time" "$@" <"$dump" >"$dir/out" || [ $? = 1 ]
+		fi
 		# time(1) puts "Command exited with non-zero status" first
 		t=$(tail -n 1 "$dir/time" | cut -d' ' -f1)
 		m=$(tail -n 1 "$dir/time" | cut -d' ' -f2)
@@ -40,33 +65,62 @@ measure() {
 	done
 	echo "$best $mem"
 }
+measure() { measure_how file "$@"; }
 
-set -- $(measure grep -c '^goroutine ')
-grep_s=$1 grep_kib=$2
-grep_count=$(cat "$dir/out")
-set -- $(measure "$top/gtriage" -f json)
-gt_s=$1 gt_kib=$2
-gt_count=$(sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p' "$dir/out" | head -1)
-
-awk -v size="$size" -v gs="$grep_s" -v gk="$grep_kib" -v ts="$gt_s" \
-	-v tk="$gt_kib" -v gc="$grep_count" -v tc="$gt_count" 'BEGIN {
-	mb = size / 1e6
-	gtp = gs > 0 ? mb / gs : 0
-	ttp = ts > 0 ? mb / ts : 0
-	printf "input: %.0f MB, %d goroutines (grep counts %d)\n", mb, tc, gc
-	printf "%-10s %8s %10s %12s\n", "tool", "seconds", "MB/s", "peak RSS"
-	printf "%-10s %8.2f %10.0f %9.1f MiB\n", "grep -c", gs, gtp, gk / 1024
-	printf "%-10s %8.2f %10.0f %9.1f MiB\n", "gtriage", ts, ttp, tk / 1024
-	ratio = gtp > 0 ? ttp / gtp : 0
-	verdict = (ratio >= 0.5) ? "ok" : "BELOW TARGET"
-	printf "throughput vs grep: %.2f (target >= 0.50): %s\n", ratio, verdict
-	verdict = (tk <= 65536) ? "ok" : "ABOVE TARGET"
-	printf "peak RSS: %.1f MiB (target <= 64 MiB): %s\n", tk / 1024, verdict
-	if (tc != gc)
-		printf "goroutine counts differ: gtriage %d, grep %d\n", tc, gc
-}'
+# One table per dump: grep and wc -l, then the default triage (text
+# report) on 1 thread and on all, reading the file by name and a pipe.
 status=0
-[ "$gt_count" = "$grep_count" ] || status=1
+for dump in "$dump" "$inl"; do
+	size=$(wc -c <"$dump")
+	cat "$dump" >/dev/null # page cache: every tool reads the same warm file
+	set -- $(measure grep -c '^goroutine ')
+	grep_s=$1 grep_kib=$2
+	grep_count=$(cat "$dir/out")
+	"$top/gtriage" -f json "$dump" >"$dir/out" || [ $? = 1 ]
+	gt_count=$(sed -n 's/^  "goroutines": \([0-9]*\),$/\1/p' "$dir/out" | head -1)
+	echo
+	echo "input: $(basename "$dump"), $((size / 1000000)) MB, $gt_count goroutines (grep counts $grep_count)"
+	printf '%-28s %8s %8s %7s %12s\n' tool seconds MB/s "x grep" "peak RSS"
+	row() { # NAME HOW CMD... (CMD "-": grep's figures, measured above)
+		name=$1
+		how=$2
+		shift 2
+		if [ "$1" = - ]; then
+			set -- "$grep_s" "$grep_kib"
+		else
+			set -- $(measure_how "$how" "$@")
+		fi
+		awk -v n="$name" -v size="$size" -v t="$1" -v k="$2" -v g="$grep_s" 'BEGIN {
+			mbs = 0; x = 0
+			if (t > 0) { mbs = size / 1e6 / t; x = g / t }
+			printf "%-28s %8.2f %8.0f %7.2f %8.1f MiB\n", n, t, mbs, x, k / 1024
+		}'
+		echo "$1 $2" >"$dir/last"
+	}
+	row "grep -c '^goroutine '" file -
+	row "wc -l" file wc -l
+	row "gtriage 1 thread, file" file "$top/gtriage" --threads 1 "$dump"
+	row "gtriage 1 thread, pipe" pipe "$top/gtriage" --threads 1 -
+	row "gtriage $threads threads, file" file "$top/gtriage" --threads "$threads" "$dump"
+	set -- $(cat "$dir/last")
+	all_s=$1 all_kib=$2
+	row "gtriage $threads threads, pipe" pipe "$top/gtriage" --threads "$threads" -
+	awk -v t="$all_s" -v k="$all_kib" -v g="$grep_s" 'BEGIN {
+		r = 0
+		if (t > 0) r = g / t
+		v = "BELOW TARGET"
+		if (r >= 1) v = "ok"
+		printf "all threads vs grep: %.2fx (target >= 1.00): %s\n", r, v
+		v = "ABOVE TARGET"
+		if (k <= 65536) v = "ok"
+		printf "peak RSS: %.1f MiB (target <= 64 MiB): %s\n", k / 1024, v
+	}'
+	if [ "$gt_count" != "$grep_count" ]; then
+		echo "goroutine counts differ: gtriage $gt_count, grep $grep_count"
+		status=1
+	fi
+done
+dump=$dir/dump-$n.txt
 
 # The same million goroutines as a protobuf profile (debug=0, as
 # /debug/pprof/goroutine serves it): gtriage next to `go tool pprof -top`.

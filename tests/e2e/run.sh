@@ -54,6 +54,7 @@ done <"$here/cases"
 . "$here/ci-checks.sh"
 . "$here/checks-shapes.sh"
 . "$here/checks-heap.sh"
+. "$here/checks-threads.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -295,6 +295,46 @@ static void test_parents(void **state)
 	free(d.b);
 }
 
+/* Alive parents are told the same whether the dump's ids are dense (kept
+ * as a bitmap, here growing downwards too) or spread over a range far
+ * larger than the dump (kept as a list). */
+static void test_parents_sparse_ids(void **state)
+{
+	static const uint64_t base[] = {5000, (uint64_t)1 << 40};
+
+	(void)state;
+	for (size_t b = 0; b < 2; b++) {
+		dump d = {0};
+		group_set *s;
+		const group *alive, *gone;
+
+		main_g(&d);
+		/* two supervisors, ids far apart when base is large; the
+		 * second lower than the first */
+		for (unsigned k = 0; k < 2; k++)
+			append(&d.b, &d.len, "goroutine %llu [chan receive]:\n"
+			       "main.supervise(0xc000090000)\n\t/app/sup.go:3 +0x1\n"
+			       "created by main.main in goroutine 1\n"
+			       "\t/app/main.go:9 +0x1\n\n",
+			       (unsigned long long)(base[b] * (2 - k) + 7));
+		for (unsigned i = 0; i < 6; i++)
+			g_add(&d, 100 + i, "chan receive", -1, 0xc000100000,
+			      "main.worker", 0, 0, base[b] * (1 + i % 2) + 7);
+		for (unsigned i = 0; i < 3; i++)
+			g_add(&d, 200 + i, "chan send", -1, 0xc000200000,
+			      "main.handle.func1", 0, 0, base[b] * 3 + 7 + i);
+		s = triage_text(d.b, NULL);
+		alive = by_func(s, "main.worker");
+		gone = by_func(s, "main.handle.func1");
+		assert_int_equal(alive->ev.parents_checked, 6);
+		assert_int_equal(alive->ev.parents_alive, 6);
+		assert_int_equal(gone->ev.parents_checked, 3);
+		assert_int_equal(gone->ev.parents_alive, 0);
+		group_set_free(s);
+		free(d.b);
+	}
+}
+
 /* ---- wait objects and lock holders -------------------------------------------- */
 
 static void test_wait_objects(void **state)
@@ -687,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_parents),
+		cmocka_unit_test(test_parents_sparse_ids),
 		cmocka_unit_test(test_wait_objects),
 		cmocka_unit_test(test_lock_holder),
 		cmocka_unit_test(test_rwmutex_inlined),

@@ -8,7 +8,8 @@
 // The dump holds exactly n+1 goroutines (n started here plus main). Which
 // goroutine gets which stack is drawn from a seeded generator, so ids of the
 // same stack interleave as in a real program and the per-stack counts depend
-// only on -n and -seed (-counts prints them).
+// only on -n and -seed (-counts prints them). With -inlined every goroutine
+// takes one of a few stacks of short inlined frames instead (inlined.go).
 package main
 
 import (
@@ -206,6 +207,7 @@ func main() {
 		seed   = flag.Int64("seed", 1, "seed for the stack assignment")
 		counts = flag.Bool("counts", false, "print the per-stack goroutine counts to stderr")
 		proto  = flag.String("proto", "", "also write the goroutine profile as protobuf (debug=0) to this file")
+		short  = flag.Bool("inlined", false, "every goroutine on one of a few stacks of short inlined frames")
 	)
 	flag.Parse()
 	if *n < 10 {
@@ -232,6 +234,10 @@ func main() {
 	}
 	rng := rand.New(rand.NewSource(*seed))
 	perRecipe := make(map[string]int)
+	for *short && spawned < *n {
+		go inlined[rng.Intn(len(inlined))]()
+		spawned++
+	}
 	for spawned < *n {
 		x := rng.Float64() * total
 		i := 0
