@@ -154,6 +154,13 @@ static inline const char *parse_keep(parse_ctx *p, const char *s, size_t n)
 {
 	return p->volatile_line ? parse_arena_put(p, s, n) : s;
 }
+/* parse_dump.c */
+/* Forgets the goroutine being read (its views and arena space). */
+void parse_g_reset(parse_ctx *p);
+static inline uint64_t parse_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
 int parse_dump_begin(parse_ctx *p, parse_kind kind, gt_err *e);
 int parse_dump_end(parse_ctx *p, gt_err *e);
 int parse_end_keep_prefix(parse_ctx *p, gt_err *e);
