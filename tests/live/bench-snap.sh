@@ -70,6 +70,7 @@ one=$(best 3 "$G" snap "$slow_url" --dir "$W/d")
 all=$(best 3 "$G" snap $urls --dir "$W/d")
 kept=$(ls "$W/d" | grep -c 'Z\.txt$')
 
+printf '\nsnap over slow endpoints on 127.0.0.1\n'
 printf 'targets:                      %d (each 0.4-0.6 s, %d kept per run)\n' "$N" "$kept"
 printf 'slowest target alone:         %.2f s (its delay %.2f s)\n' "$one" "$(awk "BEGIN { print $slowest / 1000 }")"
 printf 'all %d targets, one snap:     %.2f s\n' "$N" "$all"
