@@ -61,6 +61,44 @@ static const char *error_of(const report_input *in)
 	return in->error && in->error[0] ? in->error : "no goroutine dump";
 }
 
+typedef int (*one_report)(FILE *, const group_set *, const report_opts *);
+typedef void (*one_error)(FILE *, const report_input *);
+
+/* Each input's own report, or what stood in its way, one after another. */
+static int each_input(FILE *out, const report_input *in, size_t n,
+		      const report_opts *o, one_report report,
+		      one_error unreadable)
+{
+	for (size_t i = 0; i < n; i++) {
+		report_opts oi = *o;
+
+		if (i)
+			fputc('\n', out);
+		oi.source = in[i].name;
+		if (in[i].set) {
+			if (report(out, in[i].set, &oi) != GT_OK)
+				return GT_ERR;
+		} else {
+			unreadable(out, &in[i]);
+		}
+	}
+	return GT_OK;
+}
+
+/* The summary's last sentence, capitalised for Markdown. */
+static void conclusion(FILE *out, int capital, size_t n, size_t nok,
+		       size_t nleak)
+{
+	if (nleak)
+		fprintf(out, "%s leak in %zu of %zu inputs",
+			capital ? "Probable" : "probable", nleak, n);
+	else
+		fprintf(out, "%s probable leak in %zu %s", capital ? "No" : "no",
+			nok, report_plural(nok, "input", "inputs"));
+	if (nok < n)
+		fprintf(out, "; %zu unreadable", n - nok);
+}
+
 /* ---- text ----------------------------------------------------------------- */
 
 static void text_summary(FILE *out, const report_input *in, size_t n)
@@ -84,35 +122,23 @@ static void text_summary(FILE *out, const report_input *in, size_t n)
 	}
 	fprintf(out, "  %10" PRIu64 " %10" PRIu64 " %9" PRIu64 "  total\n",
 		sum.goroutines, sum.groups, sum.flagged);
-	if (nleak)
-		fprintf(out, "probable leak in %zu of %zu inputs", nleak, n);
-	else
-		fprintf(out, "no probable leak in %zu %s", nok,
-			report_plural(nok, "input", "inputs"));
-	if (nok < n)
-		fprintf(out, "; %zu unreadable", n - nok);
+	conclusion(out, 0, n, nok, nleak);
+	fputc('\n', out);
+}
+
+/* the header line a report would have, with the error */
+static void text_unreadable(FILE *out, const report_input *in)
+{
+	fputs("gtriage: ", out);
+	report_put_clean(out, error_of(in));
 	fputc('\n', out);
 }
 
 static int text_inputs(FILE *out, const report_input *in, size_t n,
 		       const report_opts *o)
 {
-	for (size_t i = 0; i < n; i++) {
-		report_opts oi = *o;
-
-		if (i)
-			fputc('\n', out);
-		oi.source = in[i].name;
-		if (in[i].set) {
-			if (report_text(out, in[i].set, &oi) != GT_OK)
-				return GT_ERR;
-			continue;
-		}
-		/* the header line a report would have, with the error */
-		fputs("gtriage: ", out);
-		report_put_clean(out, error_of(&in[i]));
-		fputc('\n', out);
-	}
+	if (each_input(out, in, n, o, report_text, text_unreadable) != GT_OK)
+		return GT_ERR;
 	text_summary(out, in, n);
 	return ferror(out) ? GT_ERR : GT_OK;
 }
@@ -127,29 +153,23 @@ static void md_num(FILE *out, const figures *f, uint64_t v)
 		fputs(" - |", out);
 }
 
+static void md_unreadable(FILE *out, const report_input *in)
+{
+	fputs("## Goroutine triage: ", out);
+	report_md_cell(out, in->name);
+	fputs("\n\nNot triaged: ", out);
+	report_md_cell(out, error_of(in));
+	fputs("\n", out);
+}
+
 static int md_inputs(FILE *out, const report_input *in, size_t n,
 		     const report_opts *o)
 {
 	figures sum;
 	size_t nok, nleak;
 
-	for (size_t i = 0; i < n; i++) {
-		report_opts oi = *o;
-
-		if (i)
-			fputc('\n', out);
-		oi.source = in[i].name;
-		if (in[i].set) {
-			if (report_markdown(out, in[i].set, &oi) != GT_OK)
-				return GT_ERR;
-			continue;
-		}
-		fputs("## Goroutine triage: ", out);
-		report_md_cell(out, in[i].name);
-		fputs("\n\nNot triaged: ", out);
-		report_md_cell(out, error_of(&in[i]));
-		fputs("\n", out);
-	}
+	if (each_input(out, in, n, o, report_markdown, md_unreadable) != GT_OK)
+		return GT_ERR;
 	count_inputs(in, n, &sum, &nok, &nleak);
 	fprintf(out, "\n## Summary of %zu inputs\n\n", n);
 	fputs("| input | goroutines | groups | flagged groups |\n"
@@ -169,13 +189,7 @@ static int md_inputs(FILE *out, const report_input *in, size_t n,
 	}
 	fprintf(out, "| **total** | %" PRIu64 " | %" PRIu64 " | %" PRIu64
 		" |\n\n", sum.goroutines, sum.groups, sum.flagged);
-	if (nleak)
-		fprintf(out, "Probable leak in %zu of %zu inputs", nleak, n);
-	else
-		fprintf(out, "No probable leak in %zu %s", nok,
-			report_plural(nok, "input", "inputs"));
-	if (nok < n)
-		fprintf(out, "; %zu unreadable", n - nok);
+	conclusion(out, 1, n, nok, nleak);
 	fputs(".\n", out);
 	return ferror(out) ? GT_ERR : GT_OK;
 }
