@@ -6,8 +6,9 @@
  * (--write-baseline) or a plain list of fingerprints, one per line with an
  * optional count after it, '#' starting a comment. A flagged group whose
  * fingerprint the baseline knows keeps its flag only when its count exceeds
- * the known count by more than BASELINE_MIN_RISE goroutines and more than
- * BASELINE_MIN_RATIO of the known count; a fingerprint listed without a
+ * the known count by more than an allowance (BASELINE_MIN_RISE goroutines
+ * and BASELINE_MIN_RATIO of the known count unless baseline_set_allowance
+ * says otherwise); a fingerprint listed without a
  * count is known at any size. A baseline never flags a group by itself.
  */
 #ifndef GT_BASELINE_H
@@ -43,8 +44,13 @@ const char *baseline_group_by(const baseline *b);
 /* Known count of fingerprint fp (16 hex digits), 0 when unknown. */
 uint64_t baseline_known(const baseline *b, const char *fp);
 
-/* 1 if a group of count goroutines is within the allowance of known. */
-int baseline_within(uint64_t known, uint64_t count);
+/* Sets the allowance: a known group keeps its flag only when its count
+ * exceeds the known count by more than rise goroutines and more than
+ * ratio times the known count (ratio >= 0). */
+void baseline_set_allowance(baseline *b, uint64_t rise, double ratio);
+
+/* 1 if a group of count goroutines is within b's allowance of known. */
+int baseline_within(const baseline *b, uint64_t known, uint64_t count);
 
 /* Adds every group of s's last dump (largest count kept per fingerprint). */
 void baseline_add_set(baseline *b, const group_set *s);

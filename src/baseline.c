@@ -26,11 +26,22 @@ typedef struct known {
 struct baseline {
 	known *map;
 	char group_by[8]; /* "" when not said */
+	uint64_t rise;    /* the allowance, see baseline_set_allowance */
+	double ratio;
 };
 
 baseline *baseline_new(void)
 {
-	return gt_calloc(1, sizeof(baseline));
+	baseline *b = gt_calloc(1, sizeof(baseline));
+
+	baseline_set_allowance(b, BASELINE_MIN_RISE, BASELINE_MIN_RATIO);
+	return b;
+}
+
+void baseline_set_allowance(baseline *b, uint64_t rise, double ratio)
+{
+	b->rise = rise;
+	b->ratio = ratio;
 }
 
 void baseline_free(baseline *b)
@@ -100,16 +111,17 @@ uint64_t baseline_known(const baseline *b, const char *fp)
 	return k ? k->count : 0;
 }
 
-int baseline_within(uint64_t known_count, uint64_t count)
+int baseline_within(const baseline *b, uint64_t known_count, uint64_t count)
 {
-	uint64_t allow;
+	double allow;
 
 	if (known_count == BASELINE_ANY || count <= known_count)
 		return 1;
-	allow = (uint64_t)((double)known_count * BASELINE_MIN_RATIO);
-	if (allow < BASELINE_MIN_RISE)
-		allow = BASELINE_MIN_RISE;
-	return count - known_count <= allow;
+	/* in double: a ratio of 1e6 on a large count must not wrap */
+	allow = (double)known_count * b->ratio;
+	if (allow < (double)b->rise)
+		allow = (double)b->rise;
+	return (double)(count - known_count) <= allow;
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -390,7 +402,7 @@ void baseline_apply(const baseline *b, group_set *s, baseline_result *r)
 			if (!group_is_leak(g) ||
 			    (k = find(b, g->fingerprint)) == NULL)
 				continue;
-			if (!baseline_within(k->count, g->count)) {
+			if (!baseline_within(b, k->count, g->count)) {
 				r->grown += last;
 				continue;
 			}

@@ -34,6 +34,9 @@ static const char usage[] =
 static const char usage_tail[] =
 	"      --baseline FILE   flag only groups new or grown beyond FILE (a\n"
 	"                        -f json report, a baseline, or fingerprints)\n"
+	"      --baseline-allow N[,P%]  a known group stays unflagged up to N\n"
+	"                        goroutines or P% above its known count\n"
+	"                        (default 5,50%)\n"
 	"      --write-baseline FILE  write this run's groups as a baseline\n"
 	"      --list-rules      print the rule files that would be loaded, and exit\n"
 	"  -h, --help            this help ('gtriage CMD --help' for a command)\n"
@@ -44,12 +47,18 @@ static const char usage_tail[] =
 	"several inputs the worst of them.\n"
 	"See gtriage(1); the rule format is in patterns/README.md.\n";
 
-enum { OPT_LIST_RULES = 512, OPT_BASELINE, OPT_WRITE_BASELINE };
+enum {
+	OPT_LIST_RULES = 512,
+	OPT_BASELINE,
+	OPT_BASELINE_ALLOW,
+	OPT_WRITE_BASELINE
+};
 
 /* --baseline and --write-baseline: what they name and hold. */
 typedef struct triage_baseline {
 	const char *path;      /* --baseline */
 	baseline *known;
+	const char *allow;     /* --baseline-allow, NULL: the default */
 	const char *out_path;  /* --write-baseline */
 	baseline *out;         /* this run's groups, for out_path */
 } triage_baseline;
@@ -78,13 +87,61 @@ static int write_baseline_fn(FILE *f, void *ud, gt_err *e)
 	return baseline_write(f, ud, e);
 }
 
+/* --baseline-allow N[,P%]: N goroutines, and P percent of the known
+ * count (0 when not given). Returns -1 after a message. */
+static int parse_allow(const char *arg, double *rise, double *ratio)
+{
+	char n[32];
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+
+	*ratio = 0;
+	if (len >= sizeof n) {
+		tool_warn("--baseline-allow: '%s' is not N or N,P%%", arg);
+		return -1;
+	}
+	memcpy(n, arg, len);
+	n[len] = '\0';
+	if (tool_number("--baseline-allow", n, 0, 1e12, rise) != 0)
+		return -1;
+	if (*rise != (double)(uint64_t)*rise) {
+		tool_warn("--baseline-allow: '%s' is not a whole number of "
+			  "goroutines", n);
+		return -1;
+	}
+	if (comma) {
+		char p[32];
+		size_t plen = strlen(comma + 1);
+
+		if (plen > 0 && comma[plen] == '%')
+			plen--;
+		if (plen == 0 || plen >= sizeof p) {
+			tool_warn("--baseline-allow: '%s' is not N or N,P%%", arg);
+			return -1;
+		}
+		memcpy(p, comma + 1, plen);
+		p[plen] = '\0';
+		if (tool_number("--baseline-allow", p, 0, 1e6, ratio) != 0)
+			return -1;
+		*ratio /= 100;
+	}
+	return 0;
+}
+
 /* Loads --baseline (checking it was taken with the same --group-by) and
  * starts the --write-baseline collection. Returns -1 after a message. */
 static int baseline_setup(triage_baseline *bl, const tool_config *c)
 {
 	gt_err e = {{0}};
 	const char *by = c->group.by == GROUP_BY_FUNC ? "func" : "line";
+	double rise = BASELINE_MIN_RISE, ratio = BASELINE_MIN_RATIO;
 
+	if (bl->allow && bl->path == NULL) {
+		tool_warn("--baseline-allow needs --baseline");
+		return -1;
+	}
+	if (bl->allow && parse_allow(bl->allow, &rise, &ratio) != 0)
+		return -1;
 	if (bl->out_path)
 		bl->out = baseline_new();
 	if (bl->path == NULL)
@@ -93,6 +150,7 @@ static int baseline_setup(triage_baseline *bl, const tool_config *c)
 		tool_warn("%s", e.msg);
 		return -1;
 	}
+	baseline_set_allowance(bl->known, (uint64_t)rise, ratio);
 	if (baseline_group_by(bl->known) &&
 	    strcmp(baseline_group_by(bl->known), by) != 0) {
 		tool_warn("%s: taken with --group-by %s, this run groups by %s: "
@@ -247,6 +305,7 @@ int tool_triage_main(int argc, char **argv)
 	static const struct option own[] = {
 		{"list-rules", no_argument, NULL, OPT_LIST_RULES},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"baseline-allow", required_argument, NULL, OPT_BASELINE_ALLOW},
 		{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -281,6 +340,9 @@ int tool_triage_main(int argc, char **argv)
 			break;
 		case OPT_BASELINE:
 			bl.path = optarg;
+			break;
+		case OPT_BASELINE_ALLOW:
+			bl.allow = optarg;
 			break;
 		case OPT_WRITE_BASELINE:
 			bl.out_path = optarg;

@@ -85,6 +85,32 @@ if [ $rc = 0 ] && [ $rc2 = 1 ] && grep -q '1 grown beyond it' "$tmp/bl-grown.err
 else
 	ko "baseline growth" "exits $rc $rc2"
 fi
+# --baseline-allow: 40 known, 100 now is within 60 or 150%, not within 59
+"$bin" --baseline "$tmp/base2.json" --baseline-allow 60 "$s" >/dev/null 2>&1
+rc=$?
+"$bin" --baseline "$tmp/base2.json" --baseline-allow 0,150% "$s" >/dev/null 2>&1
+rc2=$?
+"$bin" --baseline "$tmp/base2.json" --baseline-allow 59,149 "$s" >/dev/null 2>&1
+rc3=$?
+if [ $rc = 0 ] && [ $rc2 = 0 ] && [ $rc3 = 1 ]; then
+	ok "--baseline-allow: 60 or 150% clear a rise of 60 from 40; 59,149% do not"
+else
+	ko "--baseline-allow" "exits $rc $rc2 $rc3"
+fi
+bad=0
+for a in x -1 1.5 5,x 5, 5,% nan 5,inf; do
+	"$bin" --baseline "$tmp/base2.json" --baseline-allow "$a" "$s" >/dev/null 2>"$tmp/bl-allow.err"
+	rc=$?
+	[ $rc = 2 ] && grep -q -- '--baseline-allow' "$tmp/bl-allow.err" || { bad=1; echo "  '$a': exit $rc"; }
+done
+"$bin" --baseline-allow 5 "$s" >/dev/null 2>"$tmp/bl-allow.err"
+rc=$?
+[ $rc = 2 ] && grep -q 'needs --baseline' "$tmp/bl-allow.err" || { bad=1; echo "  no --baseline: exit $rc"; }
+if [ $bad = 0 ]; then
+	ok "--baseline-allow: bad values and a missing --baseline are refused (exit 2)"
+else
+	ko "--baseline-allow refusals" "see above"
+fi
 # A failed run leaves the previous baseline as it was.
 cp "$tmp/base.json" "$tmp/base-before.json"
 "$bin" --write-baseline "$tmp/base.json" "$tmp/no-such-file" >/dev/null 2>&1

@@ -51,16 +51,32 @@ static const group *by_func(const group_dump *d, const char *func)
 
 static void test_within(void **state)
 {
+	baseline *b = baseline_new();
+
 	(void)state;
 	/* small counts: up to BASELINE_MIN_RISE more */
-	assert_true(baseline_within(2, 2));
-	assert_true(baseline_within(2, 7));
-	assert_false(baseline_within(2, 8));
+	assert_true(baseline_within(b, 2, 2));
+	assert_true(baseline_within(b, 2, 7));
+	assert_false(baseline_within(b, 2, 8));
 	/* large ones: up to half again */
-	assert_true(baseline_within(100, 150));
-	assert_false(baseline_within(100, 151));
-	assert_true(baseline_within(100, 3));
-	assert_true(baseline_within(BASELINE_ANY, 1000000));
+	assert_true(baseline_within(b, 100, 150));
+	assert_false(baseline_within(b, 100, 151));
+	assert_true(baseline_within(b, 100, 3));
+	assert_true(baseline_within(b, BASELINE_ANY, 1000000));
+	/* another allowance: 20 goroutines or 10% */
+	baseline_set_allowance(b, 20, 0.1);
+	assert_true(baseline_within(b, 2, 22));
+	assert_false(baseline_within(b, 2, 23));
+	assert_true(baseline_within(b, 1000, 1100));
+	assert_false(baseline_within(b, 1000, 1101));
+	/* none: any rise is growth */
+	baseline_set_allowance(b, 0, 0);
+	assert_true(baseline_within(b, 40, 40));
+	assert_false(baseline_within(b, 40, 41));
+	/* a huge ratio does not wrap on a huge count */
+	baseline_set_allowance(b, 0, 1e4);
+	assert_true(baseline_within(b, UINT64_MAX / 2, UINT64_MAX - 1));
+	baseline_free(b);
 }
 
 static void test_load_list(void **state)
