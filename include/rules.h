@@ -49,6 +49,9 @@ typedef struct rules_diag {
 	const char *fix;     /* one line */
 	uint64_t leak_at;    /* flag the group as a leak from this many
 				goroutines on; 0 = never flags by itself */
+	uint64_t blind_leak_at; /* the same without per-goroutine evidence
+				   (debug=1, protobuf): below it, from
+				   leak_at, suspect; 0 = leak_at */
 	int healthy;         /* a known-healthy shape: exempt from the size and
 				age thresholds while small */
 	const char *file;    /* where it was defined, for -v */

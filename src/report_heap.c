@@ -213,17 +213,23 @@ static json_t *site_item(void *ud, size_t i)
 	return site_json(h, &h->sites[i]);
 }
 
+static const char *objects(int64_t n)
+{
+	return n == 1 ? "object" : "objects";
+}
+
 static void text_header(FILE *out, const heap_profile *h, const char *source)
 {
 	char a[32], b[32];
 
-	fprintf(out, "heap profile %s: %s in use in %" PRId64 " objects",
+	fprintf(out, "heap profile %s: %s in use in %" PRId64 " %s",
 	        source ? source : "",
-	        human((double)h->inuse_bytes, a, sizeof a), h->inuse_objects);
+	        human((double)h->inuse_bytes, a, sizeof a), h->inuse_objects,
+	        objects(h->inuse_objects));
 	if (h->has_alloc)
-		fprintf(out, ", %s allocated in %" PRId64 " objects",
+		fprintf(out, ", %s allocated in %" PRId64 " %s",
 		        human((double)h->alloc_bytes, b, sizeof b),
-		        h->alloc_objects);
+		        h->alloc_objects, objects(h->alloc_objects));
 	fputc('\n', out);
 	if (h->text && h->rate > 1)
 		fprintf(out,
@@ -283,9 +289,9 @@ int heap_report(FILE *out, const heap_profile *h, const heap_report_opts *o,
 		char a[32], b[32], name[1024];
 
 		site_name(s, name, sizeof name);
-		fprintf(out, "\n  %s in use in %" PRId64 " objects",
+		fprintf(out, "\n  %s in use in %" PRId64 " %s",
 		        human((double)s->inuse_bytes, a, sizeof a),
-		        s->inuse_objects);
+		        s->inuse_objects, objects(s->inuse_objects));
 		if (h->has_alloc)
 			fprintf(out, " (%s allocated)",
 			        human((double)s->alloc_bytes, b, sizeof b));

@@ -202,10 +202,18 @@ static int finish_rule(parser *ps)
 	dup = list_find_diag(&ps->diags, r->name);
 	list_push(&ps->diags, r);
 	if (r->heap && (r->cats || r->have_min_count || r->have_min_minutes ||
-			r->have_leak_at || r->have_healthy))
+			r->have_leak_at || r->have_healthy ||
+			r->have_blind_leak_at))
 		return perr(ps, r->line,
 			    "heap diagnosis '%s' takes none of category, "
-			    "min-count, min-minutes, leak-at, healthy",
+			    "min-count, min-minutes, leak-at, blind-leak-at, "
+			    "healthy",
+			    r->name);
+	if (r->have_blind_leak_at &&
+	    (!r->diag.leak_at || r->diag.blind_leak_at < r->diag.leak_at))
+		return perr(ps, r->line,
+			    "'blind-leak-at' needs a 'leak-at' no larger than "
+			    "it in diagnosis '%s'",
 			    r->name);
 	if (!r->heap && (r->growing || r->have_min_object_size ||
 			 r->have_min_objects || r->have_max_objects))
@@ -334,7 +342,7 @@ static int start_rule(parser *ps, unsigned line, int is_diag, view val)
 	return GT_OK;
 }
 
-/* cause, fix, healthy, min-count, min-minutes, leak-at */
+/* cause, fix, healthy, min-count, min-minutes, leak-at, blind-leak-at */
 static int parse_diag_key(parser *ps, unsigned line, view key, view val)
 {
 	rule *r = ps->cur;
@@ -380,6 +388,7 @@ static int parse_diag_key(parser *ps, unsigned line, view key, view val)
 	seen = eq(key, "healthy")     ? &r->have_healthy
 	       : eq(key, "min-count") ? &r->have_min_count
 	       : eq(key, "leak-at")   ? &r->have_leak_at
+	       : eq(key, "blind-leak-at") ? &r->have_blind_leak_at
 				      : &r->have_min_minutes;
 	if (*seen)
 		return perr(ps, line, "duplicate '%.*s'", (int)key.n, key.p);
@@ -392,6 +401,8 @@ static int parse_diag_key(parser *ps, unsigned line, view key, view val)
 		r->min_count = n;
 	} else if (eq(key, "leak-at")) {
 		r->diag.leak_at = n;
+	} else if (eq(key, "blind-leak-at")) {
+		r->diag.blind_leak_at = n;
 	} else {
 		if (n > 100000000u) /* about 190 years */
 			return perr(ps, line, "'min-minutes' is too large");
@@ -443,7 +454,8 @@ static int parse_line(parser *ps, unsigned line, view raw)
 	}
 	if (!eq(key, "category") && !eq(key, "cause") && !eq(key, "fix") &&
 	    !eq(key, "min-count") && !eq(key, "min-minutes") &&
-	    !eq(key, "leak-at") && !eq(key, "healthy") && !eq(key, "heap") &&
+	    !eq(key, "leak-at") && !eq(key, "blind-leak-at") &&
+	    !eq(key, "healthy") && !eq(key, "heap") &&
 	    !eq(key, "growing") && !eq(key, "min-object-size") &&
 	    !eq(key, "min-objects") && !eq(key, "max-objects"))
 		return perr(ps, line, "unknown key '%.*s'", (int)key.n, key.p);

@@ -35,6 +35,7 @@ typedef struct rule {
 	uint64_t min_count;
 	int min_minutes;
 	int have_min_count, have_min_minutes, have_leak_at, have_healthy;
+	int have_blind_leak_at;
 	/* heap-site diagnoses ("heap"): never tried on goroutine groups */
 	int heap, growing, have_min_object_size, have_min_objects,
 	    have_max_objects;

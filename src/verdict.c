@@ -113,10 +113,22 @@ static verdict judge_blind(const group *g, uint64_t floor_n, line *l)
 		       "format", h->name);
 		return VERDICT_NORMAL;
 	}
+	/* a shape a standing pool shares says so with blind-leak-at: from
+	 * leak-at to there only worth a look, nothing here telling the two
+	 * apart */
+	if (d && d->blind_leak_at && g->count < d->blind_leak_at) {
+		say(l, "%s (%llu >= %llu, a standing pool's size until %llu); "
+		       "no per-goroutine evidence in this format",
+		    d->name, (unsigned long long)g->count,
+		    (unsigned long long)d->leak_at,
+		    (unsigned long long)d->blind_leak_at);
+		return VERDICT_SUSPECT;
+	}
 	if (d) {
 		say(l, "%s (%llu >= %llu); no per-goroutine evidence in this "
 		       "format", d->name, (unsigned long long)g->count,
-		    (unsigned long long)d->leak_at);
+		    (unsigned long long)(d->blind_leak_at ? d->blind_leak_at
+							  : d->leak_at));
 		return VERDICT_LEAK;
 	}
 	if (size == (GROUP_R_COUNT | GROUP_R_SHARE) ||

@@ -562,6 +562,35 @@ static void test_debug1_falls_back(void **state)
 	group_set_free(s);
 }
 
+/* A diagnosis whose shape a standing pool shares (blind-leak-at) is worth a
+ * look from leak-at and a leak only from blind-leak-at when the format has
+ * no per-goroutine evidence; in a debug=2 dump its evidence decides. */
+static void test_debug1_standing_shape(void **state)
+{
+	static const char *fmt =
+		"goroutine profile: total %u\n"
+		"%u @ 0x1 0x2 0x3\n"
+		"#\t0x4a1b3c\ttime.Sleep+0x3c\t/go/src/runtime/time.go:363\n"
+		"#\t0x4a1b3d\tmain.work+0x27\t/app/main.go:90\n\n";
+	unsigned counts[] = {100, 499, 500};
+	verdict want[] = {VERDICT_SUSPECT, VERDICT_SUSPECT, VERDICT_LEAK};
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		char t[512];
+		group_set *s;
+		const group *g;
+
+		snprintf(t, sizeof t, fmt, counts[i], counts[i]);
+		s = triage_text(t, NULL);
+		g = group_set_last(s)->groups[0];
+		assert_int_equal(g->verdict, want[i]);
+		assert_non_null(strstr(g->why, "sleep-loop"));
+		assert_non_null(strstr(g->why, "no per-goroutine evidence"));
+		group_set_free(s);
+	}
+}
+
 /* ---- findings ------------------------------------------------------------------------ */
 
 /* The read and write loops of the same leaked connections hold the same
@@ -735,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_accumulating_is_leak),
 		cmocka_unit_test(test_thresholds_do_not_decide),
 		cmocka_unit_test(test_debug1_falls_back),
+		cmocka_unit_test(test_debug1_standing_shape),
 		cmocka_unit_test(test_findings_link_shared_objects),
 		cmocka_unit_test(test_sample_bounded),
 		cmocka_unit_test(test_large_pool_dense),

@@ -1096,6 +1096,13 @@ static void test_diagnose_leak_at(void **state)
 	b.s.count = 5;
 	assert_true(has_diag(r, s, CAT_SELECT, "sql-db-per-request", &d));
 	assert_int_equal(d->leak_at, 5);
+	assert_int_equal(d->blind_leak_at, 0); /* no pool has this shape */
+
+	s = mk(&b, "sleep", "main.main", FRAMES("time.Sleep", "main.poll"));
+	b.s.count = 50;
+	assert_true(has_diag(r, s, CAT_SLEEP, "sleep-loop", &d));
+	assert_int_equal(d->leak_at, 50);
+	assert_int_equal(d->blind_leak_at, 500); /* a sleeping pool does */
 
 	/* idle receivers look like a worker pool: no flag by the diagnosis */
 	s = mk(&b, "chan receive", "main.main", FRAMES("main.recvWorker"));
@@ -1259,7 +1266,13 @@ static void test_heap_rules_apart(void **state)
 		const char *text, *msg;
 	} bad[] = {
 		{"diagnosis d\n    heap\n    category mutex\n    cause c\n    fix f\n",
-		 "t.rules:1: heap diagnosis 'd' takes none of category, min-count, min-minutes, leak-at, healthy"},
+		 "t.rules:1: heap diagnosis 'd' takes none of category, min-count, min-minutes, leak-at, blind-leak-at, healthy"},
+		{"diagnosis d\n    category sleep\n    blind-leak-at 5\n    cause c\n    fix f\n",
+		 "t.rules:1: 'blind-leak-at' needs a 'leak-at' no larger than it in diagnosis 'd'"},
+		{"diagnosis d\n    category sleep\n    leak-at 50\n    blind-leak-at 5\n    cause c\n    fix f\n",
+		 "t.rules:1: 'blind-leak-at' needs a 'leak-at' no larger than it in diagnosis 'd'"},
+		{"diagnosis d\n    category sleep\n    leak-at 5\n    blind-leak-at 50\n    blind-leak-at 60\n",
+		 "t.rules:5: duplicate 'blind-leak-at'"},
 		{"diagnosis d\n    growing\n    cause c\n    fix f\n",
 		 "t.rules:1: 'growing', 'min-object-size', 'min-objects' and 'max-objects' need 'heap' in diagnosis 'd'"},
 		{"diagnosis d\n    heap\n    growing yes\n",
