@@ -519,6 +519,18 @@ else
 	head -20 "$tmp/out"
 fi
 
+# the goroutine serving the dump writes each form through other frames:
+# one fingerprint for it in debug=2, debug=1 and protobuf
+for f in proto-debug2.txt proto-debug1.txt proto.pb.gz; do
+	"$bin" -f json "samples/go1.26-$f" |
+		jq -r '.groups[] | select((.diagnoses // []) | map(.name) | index("dump-writer")) | .fingerprint'
+done >"$tmp/writers"
+if [ "$(wc -l <"$tmp/writers")" = 3 ] && [ "$(sort -u "$tmp/writers" | wc -l)" = 1 ]; then
+	ok "the dump writer has one fingerprint in debug=2, debug=1 and protobuf"
+else
+	ko "dump writer fingerprint" "$(tr '\n' ' ' <"$tmp/writers")"
+fi
+
 # gzip or plain, file or stdin or pipe: one report
 gzip -dc "$pb" >"$tmp/plain.pb"
 "$bin" -f json "$pb" | grep -v '"source"' >"$tmp/a"
