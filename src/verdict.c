@@ -221,11 +221,16 @@ verdict verdict_judge(const group *g, const group_dump *d,
 		 * is no owner: many each, created throughout */
 		if (ev->parents && ev->parents_checked >= 4 * ev->parents &&
 		    spread) {
-			say(&pro, "%llu live parent%s spawning (%llu each)",
-			    (unsigned long long)ev->parents,
-			    ev->parents == 1 ? "" : "s",
-			    (unsigned long long)(ev->parents_checked /
-						 ev->parents));
+			/* parents are counted in the sample, children in
+			 * the whole group */
+			if (ev->parents == 1)
+				say(&pro, "1 live parent spawning them all");
+			else
+				say(&pro, "%llu live parents spawning (about "
+					  "%llu each)",
+				    (unsigned long long)ev->parents,
+				    (unsigned long long)(g->count /
+							 ev->parents));
 		} else {
 			score -= 2;
 			standing = 1;
