@@ -4,7 +4,7 @@
  * trend.c over in-use bytes (see heap.h).
  */
 #define _GNU_SOURCE
-#include "heap.h"
+#include "heap_priv.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -39,15 +39,6 @@ static char *intern(heap_profile *h, const char *p, size_t n)
 	return e->s;
 }
 
-typedef struct site_set {
-	heap_profile *h;
-	size_t cap;
-	/* open addressing over h->sites by key: a profile has a few thousand
-	 * sites, each added once per sample */
-	size_t *slots; /* 1 + index, 0 empty */
-	size_t nslots;
-	int iin_b, iin_o, ial_b, ial_o; /* protobuf value indexes, -1 none */
-} site_set;
 
 static uint64_t fnv64(uint64_t h, const void *p, size_t n)
 {
@@ -93,7 +84,7 @@ static void grow_slots(site_set *s)
 }
 
 /* The site of frames[0..n), added when new. */
-static heap_site *site_of(site_set *s, const parse_frame *f, size_t n)
+heap_site *heap_site_of(site_set *s, const parse_frame *f, size_t n)
 {
 	uint64_t k = stack_hash(f, n);
 	char key[17];
@@ -148,7 +139,7 @@ static int by_inuse(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
-static void finish(site_set *s)
+void heap_sites_finish(site_set *s)
 {
 	heap_profile *h = s->h;
 	size_t i;
@@ -187,267 +178,6 @@ void heap_scale(int64_t count, int64_t size, int64_t rate, int64_t *count_out,
 	*size_out = (int64_t)((double)size * scale);
 }
 
-/* ---- text --------------------------------------------------------------- */
-
-static const char text_magic[] = "heap profile:";
-
-int heap_sniff_text(const void *buf, size_t len)
-{
-	size_t n = sizeof text_magic - 1;
-
-	return len >= n && memcmp(buf, text_magic, n) == 0;
-}
-
-typedef struct cursor {
-	const char *p, *end;
-	size_t lineno;
-} cursor;
-
-/* The next line without its end, or NULL at the end of the buffer. */
-static const char *next_line(cursor *c, size_t *len)
-{
-	const char *l = c->p, *nl;
-
-	if (c->p >= c->end)
-		return NULL;
-	nl = memchr(l, '\n', (size_t)(c->end - l));
-	*len = nl ? (size_t)(nl - l) : (size_t)(c->end - l);
-	c->p = nl ? nl + 1 : c->end;
-	c->lineno++;
-	if (*len > 0 && l[*len - 1] == '\r')
-		(*len)--;
-	return l;
-}
-
-/* A number at *s (within end), skipping blanks first; advances *s. */
-static int num(const char **s, const char *end, int64_t *v)
-{
-	const char *p = *s;
-	int neg = 0;
-	uint64_t x = 0;
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < end && *p == '-')
-		neg = 1, p++;
-	if (p >= end || *p < '0' || *p > '9')
-		return -1;
-	while (p < end && *p >= '0' && *p <= '9') {
-		if (x > (UINT64_MAX - 9) / 10 ||
-		    x * 10 + (uint64_t)(*p - '0') > (uint64_t)INT64_MAX)
-			return -1;
-		x = x * 10 + (uint64_t)(*p++ - '0');
-	}
-	*v = neg ? -(int64_t)x : (int64_t)x;
-	*s = p;
-	return 0;
-}
-
-static int lit(const char **s, const char *end, const char *w)
-{
-	const char *p = *s;
-	size_t n = strlen(w);
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if ((size_t)(end - p) < n || memcmp(p, w, n) != 0)
-		return -1;
-	*s = p + n;
-	return 0;
-}
-
-/* "a: b [c: d]": in-use objects and bytes, allocated objects and bytes. */
-static int four(const char **s, const char *end, int64_t v[4])
-{
-	return num(s, end, &v[0]) || lit(s, end, ":") || num(s, end, &v[1]) ||
-	               lit(s, end, "[") || num(s, end, &v[2]) ||
-	               lit(s, end, ":") || num(s, end, &v[3]) ||
-	               lit(s, end, "]")
-	           ? -1
-	           : 0;
-}
-
-/* "#\t0x4a1b2b\tmain.f+0x2b\t\tpkg/file.go:65": a frame of the record. */
-static int frame_line(const char *l, size_t n, parse_frame *f)
-{
-	const char *end = l + n, *p = l + 1, *q, *colon;
-
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (end - p < 2 || p[0] != '0' || p[1] != 'x')
-		return -1;
-	while (p < end && *p != ' ' && *p != '\t')
-		p++;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	q = p;
-	while (q < end && *q != ' ' && *q != '\t')
-		q++;
-	memset(f, 0, sizeof *f);
-	f->func = p;
-	f->func_len = (size_t)(q - p);
-	/* "+0x2b": the offset is no part of the name */
-	for (colon = q; colon > p; colon--)
-		if (colon[-1] == '+') {
-			f->func_len = (size_t)(colon - 1 - p);
-			break;
-		}
-	if (f->func_len == 0)
-		return -1;
-	while (q < end && (*q == ' ' || *q == '\t'))
-		q++;
-	colon = end;
-	while (colon > q && colon[-1] != ':')
-		colon--;
-	if (colon > q + 1) {
-		const char *d = colon;
-		int64_t ln;
-
-		if (num(&d, end, &ln) == 0 && d == end && ln > 0 &&
-		    ln < 100000000) {
-			f->file = q;
-			f->file_len = (size_t)(colon - 1 - q);
-			f->line = (unsigned)ln;
-		}
-	}
-	return 0;
-}
-
-/* "# Name = 123": a MemStats figure; arrays and text are left out. */
-static void memstat_line(heap_profile *h, const char *l, size_t n)
-{
-	const char *end = l + n, *p = l + 1, *name;
-	size_t nl;
-	int64_t v;
-
-	while (p < end && *p == ' ')
-		p++;
-	name = p;
-	while (p < end && *p != ' ' && *p != '=')
-		p++;
-	nl = (size_t)(p - name);
-	if (nl == 0 || nl >= sizeof h->memstats[0].name ||
-	    lit(&p, end, "=") != 0 || num(&p, end, &v) != 0 || p != end ||
-	    v < 0)
-		return;
-	h->memstats =
-	    gt_realloc(h->memstats, (h->nmemstats + 1) * sizeof *h->memstats);
-	memcpy(h->memstats[h->nmemstats].name, name, nl);
-	h->memstats[h->nmemstats].name[nl] = '\0';
-	h->memstats[h->nmemstats++].value = (uint64_t)v;
-}
-
-#define MAX_TEXT_FRAMES 1024
-
-static int add_text_record(site_set *s, const int64_t v[4],
-                           const parse_frame *f, size_t n)
-{
-	heap_profile *h = s->h;
-	heap_site *site = site_of(s, f, n);
-	int64_t c, b;
-
-	heap_scale(v[0], v[1], h->rate, &c, &b);
-	site->inuse_objects += c;
-	site->inuse_bytes += b;
-	if (h->has_alloc) {
-		heap_scale(v[2], v[3], h->rate, &c, &b);
-		site->alloc_objects += c;
-		site->alloc_bytes += b;
-	}
-	return GT_OK;
-}
-
-static int read_text(const char *buf, size_t len, heap_profile *h, gt_err *e)
-{
-	cursor c = {buf, buf + len, 0};
-	site_set s = {h, 0, NULL, 0, -1, -1, -1, -1};
-	parse_frame *frames = gt_calloc(MAX_TEXT_FRAMES, sizeof *frames);
-	size_t n, nf = 0;
-	const char *l = next_line(&c, &n), *p, *end;
-	int64_t hv[4], rate = 0, v[4];
-	char kind[16];
-	size_t kl = 0;
-	int in_record = 0, rc = GT_OK;
-
-	h->text = 1;
-	p = l + sizeof text_magic - 1;
-	end = l + n;
-	if (four(&p, end, hv) != 0 || lit(&p, end, "@") != 0) {
-		free(frames);
-		return gt_errf(e, "line 1: not a heap profile header "
-		                  "(\"heap profile: N: N [N: N] @ heap/R\")");
-	}
-	while (p < end && *p == ' ')
-		p++;
-	while (p < end && kl < sizeof kind - 1 && *p != '/' && *p != ' ')
-		kind[kl++] = *p++;
-	kind[kl] = '\0';
-	if (p < end && *p == '/') {
-		p++;
-		if (num(&p, end, &rate) != 0)
-			rate = 0;
-	}
-	/* pprof: runtime/pprof writes 2*MemProfileRate after "heap/";
-	 * "heap_v2" carries the rate itself; "heapprofile" is unsampled */
-	if (strcmp(kind, "heap") == 0)
-		h->rate = rate / 2;
-	else if (strcmp(kind, "heap_v2") == 0 || strcmp(kind, "heapz_v2") == 0)
-		h->rate = rate;
-	else if (strcmp(kind, "heapprofile") == 0)
-		h->rate = 1;
-	else {
-		free(frames);
-		return gt_errf(e,
-		               "line 1: heap profile of unknown sampling "
-		               "'%s'",
-		               kind);
-	}
-	h->has_inuse = 1;
-	/* as pprof: alloc figures that equal in-use ones are none */
-	h->has_alloc =
-	    (hv[2] != hv[0] && hv[2] != 0) || (hv[3] != hv[1] && hv[3] != 0);
-
-	while ((l = next_line(&c, &n)) != NULL) {
-		if (n > 0 && l[0] == '#') {
-			parse_frame f;
-
-			if (n >= 18 && memcmp(l, "# runtime.MemStats", 18) == 0)
-				break;
-			if (in_record && nf < MAX_TEXT_FRAMES &&
-			    frame_line(l, n, &f) == 0)
-				frames[nf++] = f;
-			continue;
-		}
-		if (in_record) {
-			add_text_record(&s, v, frames, nf);
-			in_record = 0;
-		}
-		if (n == 0)
-			continue;
-		p = l;
-		end = l + n;
-		if (four(&p, end, v) != 0 || lit(&p, end, "@") != 0 ||
-		    v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0 ||
-		    (v[0] == 0 && v[1] != 0) || (v[2] == 0 && v[3] != 0)) {
-			rc = gt_errf(e,
-			             "line %zu: not a heap profile record "
-			             "(\"N: N [N: N] @ 0x...\")",
-			             c.lineno);
-			break;
-		}
-		nf = 0;
-		in_record = 1;
-	}
-	if (rc == GT_OK && in_record)
-		add_text_record(&s, v, frames, nf);
-	while (rc == GT_OK && (l = next_line(&c, &n)) != NULL)
-		if (n > 2 && l[0] == '#')
-			memstat_line(h, l, n);
-	free(frames);
-	finish(&s);
-	return rc;
-}
-
 /* ---- protobuf ----------------------------------------------------------- */
 
 static int str_is(pprof_str s, const char *w)
@@ -461,7 +191,7 @@ static int proto_sample(void *ud, const pprof_sample *ps, gt_err *e)
 	heap_site *site;
 
 	(void)e;
-	site = site_of(s, ps->frames, ps->nframes);
+	site = heap_site_of(s, ps->frames, ps->nframes);
 	if (s->iin_b >= 0)
 		site->inuse_bytes += ps->values[s->iin_b];
 	if (s->iin_o >= 0)
@@ -516,7 +246,7 @@ static int read_proto(const void *buf, size_t len, heap_profile *h, gt_err *e)
 	h->time = (double)pprof_time_nanos(pp) / 1e9;
 	rc = pprof_each_sample(pp, proto_sample, &s, e);
 	pprof_free(pp);
-	finish(&s);
+	heap_sites_finish(&s);
 	return rc;
 }
 
@@ -529,7 +259,7 @@ int heap_parse(const void *buf, size_t len, heap_profile **out, gt_err *e)
 
 	*out = NULL;
 	if (heap_sniff_text(buf, len))
-		rc = read_text(buf, len, h, e);
+		rc = heap_text_parse(buf, len, h, e);
 	else if (pprof_sniff(buf,
 	                     len < PPROF_SNIFF_LEN ? len : PPROF_SNIFF_LEN))
 		rc = read_proto(buf, len, h, e);
@@ -587,17 +317,20 @@ int heap_parse_body(const void *buf, size_t len, heap_profile **out,
 	return rc;
 }
 
+/* A text profile is streamed (only the record being read is held); a
+ * protobuf one is decoded whole. */
 int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 {
 	gzFile gz;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	int rc, stdin_ = strcmp(path, "-") == 0;
+	int rc, stdin_ = strcmp(path, "-") == 0, sniffed = 0;
+	const char *name = stdin_ ? "<stdin>" : path;
 
 	*out = NULL;
 	gz = stdin_ ? gzdopen(0, "rb") : gzopen(path, "rb");
 	if (gz == NULL)
-		return gt_errf(e, "%s: %s", stdin_ ? "<stdin>" : path,
+		return gt_errf(e, "%s: %s", name,
 		               strerror(errno ? errno : ENOMEM));
 	for (;;) {
 		int n;
@@ -613,17 +346,22 @@ int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 
 			gzclose(gz);
 			free(buf);
-			return gt_errf(e, "%s: %s", path,
+			return gt_errf(e, "%s: %s", name,
 			               zerr == Z_ERRNO ? strerror(errno) : m);
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (!sniffed && len >= 64) {
+			sniffed = 1;
+			if (heap_sniff_text(buf, len))
+				goto text;
+		}
 		if (len > HEAP_MAX_SIZE) {
 			gzclose(gz);
 			free(buf);
 			return gt_errf(e, "%s: larger than %zu MB inflated",
-			               path, HEAP_MAX_SIZE >> 20);
+			               name, HEAP_MAX_SIZE >> 20);
 		}
 	}
 	/* a gzip stream cut short reads as its end: say so */
@@ -635,17 +373,27 @@ int heap_read_path(const char *path, heap_profile **out, gt_err *e)
 		if (zerr != Z_OK && zerr != Z_STREAM_END) {
 			free(buf);
 			return gt_errf(e, "%s: gzip data cut short or corrupt",
-			               path);
+			               name);
 		}
 	}
 	rc = heap_parse(buf, len, out, e);
+	free(buf);
+	goto done;
+text:
+	*out = gt_calloc(1, sizeof **out);
+	rc = heap_text_stream(gz, buf, len, *out, e); /* takes buf */
+	gzclose(gz);
+	if (rc != GT_OK) {
+		heap_free(*out);
+		*out = NULL;
+	}
+done:
 	if (rc != GT_OK) {
 		char msg[sizeof e->msg];
 
 		snprintf(msg, sizeof msg, "%s", e->msg);
-		gt_errf(e, "%s: %s", stdin_ ? "<stdin>" : path, msg);
+		gt_errf(e, "%s: %s", name, msg);
 	}
-	free(buf);
 	return rc;
 }
 

@@ -239,3 +239,31 @@ assert hit[0]["diagnoses"][0]["fix"] == "size the batches"
 PY
 then ok "heap --rules: a user heap diagnosis on one profile, text and JSON"
 else ko "heap --rules" "$(head -20 "$tmp/hr.txt")"; fi
+
+# A text profile is streamed a buffer at a time: a real one's records
+# repeated 400 times (some 45 MB, records cut at every buffer boundary)
+# gives the same sites, each with 400 times its figures.
+f=$(ls "$H"/text/*.txt | tail -n 1)
+m=$(grep -n '^# runtime.MemStats' "$f" | cut -d: -f1)
+{
+	head -n 1 "$f"
+	i=0
+	while [ $i -lt 400 ]; do sed -n "2,$((m - 1))p" "$f"; i=$((i + 1)); done
+	tail -n +"$m" "$f"
+} >"$tmp/big-heap.txt"
+"$bin" heap -f json "$f" >"$tmp/h1.json" 2>&1
+"$bin" heap -f json "$tmp/big-heap.txt" >"$tmp/h400.json" 2>&1
+rc=$?
+if [ $rc = 0 ] && python3 - "$tmp/h1.json" "$tmp/h400.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+sa = {s["key"]: s for s in a["sites"]}
+sb = {s["key"]: s for s in b["sites"]}
+assert sa.keys() == sb.keys() and len(sa) > 50, (len(sa), len(sb))
+for k, s in sa.items():
+    for v in ("inuse_bytes", "inuse_objects"):
+        # each record is scaled, then summed: 400 times, to rounding
+        assert abs(sb[k][v] - 400 * s[v]) <= 400, (k, v, s[v], sb[k][v])
+PY
+then ok "heap text streamed: $(wc -c <"$tmp/big-heap.txt") bytes, every site 400 times its figures"
+else ko "heap text streamed" "exit $rc"; fi
