@@ -33,7 +33,7 @@ int heap_text_parse(const char *buf, size_t len, heap_profile *h, gt_err *e);
 /* Reads a text profile from gz, whose first head_len bytes were read
  * already into head (the buffer is taken over, realloc'd as needed). Only
  * the lines of the record being read are held. */
-int heap_text_stream(gzFile gz, char *head, size_t head_len,
-		     heap_profile *h, gt_err *e);
+int heap_text_stream(gzFile gz, char *head, size_t head_len, heap_profile *h,
+                     gt_err *e);
 
 #endif

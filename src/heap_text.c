@@ -48,10 +48,12 @@ static int fill(lines *c, parse_frame *fix, size_t nfix)
 		base = (size_t)(fix[0].func - c->buf);
 	/* as offsets while the buffer moves */
 	for (i = 0; i < nfix; i++) {
-		fix[i].func = (const char *)(uintptr_t)(fix[i].func - c->buf - base);
+		fix[i].func =
+		    (const char *)(uintptr_t)(fix[i].func - c->buf - base);
 		if (fix[i].file)
-			fix[i].file = (const char *)(uintptr_t)(fix[i].file -
-								c->buf - base + 1);
+			fix[i].file =
+			    (const char *)(uintptr_t)(fix[i].file - c->buf -
+			                              base + 1);
 	}
 	memmove(c->buf, c->buf + base, c->end - base);
 	c->pos -= base;
@@ -62,7 +64,7 @@ static int fill(lines *c, parse_frame *fix, size_t nfix)
 			c->eof = 1;
 		} else {
 			c->cap = c->cap < STREAM_CHUNK ? STREAM_CHUNK * 2
-						       : c->cap * 2;
+			                               : c->cap * 2;
 			c->buf = gt_realloc(c->buf, c->cap);
 		}
 	}
@@ -91,13 +93,13 @@ static int fill(lines *c, parse_frame *fix, size_t nfix)
  * line stays valid until the next call; frames fix[0..nfix) that point
  * into earlier lines are kept valid too. */
 static const char *next_line(lines *c, size_t *len, parse_frame *fix,
-			     size_t nfix)
+                             size_t nfix)
 {
 	const char *l, *nl;
 
 	for (;;) {
-		if (c->pos < c->end &&
-		    (nl = memchr(c->buf + c->pos, '\n', c->end - c->pos)) != NULL)
+		if (c->pos < c->end && (nl = memchr(c->buf + c->pos, '\n',
+		                                    c->end - c->pos)) != NULL)
 			break;
 		if (!fill(c, fix, nfix)) {
 			nl = NULL;
@@ -270,7 +272,7 @@ static int read_text(lines *cp, heap_profile *h, gt_err *e)
 		free(frames);
 		*cp = c;
 		return gt_errf(e, "line 1: not a heap profile header "
-				  "(\"heap profile: N: N [N: N] @ heap/R\")");
+		                  "(\"heap profile: N: N [N: N] @ heap/R\")");
 	}
 	p = l + sizeof text_magic - 1;
 	end = l + n;
@@ -360,8 +362,8 @@ int heap_text_parse(const char *buf, size_t len, heap_profile *h, gt_err *e)
 	return read_text(&c, h, e);
 }
 
-int heap_text_stream(gzFile gz, char *head, size_t head_len,
-		     heap_profile *h, gt_err *e)
+int heap_text_stream(gzFile gz, char *head, size_t head_len, heap_profile *h,
+                     gt_err *e)
 {
 	lines c = {gz, head, head_len, 0, head_len, 0, 0, 0};
 	int rc = read_text(&c, h, e);
@@ -371,7 +373,7 @@ int heap_text_stream(gzFile gz, char *head, size_t head_len,
 		return rc;
 	if (c.zerr == Z_MEM_ERROR)
 		return gt_errf(e, "a line or record larger than %zu MB",
-			       HEAP_MAX_SIZE >> 20);
+		               HEAP_MAX_SIZE >> 20);
 	if (c.zerr == Z_ERRNO)
 		return gt_errf(e, "%s", strerror(errno));
 	if (c.zerr != Z_OK)
