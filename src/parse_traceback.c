@@ -162,6 +162,7 @@ static void commit_header(parse_ctx *p, const header *h)
 	}
 	p->g.lineno = p->st.lines;
 	p->in_g = 1;
+	p->fast_hdr = 1;
 }
 
 static int is_register_line(const char *s, size_t n)
