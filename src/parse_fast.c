@@ -108,22 +108,22 @@ static size_t match(const struct ftmpl *t, const char *s, size_t avail,
 {
 	size_t a = t->var_at, d = 0, end, used;
 
-	if (t->var_len) {
-		while (a + d < avail && d <= 20 && s[a + d] >= '0' &&
-		       s[a + d] <= '9')
-			d++;
-		if (d == 0 || d > 20)
-			return 0;
-	}
-	end = t->len - t->var_len + d;
-	if (end >= avail || s[end] != '\n' || s[end - 1] != '\n')
-		return 0;
 	if (t->var_len == 0) {
 		*parent = 0;
-		return memcmp(s, t->body, t->len) == 0 ? end : 0;
+		return t->len < avail && s[t->len] == '\n' &&
+			       memcmp(s, t->body, t->len) == 0
+			   ? t->len
+			   : 0;
 	}
-	if (memcmp(s, t->body, a) != 0 ||
-	    memcmp(s + a + d, t->body + a + t->var_len, end - a - d) != 0)
+	/* in input order: the bytes ahead are not in the cache yet */
+	if (a >= avail || memcmp(s, t->body, a) != 0)
+		return 0;
+	while (a + d < avail && d <= 20 && s[a + d] >= '0' && s[a + d] <= '9')
+		d++;
+	end = t->len - t->var_len + d;
+	if (d == 0 || d > 20 || end >= avail ||
+	    memcmp(s + a + d, t->body + a + t->var_len, end - a - d) != 0 ||
+	    s[end] != '\n')
 		return 0;
 	*parent = parse_u64(s + a, d, &used);
 	return end;
