@@ -29,7 +29,7 @@
 /* Templates are found by their first line: sets of a few, replaced least
  * recently used. Bodies longer than FAST_MAX_BODY are not kept. */
 #define FAST_SETS 64
-#define FAST_WAYS 4
+#define FAST_WAYS 8
 #define FAST_MAX_BODY 8192
 #define FAST_FIRST_MAX 512 /* a first line longer than this: no template */
 
