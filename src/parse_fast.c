@@ -32,6 +32,12 @@
 #define FAST_WAYS 8
 #define FAST_MAX_BODY 8192
 #define FAST_FIRST_MAX 512 /* a first line longer than this: no template */
+/* After FAST_MISS_RUN bodies in a row that no template had (a dump whose
+ * stacks all differ: arguments that vary in every goroutine), only one
+ * body in FAST_MISS_TRY is looked up and perhaps kept, until one hits: the
+ * path then costs next to nothing where it cannot help. */
+#define FAST_MISS_RUN 64
+#define FAST_MISS_TRY 16
 
 struct ftmpl {
 	char *body; /* the lines after the header, each with its newline */
@@ -160,6 +166,9 @@ size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail)
 	p->fast_rec = 0;
 	if (!eligible(p) || avail == 0)
 		return 0;
+	if (p->fast_misses >= FAST_MISS_RUN &&
+	    ++p->fast_misses % FAST_MISS_TRY != 0)
+		return 0;
 	nl = memchr(s, '\n', avail < FAST_FIRST_MAX ? avail : FAST_FIRST_MAX);
 	if (nl == NULL || nl == s)
 		return 0;
@@ -172,6 +181,7 @@ size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail)
 			size_t len = t->tag ? match(t, s, avail, &parent) : 0;
 
 			if (len) {
+				p->fast_misses = 0;
 				t->used = ++p->fast_clock;
 				apply(p, t, parent);
 				return len;
@@ -179,6 +189,8 @@ size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail)
 		}
 	}
 	/* read the long way; the body may become a template */
+	if (p->fast_misses < FAST_MISS_RUN)
+		p->fast_misses++;
 	p->fast_rec = 1;
 	p->rec_set = set;
 	p->rec_start = s;
