@@ -23,6 +23,7 @@ void parse_g_reset(parse_ctx *p)
 	p->kept = 0;
 	p->has_created = 0;
 	p->cur_tag = 0;
+	p->lazy_slots = NULL;
 	memset(&p->g, 0, sizeof p->g);
 	p->g.minutes = -1;
 }
@@ -128,6 +129,8 @@ int parse_emit(parse_ctx *p, gt_err *e)
 		p->g.frames = p->cur_frames;
 		p->g.stack_tag = p->cur_tag;
 	} else {
+		if (p->lazy_slots)
+			parse_fast_own(p);
 		parse_grow(&p->frames, &p->frames_cap, p->nslots + 1,
 			   sizeof *p->frames);
 		for (i = 0; i < p->nslots; i++) {

@@ -140,9 +140,9 @@ static void apply(parse_ctx *p, struct ftmpl *t, uint64_t parent)
 {
 	p->st.lines += t->lines;
 	p->st.recognised++;
-	parse_grow(&p->slots, &p->slots_cap, t->nslots, sizeof *p->slots);
-	memcpy(p->slots, t->slots, t->nslots * sizeof *p->slots);
-	/* the views are in the template, which outlives the goroutine */
+	/* the views are in the template, which outlives the goroutine; they
+	 * are copied to p->slots only if something reads them there */
+	p->lazy_slots = t->slots;
 	p->nslots = p->kept_funcs = p->kept_files = t->nslots;
 	p->g.flags |= t->flags;
 	if (t->has_created) {
@@ -201,6 +201,13 @@ size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail)
 	p->rec_fpend = p->fpend;
 	p->rec_lineno = p->g.lineno;
 	return 0;
+}
+
+void parse_fast_own(parse_ctx *p)
+{
+	parse_grow(&p->slots, &p->slots_cap, p->nslots, sizeof *p->slots);
+	memcpy(p->slots, p->lazy_slots, p->nslots * sizeof *p->slots);
+	p->lazy_slots = NULL;
 }
 
 /* A view of the body read at rec_start moved into the template's copy; 0

@@ -146,6 +146,7 @@ struct parse_ctx {
 	const char *rec_start;
 	uint64_t rec_lines, rec_long, rec_emitted, rec_dumps, rec_fpend,
 		rec_lineno;
+	const fslot *lazy_slots; /* slots[0..nslots) are these, not copied */
 	/* the open goroutine's stack is a template's while it has
 	 * cur_nslots frames and cur_created says whether "created by" */
 	const parse_frame *cur_frames;
@@ -206,6 +207,9 @@ size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail);
  * template if all of it went to the goroutine. */
 void parse_fast_record(parse_ctx *p, const char *blank);
 void parse_fast_free(parse_ctx *p);
+/* Copies the template's frames of the open goroutine into p->slots: call
+ * before p->slots is read or added to when p->lazy_slots is set. */
+void parse_fast_own(parse_ctx *p);
 
 /* parse_goleak.c */
 /* 1 if s is a goleak entry, "[Goroutine 7 in state chan receive, with
@@ -291,6 +295,8 @@ static inline void parse_add_func(parse_ctx *p, const char *s, size_t n,
 {
 	fslot *f;
 
+	if (p->lazy_slots)
+		parse_fast_own(p);
 	parse_grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
 	f = &p->slots[p->nslots++];
 	f->func = parse_keep(p, s, n);
