@@ -86,10 +86,9 @@ static int eligible(const parse_ctx *p)
 {
 	return fast_on && p->mode == M_TRACE && p->pfx == PARSE_PREFIX_NONE &&
 	       !p->gh_dump && !p->gh_line && !p->volatile_line &&
-	       !p->race_skip && !p->crash_tail && !p->in_ancestor &&
-	       !p->frun && p->in_g && !p->gap && p->nslots == 0 &&
-	       !p->has_created && p->want_file == WF_NONE &&
-	       !(p->g.flags & BODY_FLAGS) &&
+	       !p->race_skip && !p->crash_tail && !p->in_ancestor && !p->frun &&
+	       p->in_g && !p->gap && p->nslots == 0 && !p->has_created &&
+	       p->want_file == WF_NONE && !(p->g.flags & BODY_FLAGS) &&
 	       p->dump.kind != PARSE_KIND_GOLEAK;
 }
 
@@ -110,16 +109,16 @@ static unsigned first_line_set(const char *s, size_t n)
  * blank line where it would end is looked at first: most misses end
  * there. */
 static size_t match(const struct ftmpl *t, const char *s, size_t avail,
-		    uint64_t *parent)
+                    uint64_t *parent)
 {
 	size_t a = t->var_at, d = 0, end, used;
 
 	if (t->var_len == 0) {
 		*parent = 0;
 		return t->len < avail && s[t->len] == '\n' &&
-			       memcmp(s, t->body, t->len) == 0
-			   ? t->len
-			   : 0;
+		               memcmp(s, t->body, t->len) == 0
+		           ? t->len
+		           : 0;
 	}
 	/* in input order: the bytes ahead are not in the cache yet */
 	if (a >= avail || memcmp(s, t->body, a) != 0)
@@ -212,8 +211,8 @@ void parse_fast_own(parse_ctx *p)
 
 /* A view of the body read at rec_start moved into the template's copy; 0
  * if it does not lie in the body. */
-static int move_view(const parse_ctx *p, const struct ftmpl *t,
-		     const char **v, size_t len)
+static int move_view(const parse_ctx *p, const struct ftmpl *t, const char **v,
+                     size_t len)
 {
 	if (*v == NULL)
 		return len == 0;
@@ -243,7 +242,8 @@ static void find_parent(struct ftmpl *t)
 	if (at + 14 > t->len || memcmp(t->body + at, " in goroutine ", 14) != 0)
 		return;
 	at += 14;
-	while (at + d < t->len && t->body[at + d] >= '0' && t->body[at + d] <= '9')
+	while (at + d < t->len && t->body[at + d] >= '0' &&
+	       t->body[at + d] <= '9')
 		d++;
 	if (d == 0 || d > 20)
 		return;
@@ -312,8 +312,8 @@ void parse_fast_record(parse_ctx *p, const char *blank)
 	{
 		size_t used;
 		uint64_t id = t->var_len ? parse_u64(t->body + t->var_at,
-						     t->var_len, &used)
-					 : 0;
+		                                     t->var_len, &used)
+		                         : 0;
 
 		if (id != p->g.created_in)
 			return; /* not read where it was thought to be */

@@ -131,14 +131,17 @@ static void add(char **s, size_t *len, const char *fmt, ...)
 
 /* A worker goroutine: a stack of two frames and its creator. */
 static void worker(char **s, size_t *len, const char *hdr, const char *arg,
-		   const char *line, const char *off, const char *parent)
+                   const char *line, const char *off, const char *parent)
 {
 	add(s, len, "goroutine %s:\n", hdr);
 	add(s, len, "main.recv(...)\n\t/app/main.go:%s\n", line);
-	add(s, len, "main.worker(%s, 0x1)\n\t/app/main.go:40 +0x%s\n", arg, off);
+	add(s, len, "main.worker(%s, 0x1)\n\t/app/main.go:40 +0x%s\n", arg,
+	    off);
 	if (parent)
-		add(s, len, "created by main.main in goroutine %s\n"
-			    "\t/app/main.go:20 +0x55\n", parent);
+		add(s, len,
+		    "created by main.main in goroutine %s\n"
+		    "\t/app/main.go:20 +0x55\n",
+		    parent);
 }
 
 /* Repeated stacks and every way one may differ from them. */
@@ -148,14 +151,15 @@ static char *dump_text(void)
 	size_t len = 0;
 	int i;
 
-	add(&s, &len, "goroutine 1 [running]:\nmain.main()\n"
-		      "\t/app/main.go:30 +0x1d\n\n");
+	add(&s, &len,
+	    "goroutine 1 [running]:\nmain.main()\n"
+	    "\t/app/main.go:30 +0x1d\n\n");
 	for (i = 2; i < 40; i++) {
 		snprintf(hdr, sizeof hdr, "%d [chan receive%s]", i,
-			 i % 5 == 0 ? ", 7 minutes" : "");
+		         i % 5 == 0 ? ", 7 minutes" : "");
 		/* parent ids of 1 to 20 digits */
 		snprintf(parent, sizeof parent, "%.*s", i % 20 + 1,
-			 "98765432109876543210");
+		         "98765432109876543210");
 		worker(&s, &len, hdr, "0xc000010000", "12", "2a", parent);
 		add(&s, &len, "\n");
 	}
@@ -184,9 +188,10 @@ static char *dump_text(void)
 	for (i = 48; i < 50; i++) {
 		snprintf(hdr, sizeof hdr, "%d [select]", i);
 		worker(&s, &len, hdr, "0xc000010000", "12", "2a", NULL);
-		add(&s, &len, "...additional frames elided...\n"
-			      "created by main.main in goroutine 1\n"
-			      "\t/app/main.go:20 +0x55\n\n");
+		add(&s, &len,
+		    "...additional frames elided...\n"
+		    "created by main.main in goroutine 1\n"
+		    "\t/app/main.go:20 +0x55\n\n");
 	}
 	/* an application's log line inside a body */
 	worker(&s, &len, "50 [chan receive]", "0xc000010000", "12", "2a", NULL);
@@ -259,8 +264,8 @@ static void test_tags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_as_line_by_line),
-		cmocka_unit_test(test_tags),
+	    cmocka_unit_test(test_same_as_line_by_line),
+	    cmocka_unit_test(test_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
