@@ -216,6 +216,7 @@ int parse_inside(parse_ctx *p, const parse_sink *sink, uint64_t offset,
 	p->frames_cap = keep.frames_cap;
 	p->tmpl = keep.tmpl; /* bodies read before read the same here */
 	p->fast_clock = keep.fast_clock;
+	p->fast_bytes = keep.fast_bytes;
 	logprefix_reset(p->lp);
 	parse_g_reset(p);
 	p->sink = *sink;

@@ -32,6 +32,10 @@
 #define FAST_WAYS 8
 #define FAST_MAX_BODY 8192
 #define FAST_FIRST_MAX 512 /* a first line longer than this: no template */
+/* Bytes of templates a parser may hold: bodies, frames and slots (the
+ * stacks of a big service's dump take some 1 MiB). */
+#define FAST_BUDGET ((size_t)2 << 20)
+#define FRAME_BYTES (sizeof(fslot) + sizeof(parse_frame))
 /* After FAST_MISS_RUN bodies in a row that no template had (a dump whose
  * stacks all differ: arguments that vary in every goroutine), only one
  * body in FAST_MISS_TRY is looked up and perhaps kept, until one hits: the
@@ -253,7 +257,7 @@ static void find_parent(struct ftmpl *t)
 
 void parse_fast_record(parse_ctx *p, const char *blank)
 {
-	size_t len = (size_t)(blank - p->rec_start), i, n = p->nslots;
+	size_t len = (size_t)(blank - p->rec_start), i, n = p->nslots, grow;
 	struct ftmpl *t, *way;
 	unsigned w;
 
@@ -265,7 +269,7 @@ void parse_fast_record(parse_ctx *p, const char *blank)
 	    p->fpend != p->rec_fpend || p->frun || p->mode != M_TRACE ||
 	    p->in_ancestor || p->crash_tail || p->race_skip ||
 	    p->pfx != PARSE_PREFIX_NONE || p->want_file != WF_NONE ||
-	    p->st.lines < p->rec_lines + 1)
+	    p->lazy_slots || p->st.lines < p->rec_lines + 1)
 		return;
 	if (p->tmpl == NULL)
 		p->tmpl = gt_calloc(FAST_SETS * FAST_WAYS, sizeof *p->tmpl);
@@ -273,8 +277,13 @@ void parse_fast_record(parse_ctx *p, const char *blank)
 	for (t = way, w = 1; w < FAST_WAYS; w++)
 		if (way[w].used < t->used)
 			t = &way[w];
+	/* sized to fit, within the parser's budget */
+	grow = (len > t->cap ? len - t->cap : 0) +
+	       (n > t->slots_cap ? (n - t->slots_cap) * FRAME_BYTES : 0);
+	if (p->fast_bytes + grow > FAST_BUDGET)
+		return;
+	p->fast_bytes += grow;
 	t->tag = 0; /* empty until it is whole */
-	/* sized to fit: a parser keeps up to FAST_SETS * FAST_WAYS of them */
 	if (len > t->cap) {
 		t->cap = len;
 		t->body = gt_realloc(t->body, len);

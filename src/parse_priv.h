@@ -141,6 +141,7 @@ struct parse_ctx {
 	int fast_rec; /* the body being read may become a template */
 	struct ftmpl *tmpl; /* FAST_SETS sets of FAST_WAYS, NULL until one */
 	uint64_t fast_clock;
+	size_t fast_bytes; /* held by tmpl: within FAST_BUDGET */
 	uint64_t fast_misses; /* bodies in a row no template had */
 	unsigned rec_set; /* where the body read would go */
 	const char *rec_start;
