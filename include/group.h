@@ -173,6 +173,8 @@ typedef struct group_dump {
 	struct group_bucket *table;
 	struct group **recent; /* GROUP_RECENT groups last found, by a
 				  cheap key: tried before the full hash */
+	struct group_tag *tags; /* groups last found by a parser's stack tag
+				   (parse_goroutine.stack_tag) */
 	/* private, test timeouts only: each goroutine's id, parent, group */
 	struct group_link *tlinks;
 	size_t ntlinks, tlinks_cap;

@@ -107,6 +107,10 @@ typedef struct parse_goroutine {
 				 pprof hides above the first frame shown (the
 				 runtime's own frames), 0 if none; records
 				 blocked the same way share it */
+	uint64_t stack_tag;   /* 0, or a tag no other stack has in this
+				 process: goroutines with the same tag have
+				 the same frames and created_by, byte for
+				 byte (not the same state or labels) */
 } parse_goroutine;
 
 /* A line of text: a view. */
@@ -167,6 +171,8 @@ typedef struct parse_stats {
 	uint64_t ctrl_bytes;   /* other non-text bytes */
 	uint64_t foreign_lines; /* lines inside a dump that are no dump text
 				   (an application's log line), skipped */
+	uint64_t recognised;   /* goroutine bodies that repeated one read
+				  before, not read again (parse_set_fast) */
 } parse_stats;
 
 typedef struct parse_ctx parse_ctx;
@@ -180,6 +186,11 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e);
 int parse_finish(parse_ctx *p, gt_err *e);
 
 const parse_stats *parse_get_stats(const parse_ctx *p);
+
+/* Whether parsers skip reading a goroutine body that repeats one read
+ * before (on by default; the result is the same either way). Set it
+ * before any parser runs. */
+void parse_set_fast(int on);
 
 /* For records decoded elsewhere (a protobuf profile, see pprof.h): the sink
  * p feeds, and figures to add to p's stats. */

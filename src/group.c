@@ -2,11 +2,9 @@
  * group.c - buckets goroutines with identical stacks and flags probable
  * leaks.
  *
- * The table is keyed by a keyed 64-bit hash of every byte of the stack,
- * computed straight from the parser's views; a hit is confirmed field by
- * field, so the hot path neither allocates nor copies. A new stack is
- * copied once, classified once by the rules, and diagnosed once when its
- * dump is finished.
+ * A goroutine's group is found in group_find.c without allocating or
+ * copying; a new stack is copied once, classified once by the rules, and
+ * diagnosed once when its dump is finished.
  */
 #include "group.h"
 
@@ -33,93 +31,6 @@ void group_opts_default(group_opts *o)
 	o->min_minutes = 10;
 	o->pool_max = 8;
 	o->max_ids = 10000; /* keeps memory bounded by the number of stacks */
-}
-
-/* ---- hashing ------------------------------------------------------------ */
-
-/* The table hash reads every byte under a key drawn per set: stacks made to
- * collide would otherwise share a bucket and make each insert a scan. */
-static uint64_t stack_hash(const hash_key *k, const parse_goroutine *g,
-			   group_by by)
-{
-	uint64_t h = hash_start(k);
-	size_t i;
-
-	h = hash_bytes(k, h, g->state, g->state_len);
-	h = hash_bytes(k, h, g->labels, g->labels_len);
-	for (i = 0; i < g->nframes; i++) {
-		const parse_frame *f = &g->frames[i];
-
-		h = hash_bytes(k, h, f->func, f->func_len);
-		if (by == GROUP_BY_LINE)
-			h = hash_u64(k, hash_bytes(k, h, f->file, f->file_len),
-				     f->line);
-	}
-	if (g->created_by)
-		h = hash_bytes(k, h, g->created_by->func,
-			       g->created_by->func_len);
-	return hash_u64(k, h,
-			(uint64_t)g->nframes << 1 | (g->created_by != NULL));
-}
-
-/* A dump has few stacks and many goroutines each: most goroutines are of a
- * group found before, and a cheap key of a few words (lengths, the first
- * frame's line, the ends of its function name) points at it. The guess is
- * confirmed byte by byte, so a wrong one costs one early-ending compare and
- * the full keyed hash then decides: crafted stacks cannot make it worse
- * than that. */
-#define GROUP_RECENT 256
-
-static size_t recent_slot(const parse_goroutine *g)
-{
-	uint64_t h = g->state_len ^ (uint64_t)g->nframes << 16 ^
-		     (uint64_t)(g->created_by != NULL) << 24, w = 0;
-
-	if (g->nframes) {
-		const parse_frame *f = &g->frames[0];
-		size_t n = f->func_len < 8 ? f->func_len : 8;
-
-		memcpy(&w, f->func + f->func_len - n, n);
-		h ^= (uint64_t)f->line << 32 ^ (uint64_t)f->func_len << 40;
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		f = &g->frames[g->nframes - 1];
-		h ^= (uint64_t)f->line << 20 ^ f->func_len;
-	}
-	if (g->state_len) {
-		size_t n = g->state_len < 8 ? g->state_len : 8;
-
-		w = 0;
-		memcpy(&w, g->state, n);
-		h ^= w;
-	}
-	h *= 0xff51afd7ed558ccdull;
-	return (size_t)(h >> 56) & (GROUP_RECENT - 1);
-}
-
-static int same_stack(const group *gr, const parse_goroutine *g, group_by by)
-{
-	size_t i;
-
-	if (gr->nframes != g->nframes ||
-	    !streq(gr->state, gr->state_len, g->state, g->state_len) ||
-	    !streq(gr->labels, gr->labels_len, g->labels, g->labels_len))
-		return 0;
-	for (i = 0; i < g->nframes; i++) {
-		const group_frame *a = &gr->frames[i];
-		const parse_frame *b = &g->frames[i];
-
-		if (!streq(a->func, a->func_len, b->func, b->func_len))
-			return 0;
-		if (by == GROUP_BY_LINE &&
-		    (a->line != b->line ||
-		     !streq(a->file, a->file_len, b->file, b->file_len)))
-			return 0;
-	}
-	if ((gr->created_by.func == NULL) != (g->created_by == NULL))
-		return 0;
-	return g->created_by == NULL ||
-	       streq(gr->created_by.func, gr->created_by.func_len,
-		     g->created_by->func, g->created_by->func_len);
 }
 
 /* ---- the set -------------------------------------------------------------- */
@@ -171,6 +82,7 @@ static void dump_free(group_dump *d)
 		free(b);
 	}
 	free(d->recent);
+	free(d->tags);
 	finding_free(d);
 	evidence_dump_free(d->evd);
 	free(d->links);
@@ -304,8 +216,7 @@ void group_push(group_dump *d, group *g)
 	d->groups[d->ngroups++] = g;
 }
 
-static group *group_create(group_set *s, group_dump *d,
-			   const parse_goroutine *pg)
+group *group_create(group_set *s, group_dump *d, const parse_goroutine *pg)
 {
 	group *g = gt_calloc(1, sizeof *g);
 	rules_frame stackbuf[64], *frames = stackbuf, created;
@@ -363,34 +274,12 @@ static int on_goroutine(void *ud, const parse_goroutine *pg, gt_err *e)
 {
 	group_set *s = ud;
 	group_dump *d = current(s);
-	bucket *b;
-	uint64_t h;
-	group *g, **guess;
+	group *g;
 
 	(void)e;
 	if (d == NULL)
 		return GT_OK;
-	if (d->recent == NULL)
-		d->recent = gt_calloc(GROUP_RECENT, sizeof *d->recent);
-	guess = &d->recent[recent_slot(pg)];
-	if ((g = *guess) == NULL || !same_stack(g, pg, s->opts.by)) {
-		h = stack_hash(&s->key, pg, s->opts.by);
-		HASH_FIND(hh, d->table, &h, sizeof h, b);
-		if (b == NULL) {
-			b = gt_calloc(1, sizeof *b);
-			b->hash = h;
-			HASH_ADD(hh, d->table, hash, sizeof b->hash, b);
-		}
-		for (g = b->first; g && !same_stack(g, pg, s->opts.by);
-		     g = g->chain)
-			;
-		if (g == NULL) {
-			g = group_create(s, d, pg);
-			g->chain = b->first;
-			b->first = g;
-		}
-		*guess = g;
-	}
+	g = group_find(s, d, pg);
 	g->count += pg->count;
 	g->flags |= pg->flags;
 	d->total += pg->count;

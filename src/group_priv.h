@@ -3,6 +3,7 @@
  * its buckets. Not for callers of group.h.
  *
  * group.c        the sink, groups, flagging and ordering
+ * group_find.c   the group of a goroutine's stack
  * group_piece.c  joining the sets of pieces of a dump (merge.h): a group's
  *                stack found in another set, what later pieces may skip
  */
@@ -54,6 +55,11 @@ static inline int streq(const char *a, size_t alen, const char *b, size_t blen)
 	return 1;
 }
 
+/* The group of pg's stack in d (group_find.c), made by group_create if d
+ * has none. */
+group *group_find(group_set *s, group_dump *d, const parse_goroutine *pg);
+/* A new group of d for pg's stack, classified and fingerprinted. */
+group *group_create(group_set *s, group_dump *d, const parse_goroutine *pg);
 /* Appends g to d's groups, numbering it. */
 void group_push(group_dump *d, group *g);
 /* A group's stack hashed as stack_hash (group.c) hashes its goroutines'. */

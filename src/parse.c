@@ -193,6 +193,7 @@ void parse_free(parse_ctx *p)
 	}
 	free(p->slots);
 	free(p->frames);
+	parse_fast_free(p);
 	free(p);
 }
 
@@ -596,6 +597,20 @@ static void sniff(parse_ctx *p, const char *buf, size_t len)
 	p->sniffed += n;
 }
 
+/* After the line [line, nl) of a buffer ending at end: where the next line
+ * to read starts. A header's body that repeats a template is skipped
+ * (parse_fast.c); the blank line after a body read the long way may make
+ * it one. */
+static inline const char *next_line(parse_ctx *p, const char *line,
+				    const char *nl, const char *end)
+{
+	if (p->fast_hdr)
+		return nl + 1 + parse_fast_body(p, nl + 1, (size_t)(end - nl - 1));
+	if (nl == line && p->fast_rec)
+		parse_fast_record(p, nl);
+	return nl + 1;
+}
+
 /* Hands every complete line of buf to raw_line and returns how many bytes
  * that consumed (up to and including the last newline). Newlines are found
  * sixteen bytes at a time: most dump lines are short, and a call to memchr
@@ -606,31 +621,42 @@ static size_t whole_lines(parse_ctx *p, const char *buf, size_t len, gt_err *e,
 	const char *start = buf, *q = buf, *end = buf + len, *nl;
 
 	*rc = GT_OK;
+	p->fast_hdr = p->fast_rec = 0; /* what they saw was in another buffer */
 #ifdef __SSE2__
 	{
 		const __m128i nlv = _mm_set1_epi8('\n');
 
-		for (; q + 16 <= end; q += 16) {
+		while (q + 16 <= end) {
+			const char *at = q;
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 				_mm_loadu_si128((const __m128i *)(const void *)q),
 				nlv));
 
+			q += 16;
 			for (; m; m &= m - 1) {
-				nl = q + __builtin_ctz(m);
+				nl = at + __builtin_ctz(m);
 				if ((*rc = raw_line(p, start, (size_t)(nl - start),
 						    e)) != GT_OK)
-					return (size_t)(nl + 1 - buf);
-				start = nl + 1;
+					goto out;
+				start = next_line(p, start, nl, end);
+				if (start > nl + 1) { /* a body skipped */
+					q = start;
+					break;
+				}
 			}
 		}
 	}
 #endif
-	for (; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL; q = nl + 1) {
+	for (; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL;) {
 		if ((*rc = raw_line(p, start, (size_t)(nl - start), e)) != GT_OK)
-			return (size_t)(nl + 1 - buf);
-		start = nl + 1;
+			goto out;
+		q = start = next_line(p, start, nl, end);
 	}
+	p->fast_hdr = p->fast_rec = 0;
 	return (size_t)(start - buf);
+out:
+	p->fast_hdr = p->fast_rec = 0;
+	return (size_t)(nl + 1 - buf);
 }
 
 int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
@@ -673,6 +699,7 @@ int parse_feed(parse_ctx *p, const char *buf, size_t len, gt_err *e)
 				return GT_OK;
 			if (raw_line(p, p->carry, p->carry_len, e) != GT_OK)
 				return GT_ERR;
+			p->fast_hdr = 0; /* its body is read line by line */
 			p->carry_len = 0;
 		}
 		buf += take + 1;

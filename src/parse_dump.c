@@ -22,6 +22,8 @@ void parse_g_reset(parse_ctx *p)
 	p->kept_funcs = p->kept_files = 0;
 	p->kept = 0;
 	p->has_created = 0;
+	p->cur_tag = 0;
+	p->lazy_slots = NULL;
 	memset(&p->g, 0, sizeof p->g);
 	p->g.minutes = -1;
 }
@@ -121,21 +123,30 @@ int parse_emit(parse_ctx *p, gt_err *e)
 	}
 	p->st.foreign_lines += p->fpend;
 	p->fpend = 0;
-	parse_grow(&p->frames, &p->frames_cap, p->nslots + 1,
-	           sizeof *p->frames);
-	for (i = 0; i < p->nslots; i++) {
-		const fslot *s = &p->slots[i];
-		parse_frame *f = &p->frames[i];
+	if (p->cur_tag && p->nslots == p->cur_nslots &&
+	    p->has_created == p->cur_created) {
+		/* a template's stack (parse_fast.c): its frames are made */
+		p->g.frames = p->cur_frames;
+		p->g.stack_tag = p->cur_tag;
+	} else {
+		if (p->lazy_slots)
+			parse_fast_own(p);
+		parse_grow(&p->frames, &p->frames_cap, p->nslots + 1,
+			   sizeof *p->frames);
+		for (i = 0; i < p->nslots; i++) {
+			const fslot *s = &p->slots[i];
+			parse_frame *f = &p->frames[i];
 
-		f->func = s->func;
-		f->func_len = s->func_len;
-		f->args = s->args_len ? s->args : "";
-		f->args_len = s->args_len;
-		f->file = s->file_len ? s->file : NULL;
-		f->file_len = s->file_len;
-		f->line = s->line;
+			f->func = s->func;
+			f->func_len = s->func_len;
+			f->args = s->args_len ? s->args : "";
+			f->args_len = s->args_len;
+			f->file = s->file_len ? s->file : NULL;
+			f->file_len = s->file_len;
+			f->line = s->line;
+		}
+		p->g.frames = p->frames;
 	}
-	p->g.frames = p->frames;
 	p->g.nframes = p->nslots;
 	p->g.state = p->g.state_len ? p->state : "";
 	if (p->g.labels_len)
@@ -203,6 +214,9 @@ int parse_inside(parse_ctx *p, const parse_sink *sink, uint64_t offset,
 	p->slots_cap = keep.slots_cap;
 	p->frames = keep.frames;
 	p->frames_cap = keep.frames_cap;
+	p->tmpl = keep.tmpl; /* bodies read before read the same here */
+	p->fast_clock = keep.fast_clock;
+	p->fast_bytes = keep.fast_bytes;
 	logprefix_reset(p->lp);
 	parse_g_reset(p);
 	p->sink = *sink;
@@ -249,6 +263,7 @@ void parse_skip(parse_ctx *p, const parse_ctx *piece)
 	p->st.nul_bytes += a->nul_bytes;
 	p->st.ctrl_bytes += a->ctrl_bytes;
 	p->st.foreign_lines += a->foreign_lines;
+	p->st.recognised += a->recognised;
 	p->dump_goroutines += piece->dump_goroutines - 1;
 	p->dump_count += piece->dump_count;
 	p->dump.ancestors += piece->dump.ancestors;

@@ -135,6 +135,25 @@ struct parse_ctx {
 	parse_frame *frames;
 	size_t frames_cap;
 	parse_frame created_frame;
+
+	/* the recognised-stack path (parse_fast.c) */
+	int fast_hdr; /* a header was just read: its body may be a template's */
+	int fast_rec; /* the body being read may become a template */
+	struct ftmpl *tmpl; /* FAST_SETS sets of FAST_WAYS, NULL until one */
+	uint64_t fast_clock;
+	size_t fast_bytes; /* held by tmpl: within FAST_BUDGET */
+	uint64_t fast_misses; /* bodies in a row no template had */
+	unsigned rec_set; /* where the body read would go */
+	const char *rec_start;
+	uint64_t rec_lines, rec_long, rec_emitted, rec_dumps, rec_fpend,
+		rec_lineno;
+	const fslot *lazy_slots; /* slots[0..nslots) are these, not copied */
+	/* the open goroutine's stack is a template's while it has
+	 * cur_nslots frames and cur_created says whether "created by" */
+	const parse_frame *cur_frames;
+	uint64_t cur_tag;
+	size_t cur_nslots;
+	int cur_created;
 };
 
 static inline int starts(const char *s, size_t n, const char *lit)
@@ -179,6 +198,19 @@ int parse_is_dump_writer(parse_ctx *p);
 int parse_trace_line(parse_ctx *p, const char *s, size_t n, gt_err *e,
 		     int *rc);
 int parse_start_goroutine(parse_ctx *p, const char *hdr, size_t n);
+
+/* parse_fast.c */
+/* After a header at the end of a line, s[0..avail) is what follows it:
+ * returns the length of its body if that is a template's (the goroutine
+ * then has its frames), else 0 (and the body may be recorded). */
+size_t parse_fast_body(parse_ctx *p, const char *s, size_t avail);
+/* The blank line at blank follows the body parse_fast_body saw: makes it a
+ * template if all of it went to the goroutine. */
+void parse_fast_record(parse_ctx *p, const char *blank);
+void parse_fast_free(parse_ctx *p);
+/* Copies the template's frames of the open goroutine into p->slots: call
+ * before p->slots is read or added to when p->lazy_slots is set. */
+void parse_fast_own(parse_ctx *p);
 
 /* parse_goleak.c */
 /* 1 if s is a goleak entry, "[Goroutine 7 in state chan receive, with
@@ -264,6 +296,8 @@ static inline void parse_add_func(parse_ctx *p, const char *s, size_t n,
 {
 	fslot *f;
 
+	if (p->lazy_slots)
+		parse_fast_own(p);
 	parse_grow(&p->slots, &p->slots_cap, p->nslots + 1, sizeof *p->slots);
 	f = &p->slots[p->nslots++];
 	f->func = parse_keep(p, s, n);

@@ -116,15 +116,19 @@ static int scan_header(const char *s, size_t n, header *h)
 	for (;;) {
 		static const struct {
 			const char *m;
+			size_t len;
 			unsigned f;
-		} marks[] = {{" (leaked)", PARSE_G_LEAKED},
-			     {" (scan)", 0},
-			     {" (durable)", PARSE_G_DURABLE},
-			     {" (synctest)", PARSE_G_DURABLE}};
+		} marks[] = {{" (leaked)", 9, PARSE_G_LEAKED},
+			     {" (scan)", 7, 0},
+			     {" (durable)", 10, PARSE_G_DURABLE},
+			     {" (synctest)", 11, PARSE_G_DURABLE}};
 		size_t k, hit = 0;
 
+		/* most states end in no marker: one look at the last byte */
+		if (st_end == 0 || st[st_end - 1] != ')')
+			break;
 		for (k = 0; k < sizeof marks / sizeof marks[0]; k++) {
-			size_t ml = strlen(marks[k].m);
+			size_t ml = marks[k].len;
 
 			if (st_end >= ml &&
 			    memcmp(st + st_end - ml, marks[k].m, ml) == 0) {
@@ -162,6 +166,7 @@ static void commit_header(parse_ctx *p, const header *h)
 	}
 	p->g.lineno = p->st.lines;
 	p->in_g = 1;
+	p->fast_hdr = 1;
 }
 
 static int is_register_line(const char *s, size_t n)
@@ -191,6 +196,8 @@ int parse_is_dump_writer(parse_ctx *p)
 	 * profile waits its turn in the same function */
 	if (p->g.state_len != 7 || memcmp(p->state, "running", 7) != 0)
 		return 0;
+	if (p->lazy_slots)
+		parse_fast_own(p);
 	for (i = 0; i < p->nslots && i < 8; i++)
 		if (p->slots[i].func_len == sizeof w - 1 &&
 		    memcmp(p->slots[i].func, w, sizeof w - 1) == 0)

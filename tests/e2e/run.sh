@@ -55,6 +55,7 @@ done <"$here/cases"
 . "$here/checks-shapes.sh"
 . "$here/checks-heap.sh"
 . "$here/checks-threads.sh"
+. "$here/checks-fast.sh"
 
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]
