@@ -98,19 +98,32 @@ for dump in "$dump" "$inl"; do
 		echo "$1 $2" >"$dir/last"
 	}
 	row "grep -c '^goroutine '" file -
+	row "grep -c, pipe" pipe grep -c '^goroutine '
+	set -- $(cat "$dir/last")
+	grep_pipe_s=$1
 	row "wc -l" file wc -l
 	row "gtriage 1 thread, file" file "$top/gtriage" --threads 1 "$dump"
 	row "gtriage 1 thread, pipe" pipe "$top/gtriage" --threads 1 -
 	row "gtriage $threads threads, file" file "$top/gtriage" --threads "$threads" "$dump"
 	set -- $(cat "$dir/last")
 	all_s=$1 all_kib=$2
+	row "gtriage $threads threads, < file" file "$top/gtriage" --threads "$threads" -
+	set -- $(cat "$dir/last")
+	stdin_s=$1 stdin_kib=$2
 	row "gtriage $threads threads, pipe" pipe "$top/gtriage" --threads "$threads" -
-	awk -v t="$all_s" -v k="$all_kib" -v g="$grep_s" 'BEGIN {
+	set -- $(cat "$dir/last")
+	pipe_s=$1
+	awk -v t="$all_s" -v k="$all_kib" -v g="$grep_s" -v st="$stdin_s" \
+		-v sk="$stdin_kib" -v p="$pipe_s" -v gp="$grep_pipe_s" 'BEGIN {
 		r = 0
 		if (t > 0) r = g / t
+		if (st > 0 && g / st < r) r = g / st
+		if (sk > k) k = sk
 		v = "BELOW TARGET"
 		if (r >= 1) v = "ok"
-		printf "all threads vs grep: %.2fx (target >= 1.00): %s\n", r, v
+		printf "all threads vs grep (file, stdin < file): %.2fx (target >= 1.00): %s\n", r, v
+		if (p > 0)
+			printf "through a pipe: %.2fx grep through the same pipe\n", gp / p
 		v = "ABOVE TARGET"
 		if (k <= 65536) v = "ok"
 		printf "peak RSS: %.1f MiB (target <= 64 MiB): %s\n", k / 1024, v
