@@ -99,6 +99,7 @@ typedef struct trend {
 	size_t nseries;
 	size_t ngrowing;
 	int timed;            /* at least two distinct known times */
+	size_t ntimes;        /* distinct known times */
 	/* private */
 	size_t cap;
 } trend;
@@ -117,6 +118,11 @@ void trend_add(trend *t, const group_dump *d, double when, const char *label);
  * share-of-all-goroutines reason: that rule stands in for growth when
  * there is a single snapshot, and a steady pool is no leak. */
 void trend_finish(trend *t);
+
+/* 1 when the growth test ran: TREND_MIN_POINTS snapshots, at as many
+ * distinct times when their times are known (two captures of one moment,
+ * a debug=1 and a debug=2 say, are no rise over time). */
+int trend_tested(const trend *t);
 
 /* The growth test on one series of counts at times when[] (seconds since
  * the epoch, 0 where unknown; NULL: none known). flagged: the group is

@@ -150,9 +150,11 @@ static void put_header(ttx *x)
 	if (t->ngrowing)
 		fprintf(x->out, "%s%s%zu growing%s\n", x->bold, x->red,
 			t->ngrowing, x->reset);
-	else if (t->npoints < TREND_MIN_POINTS)
-		fprintf(x->out, "growth not tested (%d snapshots needed)\n",
-			TREND_MIN_POINTS);
+	else if (!trend_tested(t))
+		fprintf(x->out, "growth not tested (%d snapshots%s needed)\n",
+			TREND_MIN_POINTS,
+			t->npoints >= TREND_MIN_POINTS ? " at different times"
+						       : "");
 	else
 		fputs("none growing\n", x->out);
 
@@ -183,6 +185,10 @@ static void put_header(ttx *x)
 		fprintf(x->out, "note: the growth test needs at least %d "
 			"snapshots; 'gtriage diff' compares two\n",
 			TREND_MIN_POINTS);
+	else if (!trend_tested(t))
+		fprintf(x->out, "note: these snapshots were taken at only %zu "
+			"different times; the growth test needs %d\n",
+			t->ntimes, TREND_MIN_POINTS);
 }
 
 /* "    label: text" wrapped at WIDTH, continuation lines under the text;
@@ -346,7 +352,7 @@ static int trend_text(FILE *out, const trend *t, const report_opts *o)
 	}
 	if (nflag)
 		fprintf(out, "\n%sflagged in the last snapshot, %s:%s\n", x.bold,
-			t->npoints < TREND_MIN_POINTS ? "growth not tested"
+			!trend_tested(t) ? "growth not tested"
 						      : "not growing",
 			x.reset);
 	for (i = ngrow; i < ngrow + nflag; i++) {

@@ -261,7 +261,7 @@ static unsigned series_reasons(const trend *t, const trend_series *s)
 		r = s->latest->reasons;
 	/* the share rule guesses at growth from one snapshot; a series long
 	 * enough to test that does not grow is a steady pool */
-	if (t->npoints >= TREND_MIN_POINTS && !s->growing)
+	if (trend_tested(t) && !s->growing)
 		r &= ~(unsigned)GROUP_R_SHARE;
 	if (s->growing)
 		r |= GROUP_R_GROWING;
@@ -297,11 +297,27 @@ static int by_suspicion(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+/* The distinct moments among the known times when[0..n) (in order):
+ * captures closer than tol, a hundredth of the span, are one (a debug=1
+ * and a debug=2 fetched back to back say nothing about a rise). */
+static size_t count_moments(const double *when, size_t n, double tol)
+{
+	double last = 0;
+	size_t i, moments = 0;
+
+	for (i = 0; i < n; i++)
+		if (when[i] > 0 && (moments == 0 || when[i] - last > tol)) {
+			moments++;
+			last = when[i];
+		}
+	return moments;
+}
+
 void trend_finish(trend *t)
 {
 	keyed *k;
 	fp_entry *table = NULL, *fe, *tmp;
-	double *when = NULL, prev = 0, known = 0;
+	double *when = NULL, prev = 0, known = 0, first = 0;
 	size_t i, j, cap = 0, distinct = 0;
 
 	if (t->npoints == 0)
@@ -324,10 +340,12 @@ void trend_finish(trend *t)
 		if (when[i] > 0 && when[i] != known) {
 			distinct++;
 			known = when[i];
+			first = first > 0 ? first : when[i];
 		}
 	}
 	free(k);
 	t->timed = distinct >= 2;
+	t->ntimes = count_moments(when, t->npoints, (known - first) / 100);
 
 	/* one series per fingerprint */
 	for (i = 0; i < t->npoints; i++) {
@@ -374,6 +392,8 @@ void trend_finish(trend *t)
 
 		trend_test(&t->opts, s->counts, t->timed ? when : NULL,
 			   t->npoints, flagged_last(t, s), s);
+		if (!trend_tested(t))
+			s->growing = 0;
 		s->reasons = series_reasons(t, s);
 		s->flagged = s->reasons != 0;
 		t->ngrowing += s->growing != 0;
@@ -382,6 +402,12 @@ void trend_finish(trend *t)
 	sort_last = t->npoints - 1;
 	if (t->nseries > 1)
 		qsort(t->series, t->nseries, sizeof *t->series, by_suspicion);
+}
+
+int trend_tested(const trend *t)
+{
+	return t->npoints >= TREND_MIN_POINTS &&
+	       (!t->timed || t->ntimes >= TREND_MIN_POINTS);
 }
 
 /* ---- times in file names ------------------------------------------------- */

@@ -347,6 +347,46 @@ static void test_flagged_rising_trend(void **state)
 	rules_free(r);
 }
 
+/* Two captures of one moment (fetched back to back) are no rise over
+ * time: four snapshots at two moments are not tested; a third moment is. */
+static void test_one_moment_twice(void **state)
+{
+	rules *r = builtin();
+	group_set *sets[5];
+	/* pairs 0.05 s apart, 60 s between the pairs, then one more */
+	const double when[5] = {1e9, 1e9 + 0.05, 1e9 + 60, 1e9 + 60.05,
+				1e9 + 120};
+
+	(void)state;
+	for (int n = 4; n <= 5; n++) {
+		trend *t = trend_new(NULL);
+
+		for (int i = 0; i < n; i++) {
+			/* the leak rises at every snapshot */
+			char *txt = app_text(20 + 10 * (unsigned)(i / 2) +
+						     (unsigned)(i % 2),
+					     3, (unsigned)i);
+
+			sets[i] = parse_set(r, txt);
+			free(txt);
+			trend_add(t, sets[i]->dumps[0], when[i], "x");
+		}
+		trend_finish(t);
+		assert_int_equal(t->ntimes, n == 4 ? 2 : 3);
+		if (n == 4) {
+			assert_false(trend_tested(t));
+			assert_int_equal(t->ngrowing, 0);
+		} else {
+			assert_true(trend_tested(t));
+			assert_int_equal(t->ngrowing, 1);
+		}
+		trend_free(t);
+		for (int i = 0; i < n; i++)
+			group_set_free(sets[i]);
+	}
+	rules_free(r);
+}
+
 static void test_slope(void **state)
 {
 	const uint64_t c[] = {0, 10, 20};
@@ -941,6 +981,7 @@ int main(void)
 		cmocka_unit_test(test_level_free),
 		cmocka_unit_test(test_flagged_rising),
 		cmocka_unit_test(test_flagged_rising_trend),
+		cmocka_unit_test(test_one_moment_twice),
 		cmocka_unit_test(test_name_time),
 		cmocka_unit_test(test_order_and_match),
 		cmocka_unit_test(test_unknown_times_keep_order),
