@@ -119,6 +119,12 @@ void trend_add(trend *t, const group_dump *d, double when, const char *label);
  * there is a single snapshot, and a steady pool is no leak. */
 void trend_finish(trend *t);
 
+/* The distinct moments among the known times when[0..n) (0: unknown), in
+ * time order: captures closer together than a hundredth of the span are
+ * one (a debug=1 and a debug=2 fetched back to back say nothing about a
+ * rise). */
+size_t trend_moments(const double *when, size_t n);
+
 /* 1 when the growth test ran: TREND_MIN_POINTS snapshots, at as many
  * distinct times when their times are known (two captures of one moment,
  * a debug=1 and a debug=2 say, are no rise over time). */

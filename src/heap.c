@@ -479,7 +479,7 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
 	heap_trend *t = gt_calloc(1, sizeof *t);
 	order *ord = gt_calloc(n + 1, sizeof *ord);
 	site_ref *refs;
-	size_t i, k, j, r, total = 0;
+	size_t i, k, j, r, total = 0, moments;
 
 	t->opts = *opts;
 	t->n = n;
@@ -523,10 +523,14 @@ heap_trend *heap_trend_new(const heap_profile *const *p, const double *when,
 		    s->inuse_bytes > 0 ? (uint64_t)s->inuse_bytes : 0;
 	}
 	free(refs);
+	/* as for goroutine groups: three moments, when the times are known */
+	moments = trend_moments(t->when, n);
 	for (j = 0; j < t->nseries; j++) {
 		heap_series *se = &t->series[j];
 
 		trend_test(&t->opts, se->bytes, t->when, n, 0, &se->test);
+		if (moments > 1 && moments < TREND_MIN_POINTS)
+			se->test.growing = 0;
 		if (se->test.growing)
 			t->ngrowing++;
 	}

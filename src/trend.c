@@ -297,14 +297,17 @@ static int by_suspicion(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
-/* The distinct moments among the known times when[0..n) (in order):
- * captures closer than tol, a hundredth of the span, are one (a debug=1
- * and a debug=2 fetched back to back say nothing about a rise). */
-static size_t count_moments(const double *when, size_t n, double tol)
+size_t trend_moments(const double *when, size_t n)
 {
-	double last = 0;
+	double first = 0, end = 0, last = 0, tol;
 	size_t i, moments = 0;
 
+	for (i = 0; i < n; i++)
+		if (when[i] > 0) {
+			first = first > 0 ? first : when[i];
+			end = when[i];
+		}
+	tol = (end - first) / 100;
 	for (i = 0; i < n; i++)
 		if (when[i] > 0 && (moments == 0 || when[i] - last > tol)) {
 			moments++;
@@ -317,7 +320,7 @@ void trend_finish(trend *t)
 {
 	keyed *k;
 	fp_entry *table = NULL, *fe, *tmp;
-	double *when = NULL, prev = 0, known = 0, first = 0;
+	double *when = NULL, prev = 0, known = 0;
 	size_t i, j, cap = 0, distinct = 0;
 
 	if (t->npoints == 0)
@@ -340,12 +343,11 @@ void trend_finish(trend *t)
 		if (when[i] > 0 && when[i] != known) {
 			distinct++;
 			known = when[i];
-			first = first > 0 ? first : when[i];
 		}
 	}
 	free(k);
 	t->timed = distinct >= 2;
-	t->ntimes = count_moments(when, t->npoints, (known - first) / 100);
+	t->ntimes = trend_moments(when, t->npoints);
 
 	/* one series per fingerprint */
 	for (i = 0; i < t->npoints; i++) {
