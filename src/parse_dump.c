@@ -133,18 +133,8 @@ int parse_emit(parse_ctx *p, gt_err *e)
 			parse_fast_own(p);
 		parse_grow(&p->frames, &p->frames_cap, p->nslots + 1,
 			   sizeof *p->frames);
-		for (i = 0; i < p->nslots; i++) {
-			const fslot *s = &p->slots[i];
-			parse_frame *f = &p->frames[i];
-
-			f->func = s->func;
-			f->func_len = s->func_len;
-			f->args = s->args_len ? s->args : "";
-			f->args_len = s->args_len;
-			f->file = s->file_len ? s->file : NULL;
-			f->file_len = s->file_len;
-			f->line = s->line;
-		}
+		for (i = 0; i < p->nslots; i++)
+			parse_slot_frame(&p->frames[i], &p->slots[i]);
 		p->g.frames = p->frames;
 	}
 	p->g.nframes = p->nslots;

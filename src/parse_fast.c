@@ -297,18 +297,11 @@ void parse_fast_record(parse_ctx *p, const char *blank)
 	}
 	for (i = 0; i < n; i++) {
 		fslot *f = &t->slots[i];
-		parse_frame *pf = &t->frames[i];
 
 		*f = p->slots[i];
 		if (!move_slot(p, t, f))
 			return;
-		pf->func = f->func;
-		pf->func_len = f->func_len;
-		pf->args = f->args_len ? f->args : "";
-		pf->args_len = f->args_len;
-		pf->file = f->file_len ? f->file : NULL;
-		pf->file_len = f->file_len;
-		pf->line = f->line;
+		parse_slot_frame(&t->frames[i], f);
 	}
 	t->nslots = n;
 	t->has_created = p->has_created;

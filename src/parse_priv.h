@@ -53,6 +53,19 @@ typedef struct fslot {
 	unsigned line;
 } fslot;
 
+/* The frame the sink is handed for a slot: no arguments are "", no file
+ * is NULL. */
+static inline void parse_slot_frame(parse_frame *f, const fslot *s)
+{
+	f->func = s->func;
+	f->func_len = s->func_len;
+	f->args = s->args_len ? s->args : "";
+	f->args_len = s->args_len;
+	f->file = s->file_len ? s->file : NULL;
+	f->file_len = s->file_len;
+	f->line = s->line;
+}
+
 /* Arena blocks never move, so views into them stay valid until reset. */
 typedef struct ablock {
 	struct ablock *next;
